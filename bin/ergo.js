@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm install`/`npm ci` via prepare).
+import { existsSync } from 'node:fs';
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('ergo: not built yet; run `npm run build` (or `npm ci`) in the ergo folder first.');
+  process.exit(2);
+}
+await import(entry.href);
