@@ -1,0 +1,450 @@
+// NumPy .npy / .npz reader and writer (no dependencies beyond node:fs and node:zlib).
+//
+// Format reference: NEP 1 "A simple file format for NumPy arrays" and
+// numpy.lib.format (versions 1.0, 2.0, 3.0); ZIP: PKWARE APPNOTE.TXT 6.3
+// (local/central headers, ZIP64 end records and extra field 0x0001).
+//
+// Reading
+// - Every supported dtype is returned as float64 (`data`, plus `imag` for
+//   complex). int64/uint64 values beyond 2^53 lose precision (documented, not
+//   an error). Booleans read as 0/1.
+// - Supported dtypes: f8 f4 f2 c16 c8 i8 i4 i2 i1 u8 u4 u2 u1 b1, in either byte
+//   order ('<', '>', '|', '=' = little-endian as numpy writes on x86/ARM).
+//   Anything else (structured, object, strings, datetimes, f16/c32) is refused
+//   with an error naming the file.
+// - fortran_order True arrays are transposed so `data` is ALWAYS C (row-major)
+//   order for `shape`.
+// - .npz members are returned in the order the ZIP central directory lists
+//   them (numpy.savez writes arr_0, arr_1, ... in order, but a re-zipped
+//   archive need not); `sortNpzMembers` orders arr_<k> names by k.
+//   Members may be stored (method 0) or deflated (method 8); CRC-32 is checked.
+//
+// Writing
+// - `encodeNpy` writes format 1.0 (2.0 if the header would exceed 65535
+//   bytes), little-endian, C order, dtype '<f8' or '<c16' (interleaved re/im),
+//   header padded with spaces to a multiple of 64 bytes and ended by '\n' as
+//   numpy.lib.format does. `encodeNpz` writes an uncompressed ZIP like
+//   numpy.savez (no ZIP64: members and archive must stay below 4 GiB).
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+
+export type NpyDtype =
+  | 'f8' | 'f4' | 'f2' | 'c16' | 'c8'
+  | 'i8' | 'i4' | 'i2' | 'i1'
+  | 'u8' | 'u4' | 'u2' | 'u1' | 'b1';
+
+export interface NpyArray {
+  /** dtype descriptor as found in the file, e.g. '<f8', '>c16', '|u1'. */
+  dtype: string;
+  shape: number[];
+  /** Real parts (or the values), C order, length = product of shape. */
+  data: Float64Array;
+  /** Imaginary parts for complex dtypes, C order. */
+  imag?: Float64Array;
+  /** True if the file stored the array in Fortran order (data was transposed to C order). */
+  fortranOrder?: boolean;
+}
+
+export interface NpyWritable {
+  dtype: '<f8' | '<c16';
+  shape: readonly number[];
+  data: ArrayLike<number>;
+  imag?: ArrayLike<number>;
+}
+
+export interface NpzMember {
+  /** Member name without the trailing '.npy' (as numpy.load's NpzFile keys). */
+  name: string;
+  array: NpyArray;
+}
+
+export class NpyFormatError extends Error {
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'NpyFormatError';
+  }
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+interface DtypeInfo { kind: 'f' | 'c' | 'i' | 'u' | 'b'; size: number; little: boolean }
+
+function parseDescr(descr: string, file: string): DtypeInfo {
+  const m = /^([<>|=]?)([fciub])(\d+)$/.exec(descr);
+  if (!m) throw new NpyFormatError(file, `unsupported dtype '${descr}' (only plain numeric and bool dtypes are read)`);
+  const order = m[1]!, kind = m[2]! as DtypeInfo['kind'], size = Number(m[3]);
+  const ok: Record<string, number[]> = { f: [2, 4, 8], c: [8, 16], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
+  if (!ok[kind]!.includes(size)) throw new NpyFormatError(file, `unsupported dtype '${descr}'`);
+  // '=' means native order of the writer; numpy only ever writes '<'/'>'/'|', so read '=' as little-endian.
+  return { kind, size, little: order !== '>' };
+}
+
+// ---- header parsing: the header is a Python dict literal; parse just the subset numpy writes ----
+
+type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
+
+function parsePyLiteral(text: string, file: string): PyValue {
+  let i = 0;
+  const fail = (why: string): never => { throw new NpyFormatError(file, `cannot parse .npy header (${why}): ${JSON.stringify(text.slice(0, 200))}`); };
+  const ws = () => { while (i < text.length && /\s/.test(text[i]!)) i++; };
+  const value = (): PyValue => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj: { [k: string]: PyValue } = {};
+      for (;;) {
+        ws();
+        if (text[i] === '}') { i++; return obj; }
+        const k = value();
+        if (typeof k !== 'string') fail('dict key is not a string');
+        ws();
+        if (text[i] !== ':') fail("expected ':'");
+        i++;
+        obj[k as string] = value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return obj; }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === '(' || c === '[') {
+      const close = c === '(' ? ')' : ']';
+      i++;
+      const arr: PyValue[] = [];
+      for (;;) {
+        ws();
+        if (text[i] === close) { i++; return arr; }
+        arr.push(value());
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return arr; }
+        fail(`expected ',' or '${close}'`);
+      }
+    }
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) fail('unterminated string');
+      const s = text.slice(i + 1, end);
+      i = end + 1;
+      return s;
+    }
+    const m = /^(True|False|None|-?\d+L?)/.exec(text.slice(i));
+    if (!m) fail(`unexpected '${c ?? 'end of header'}'`);
+    i += m![0].length;
+    if (m![1] === 'True') return true;
+    if (m![1] === 'False') return false;
+    if (m![1] === 'None') return null;
+    return Number(m![1]!.replace('L', ''));
+  };
+  const v = value();
+  ws();
+  if (i !== text.length) fail('trailing characters');
+  return v;
+}
+
+// IEEE 754 binary16 -> number.
+function halfToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+function readScalar(view: DataView, off: number, kind: DtypeInfo['kind'], size: number, little: boolean): number {
+  switch (kind) {
+    case 'f': return size === 8 ? view.getFloat64(off, little) : size === 4 ? view.getFloat32(off, little) : halfToNumber(view.getUint16(off, little));
+    case 'i': return size === 8 ? Number(view.getBigInt64(off, little)) : size === 4 ? view.getInt32(off, little) : size === 2 ? view.getInt16(off, little) : view.getInt8(off);
+    case 'u': return size === 8 ? Number(view.getBigUint64(off, little)) : size === 4 ? view.getUint32(off, little) : size === 2 ? view.getUint16(off, little) : view.getUint8(off);
+    case 'b': return view.getUint8(off) ? 1 : 0;
+    default: throw new Error('unreachable');
+  }
+}
+
+/** Permute a Fortran-order buffer of `shape` into C order. */
+function fortranToC(src: Float64Array, shape: number[]): Float64Array {
+  const n = src.length, rank = shape.length;
+  if (rank < 2 || n === 0) return src;
+  const out = new Float64Array(n);
+  // Fortran strides (in elements): stride[0] = 1, stride[k] = stride[k-1]*shape[k-1].
+  const fstride = new Array<number>(rank);
+  fstride[0] = 1;
+  for (let k = 1; k < rank; k++) fstride[k] = fstride[k - 1]! * shape[k - 1]!;
+  const idx = new Array<number>(rank).fill(0);
+  let f = 0;
+  for (let c = 0; c < n; c++) {
+    out[c] = src[f]!;
+    // advance the C-order multi-index (last axis fastest), tracking the Fortran offset
+    for (let k = rank - 1; k >= 0; k--) {
+      idx[k]!++;
+      f += fstride[k]!;
+      if (idx[k]! < shape[k]!) break;
+      f -= fstride[k]! * shape[k]!;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+function copyBytes(buf: Uint8Array, start: number, length: number): ArrayBuffer {
+  const out = new Uint8Array(length);
+  out.set(buf.subarray(start, start + length));
+  return out.buffer;
+}
+
+/** Decode one .npy file held in memory. `name` is used in error messages. */
+export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
+  if (buf.length < 10 || MAGIC.some((b, k) => buf[k] !== b)) {
+    throw new NpyFormatError(name, 'not a .npy file (bad magic; expected \\x93NUMPY)');
+  }
+  const major = buf[6]!, minor = buf[7]!;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let headerLen: number, headerStart: number;
+  if (major === 1) { headerLen = view.getUint16(8, true); headerStart = 10; }
+  else if (major === 2 || major === 3) {
+    if (buf.length < 12) throw new NpyFormatError(name, 'truncated .npy preamble');
+    headerLen = view.getUint32(8, true); headerStart = 12;
+  } else throw new NpyFormatError(name, `unsupported .npy format version ${major}.${minor}`);
+  const dataStart = headerStart + headerLen;
+  if (headerLen === 0 || dataStart > buf.length) {
+    throw new NpyFormatError(name, `bad header length ${headerLen} (file has ${buf.length} bytes)`);
+  }
+  const headerBytes = buf.subarray(headerStart, dataStart);
+  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes).trim();
+  const header = parsePyLiteral(headerText, name);
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new NpyFormatError(name, 'header is not a dict');
+  }
+  const descr = header['descr'], fortran = header['fortran_order'], shapeV = header['shape'];
+  if (typeof descr !== 'string') throw new NpyFormatError(name, `unsupported dtype ${JSON.stringify(descr)} (structured dtypes are not read)`);
+  if (typeof fortran !== 'boolean') throw new NpyFormatError(name, "header lacks boolean 'fortran_order'");
+  if (!Array.isArray(shapeV) || !shapeV.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new NpyFormatError(name, "header lacks a valid 'shape' tuple");
+  }
+  const shape = shapeV as number[];
+  const info = parseDescr(descr, name);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const need = count * info.size;
+  if (buf.length - dataStart < need) {
+    throw new NpyFormatError(name, `truncated data: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes, file has ${buf.length - dataStart}`);
+  }
+  let data: Float64Array;
+  let imag: Float64Array | undefined;
+  if (info.kind === 'c') {
+    const half = info.size / 2;
+    data = new Float64Array(count);
+    imag = new Float64Array(count);
+    for (let k = 0, off = dataStart; k < count; k++, off += info.size) {
+      data[k] = readScalar(view, off, 'f', half, info.little);
+      imag[k] = readScalar(view, off + half, 'f', half, info.little);
+    }
+  } else if (info.kind === 'f' && info.size === 8 && info.little === HOST_LITTLE_ENDIAN) {
+    // fast path: copy into a fresh (aligned) buffer and view it (copyBytes, since Buffer#slice is a view)
+    data = new Float64Array(copyBytes(buf, dataStart, need));
+  } else if (info.kind === 'f' && info.size === 4 && info.little === HOST_LITTLE_ENDIAN) {
+    data = Float64Array.from(new Float32Array(copyBytes(buf, dataStart, need)));
+  } else {
+    data = new Float64Array(count);
+    for (let k = 0, off = dataStart; k < count; k++, off += info.size) data[k] = readScalar(view, off, info.kind, info.size, info.little);
+  }
+  if (fortran) {
+    data = fortranToC(data, shape);
+    if (imag) imag = fortranToC(imag, shape);
+  }
+  const out: NpyArray = { dtype: descr, shape: [...shape], data };
+  if (imag) out.imag = imag;
+  if (fortran) out.fortranOrder = true;
+  return out;
+}
+
+export function readNpyFile(path: string): NpyArray {
+  return readNpy(readFileSync(path), path);
+}
+
+// ---- ZIP (.npz) ----
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) as used by ZIP; table-driven. */
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Decode an .npz archive held in memory; members in central-directory order. */
+export function readNpzBuffer(buf: Uint8Array, file = '<buffer>', opts: { checkCrc?: boolean } = {}): NpzMember[] {
+  const checkCrc = opts.checkCrc ?? true;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const u16 = (o: number) => view.getUint16(o, true);
+  const u32 = (o: number) => view.getUint32(o, true);
+  const u64 = (o: number) => {
+    const v = view.getBigUint64(o, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new NpyFormatError(file, 'ZIP64 value too large');
+    return Number(v);
+  };
+  // End of central directory: scan back over at most a 65535-byte comment.
+  let eocd = -1;
+  for (let o = buf.length - 22; o >= 0 && o >= buf.length - 22 - 65535; o--) {
+    if (u32(o) === 0x06054b50) { eocd = o; break; }
+  }
+  if (eocd < 0) throw new NpyFormatError(file, 'not a ZIP/.npz file (no end-of-central-directory record)');
+  let entries = u16(eocd + 10), cdSize = u32(eocd + 12), cdOffset = u32(eocd + 16);
+  if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    const loc = eocd - 20;
+    if (loc < 0 || u32(loc) !== 0x07064b50) throw new NpyFormatError(file, 'ZIP64 archive without ZIP64 locator');
+    const z = u64(loc + 8);
+    if (z + 56 > buf.length || u32(z) !== 0x06064b50) throw new NpyFormatError(file, 'bad ZIP64 end-of-central-directory record');
+    entries = u64(z + 32); cdSize = u64(z + 40); cdOffset = u64(z + 48);
+  }
+  if (cdOffset + cdSize > buf.length) throw new NpyFormatError(file, 'truncated ZIP (central directory beyond end of file)');
+  const out: NpzMember[] = [];
+  let p = cdOffset;
+  for (let e = 0; e < entries; e++) {
+    if (p + 46 > buf.length || u32(p) !== 0x02014b50) throw new NpyFormatError(file, `bad ZIP central directory entry ${e}`);
+    const flags = u16(p + 8), method = u16(p + 10), crc = u32(p + 16);
+    let compSize = u32(p + 20), size = u32(p + 24);
+    const nameLen = u16(p + 28), extraLen = u16(p + 30), commentLen = u16(p + 32);
+    let localOff = u32(p + 42);
+    const memberName = new TextDecoder(flags & 0x800 ? 'utf-8' : 'latin1').decode(buf.subarray(p + 46, p + 46 + nameLen));
+    // ZIP64 extra field: 8-byte values for exactly those fields saturated in the header.
+    let x = p + 46 + nameLen;
+    const xEnd = x + extraLen;
+    while (x + 4 <= xEnd) {
+      const id = u16(x), len = u16(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        if (size === 0xffffffff) { size = u64(q); q += 8; }
+        if (compSize === 0xffffffff) { compSize = u64(q); q += 8; }
+        if (localOff === 0xffffffff) { localOff = u64(q); q += 8; }
+      }
+      x += 4 + len;
+    }
+    p = xEnd + commentLen;
+    if (flags & 1) throw new NpyFormatError(file, `member ${memberName} is encrypted`);
+    if (memberName.endsWith('/')) continue; // directory entry
+    if (localOff + 30 > buf.length || u32(localOff) !== 0x04034b50) throw new NpyFormatError(file, `bad local header for member ${memberName}`);
+    const dataOff = localOff + 30 + u16(localOff + 26) + u16(localOff + 28);
+    if (dataOff + compSize > buf.length) throw new NpyFormatError(file, `truncated data for member ${memberName}`);
+    const raw = buf.subarray(dataOff, dataOff + compSize);
+    let bytes: Uint8Array;
+    if (method === 0) bytes = raw;
+    else if (method === 8) {
+      try { bytes = inflateRawSync(raw); } catch (err) { throw new NpyFormatError(file, `cannot inflate member ${memberName}: ${(err as Error).message}`); }
+    } else throw new NpyFormatError(file, `member ${memberName} uses unsupported ZIP compression method ${method}`);
+    if (bytes.length !== size) throw new NpyFormatError(file, `member ${memberName}: size ${bytes.length} != ${size} in directory`);
+    if (checkCrc && crc32(bytes) !== crc) throw new NpyFormatError(file, `member ${memberName}: CRC-32 mismatch (corrupt archive)`);
+    const name = memberName.endsWith('.npy') ? memberName.slice(0, -4) : memberName;
+    out.push({ name, array: readNpy(bytes, `${file}[${memberName}]`) });
+  }
+  return out;
+}
+
+export async function readNpz(path: string, opts: { checkCrc?: boolean } = {}): Promise<NpzMember[]> {
+  return readNpzBuffer(await readFile(path), path, opts);
+}
+
+/**
+ * Order members named arr_<k> by k (numpy.savez positional names), placed
+ * first; other names follow in their archive order. Returns a new array.
+ */
+export function sortNpzMembers<T extends { name: string }>(members: readonly T[]): T[] {
+  const num = (n: string) => { const m = /^arr_(\d+)$/.exec(n); return m ? Number(m[1]) : null; };
+  const positional = members.filter((m) => num(m.name) !== null).sort((a, b) => num(a.name)! - num(b.name)!);
+  return [...positional, ...members.filter((m) => num(m.name) === null)];
+}
+
+// ---- writers ----
+
+/** Encode an array as .npy bytes (format 1.0, or 2.0 for huge headers). */
+export function encodeNpy(arr: NpyWritable): Uint8Array {
+  const { dtype, shape, data, imag } = arr;
+  if (dtype !== '<f8' && dtype !== '<c16') throw new Error(`encodeNpy: unsupported dtype ${String(dtype)} (write '<f8' or '<c16')`);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`encodeNpy: bad shape [${shape.join(', ')}]`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== count) throw new Error(`encodeNpy: data has ${data.length} values, shape needs ${count}`);
+  if (dtype === '<c16' && (!imag || imag.length !== count)) throw new Error('encodeNpy: <c16 needs imag of the same length as data');
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let version = 1, pre = 10;
+  let total = Math.ceil((pre + dict.length + 1) / 64) * 64;
+  if (total - pre > 0xffff) { version = 2; pre = 12; total = Math.ceil((pre + dict.length + 1) / 64) * 64; }
+  const headerLen = total - pre;
+  const item = dtype === '<c16' ? 16 : 8;
+  const out = new Uint8Array(total + count * item);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  out[6] = version; out[7] = 0;
+  if (version === 1) view.setUint16(8, headerLen, true); else view.setUint32(8, headerLen, true);
+  const header = dict + ' '.repeat(headerLen - dict.length - 1) + '\n';
+  for (let k = 0; k < header.length; k++) out[pre + k] = header.charCodeAt(k);
+  if (dtype === '<f8') {
+    for (let k = 0; k < count; k++) view.setFloat64(total + 8 * k, data[k]!, true);
+  } else {
+    for (let k = 0; k < count; k++) {
+      view.setFloat64(total + 16 * k, data[k]!, true);
+      view.setFloat64(total + 16 * k + 8, imag![k]!, true);
+    }
+  }
+  return out;
+}
+
+export async function writeNpy(path: string, arr: NpyWritable): Promise<void> {
+  await writeFile(path, encodeNpy(arr));
+}
+
+/** Encode members as an uncompressed .npz (ZIP, method 0), names get '.npy' appended. */
+export function encodeNpz(members: readonly { name: string; array: NpyWritable }[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  // DOS date/time of 1980-01-01 00:00 keeps the output deterministic.
+  const dosTime = 0, dosDate = (0 << 9) | (1 << 5) | 1;
+  for (const m of members) {
+    const name = enc.encode(m.name + '.npy');
+    const body = encodeNpy(m.array);
+    const crc = crc32(body);
+    if (body.length >= 0xffffffff || offset >= 0xffffffff) throw new Error('encodeNpz: archive too large (ZIP64 not written)');
+    const lh = new Uint8Array(30 + name.length);
+    const lv = new DataView(lh.buffer);
+    lv.setUint32(0, 0x04034b50, true); lv.setUint16(4, 20, true); lv.setUint16(6, 0x800, true); lv.setUint16(8, 0, true);
+    lv.setUint16(10, dosTime, true); lv.setUint16(12, dosDate, true); lv.setUint32(14, crc, true);
+    lv.setUint32(18, body.length, true); lv.setUint32(22, body.length, true); lv.setUint16(26, name.length, true); lv.setUint16(28, 0, true);
+    lh.set(name, 30);
+    const ch = new Uint8Array(46 + name.length);
+    const cv = new DataView(ch.buffer);
+    cv.setUint32(0, 0x02014b50, true); cv.setUint16(4, 20, true); cv.setUint16(6, 20, true); cv.setUint16(8, 0x800, true);
+    cv.setUint16(10, 0, true); cv.setUint16(12, dosTime, true); cv.setUint16(14, dosDate, true); cv.setUint32(16, crc, true);
+    cv.setUint32(20, body.length, true); cv.setUint32(24, body.length, true); cv.setUint16(28, name.length, true);
+    cv.setUint32(42, offset, true);
+    ch.set(name, 46);
+    parts.push(lh, body);
+    central.push(ch);
+    offset += lh.length + body.length;
+  }
+  const cdSize = central.reduce((a, c) => a + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true); ev.setUint16(8, members.length, true); ev.setUint16(10, members.length, true);
+  ev.setUint32(12, cdSize, true); ev.setUint32(16, offset, true);
+  const out = new Uint8Array(offset + cdSize + 22);
+  let o = 0;
+  for (const p of [...parts, ...central, end]) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+export async function writeNpz(path: string, members: readonly { name: string; array: NpyWritable }[]): Promise<void> {
+  await writeFile(path, encodeNpz(members));
+}
