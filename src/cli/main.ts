@@ -1,0 +1,19 @@
+// `ergo` command line: one subcommand per task; each lives in src/cli/commands/.
+import { Command } from 'commander';
+import { TOOL_VERSION } from '../pipeline/store.js';
+import { register as registerRun } from './commands/run.js';
+
+const program = new Command();
+program
+  .name('ergo')
+  .description('Random-matrix analysis of neural networks: circular ensembles, spectral ergodicity, cPSE, CSD')
+  .version(TOOL_VERSION)
+  .showHelpAfterError('(add --help for usage)')
+  .configureOutput({ outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s) });
+
+registerRun(program);
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+await program.parseAsync(process.argv);

@@ -1,0 +1,33 @@
+// What a worker computes for one chunk. Pure function of the chunk (its seed and
+// parameters): this is what makes results independent of scheduling.
+import { createStream } from '../rng/index.js';
+import { sampleEigenphases } from '../ensembles/index.js';
+import type { Chunk } from './plan.js';
+import type { ChunkData } from './store.js';
+
+/** Values of one chunk, matrix after matrix (what crosses the thread boundary). */
+export function computeChunkValues(chunk: Chunk): Float64Array {
+  switch (chunk.kind) {
+    case 'ensemble': {
+      const stream = createStream(chunk.seed);
+      const mats = sampleEigenphases(chunk.ensemble, chunk.method, chunk.n, chunk.count, stream);
+      const per = mats[0]?.length ?? 0;
+      const values = new Float64Array(per * mats.length);
+      mats.forEach((m, i) => values.set(m, i * per));
+      return values;
+    }
+    default: {
+      const never: never = chunk.kind;
+      throw new Error(`unknown chunk kind ${String(never)}`);
+    }
+  }
+}
+
+/** Attach the matrix index column (derived, so only the values need to be transferred). */
+export function withMatrixIndex(chunk: Chunk, values: Float64Array): ChunkData {
+  const per = values.length / chunk.count;
+  if (!Number.isInteger(per)) throw new Error(`chunk ${chunk.id}: ${values.length} values do not split into ${chunk.count} matrices`);
+  const matrix = new Int32Array(values.length);
+  for (let i = 0; i < chunk.count; i++) matrix.fill(chunk.firstMatrix + i, i * per, (i + 1) * per);
+  return { values, matrix };
+}
