@@ -21,7 +21,9 @@ function formatSeconds(s: number): string {
 
 export function createProgress(label: string, opts: ProgressOptions = {}): { onEvent: (e: RunEvent) => void; stop: () => void } {
   const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  const tty = opts.tty ?? (process.stderr.isTTY === true && process.env.ERGO_PROGRESS !== 'log');
+  // ERGO_PROGRESS=bar forces the bar (e.g. under a pseudo-terminal that hides isTTY), =log forces lines.
+  const mode = process.env.ERGO_PROGRESS;
+  const tty = opts.tty ?? (mode === 'bar' || (process.stderr.isTTY === true && mode !== 'log'));
   const interval = (opts.intervalSeconds ?? Number(process.env.ERGO_LOG_INTERVAL ?? 10)) * 1000;
   let bar: cliProgress.SingleBar | undefined;
   let started = 0;
