@@ -1,0 +1,376 @@
+// TensorFlow.js reader: model.json of layers-models and graph-models, and bare
+// weights manifests (a JSON array of {paths, weights} groups, as face-api
+// ships them). Each group's shard files (next to the JSON) are one byte stream;
+// its weights lie back to back in manifest order. Nothing is read at open
+// except the JSON and the shard sizes; load() reads a tensor's byte range.
+//
+// Order:
+// - layers-model: the layer order of modelTopology (nested models flattened
+//   in place), each layer's weights in manifest order; weights matched to no
+//   layer follow, in manifest order (and are reported).
+// - graph-model: the node order of modelTopology.node; a weight is placed at
+//   the first node consuming it (through Identity); unconsumed weights follow.
+// - bare manifest: manifest order (no topology exists to do better).
+//
+// dtypes: float32, int32, bool, float16 (entry dtype or quantization
+// {dtype:'float16'}), uint8/uint16 quantization decoded as q*scale + min
+// (or (q - zeroPoint)*scale when the affine form gives a zero point), in float64.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { WeightsError } from './errors.js';
+import { checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import type { LayoutHint, TensorEntry, WeightSource } from './types.js';
+
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype?: string; scale?: number; min?: number; zeroPoint?: number; zero_point?: number };
+}
+
+interface ManifestGroup {
+  paths: string[];
+  weights: ManifestWeight[];
+}
+
+interface Placed {
+  w: ManifestWeight;
+  entry: Omit<TensorEntry, 'layout'>;
+}
+
+const PLAIN: Record<string, StoredType> = { float32: 'f32', int32: 'i32', bool: 'bool', float16: 'f16' };
+const QUANT: Record<string, StoredType> = { uint8: 'u8', uint16: 'u16', float16: 'f16' };
+
+function shardReader(file: string, shards: { path: string; size: number }[]) {
+  // Read [offset, offset+length) of the concatenated shards of one group.
+  return async (offset: number, length: number, tensor: string): Promise<Uint8Array> => {
+    const out = new Uint8Array(length);
+    let start = 0;
+    let done = 0;
+    for (const s of shards) {
+      const end = start + s.size;
+      const from = offset + done;
+      if (from < end && done < length) {
+        const take = Math.min(end - from, length - done);
+        out.set(await readRange(s.path, from - start, take, tensor), done);
+        done += take;
+      }
+      start = end;
+    }
+    if (done < length) throw new WeightsError(file, tensor, `weight data ends early: ${done} of ${length} bytes present`);
+    return out;
+  };
+}
+
+/** Validate the manifest and make one lazy entry per weight, in manifest order. */
+async function readManifest(file: string, manifest: unknown): Promise<Placed[]> {
+  if (!Array.isArray(manifest)) throw new WeightsError(file, undefined, 'weightsManifest is not an array of groups');
+  const base = dirname(file);
+  const placed: Placed[] = [];
+  for (const [gi, g] of (manifest as ManifestGroup[]).entries()) {
+    if (!g || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
+      throw new WeightsError(file, undefined, `weights group ${gi} lacks 'paths' or 'weights'`);
+    }
+    // byte extent of every weight
+    const spans: { w: ManifestWeight; type: StoredType; offset: number; bytes: number; count: number }[] = [];
+    let offset = 0;
+    for (const w of g.weights) {
+      const name = String(w?.name);
+      const shape = checkShape(w?.shape, file, name);
+      const count = product(shape);
+      let type: StoredType | undefined;
+      if (w.quantization) {
+        type = QUANT[String(w.quantization.dtype)];
+        if (!type) throw new WeightsError(file, name, `unknown quantization dtype '${String(w.quantization.dtype)}'`);
+        if (type !== 'f16') {
+          const { scale, min } = w.quantization;
+          const zp = w.quantization.zeroPoint ?? w.quantization.zero_point;
+          if (typeof scale !== 'number' || (typeof min !== 'number' && typeof zp !== 'number')) {
+            throw new WeightsError(file, name, `${w.quantization.dtype} quantization without numeric scale and min (or zero point)`);
+          }
+        }
+      } else {
+        type = PLAIN[String(w.dtype)];
+        if (!type) throw new WeightsError(file, name, `unknown or unsupported dtype '${String(w.dtype)}'`);
+      }
+      const bytes = count * { f32: 4, i32: 4, bool: 1, f16: 2, u8: 1, u16: 2 }[type as 'f32'];
+      spans.push({ w, type, offset, bytes, count });
+      offset += bytes;
+    }
+    const shards: { path: string; size: number }[] = [];
+    let have = 0;
+    for (const p of g.paths) {
+      const path = resolve(base, String(p));
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch {
+        const victim = spans.find((s) => s.offset + s.bytes > have) ?? spans[0];
+        throw new WeightsError(path, victim?.w.name, `weight shard is missing (listed in ${file})`);
+      }
+      shards.push({ path, size });
+      have += size;
+    }
+    const read = shardReader(file, shards);
+    for (const s of spans) {
+      const name = s.w.name;
+      if (s.offset + s.bytes > have) {
+        throw new WeightsError(file, name, `shards of group ${gi} hold ${have} bytes, but this weight needs bytes ${s.offset}..${s.offset + s.bytes} (truncated or missing data)`);
+      }
+      const q = s.w.quantization;
+      const dtype = q ? `${s.w.dtype}<-${q.dtype}` : s.w.dtype;
+      placed.push({
+        w: s.w,
+        entry: {
+          name,
+          shape: s.w.shape,
+          dtype,
+          load: async () => {
+            const raw = decodeElements(await read(s.offset, s.bytes, name), s.type, s.count);
+            if (q && s.type !== 'f16') {
+              const scale = q.scale!;
+              if (typeof q.min === 'number') {
+                for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! * scale + q.min;
+              } else {
+                const zp = (q.zeroPoint ?? q.zero_point)!;
+                for (let i = 0; i < raw.length; i++) raw[i] = (raw[i]! - zp) * scale;
+              }
+            }
+            return checkFinite(raw, file, name);
+          },
+        },
+      });
+    }
+  }
+  return placed;
+}
+
+// --- layers-model ---------------------------------------------------------
+
+interface KLayer {
+  class_name?: string;
+  config?: { name?: string; layers?: unknown; layer?: KLayer } & Record<string, unknown>;
+  name?: string;
+}
+
+/** Leaf layers in topology order; nested models are expanded in place, wrappers keep their inner class. */
+function flattenLayers(layers: unknown, out: { name: string; cls: string }[] = []): { name: string; cls: string }[] {
+  if (!Array.isArray(layers)) return out;
+  for (const l of layers as KLayer[]) {
+    const cls = String(l?.class_name ?? '');
+    const cfg = l?.config ?? {};
+    const name = String(cfg.name ?? l?.name ?? '');
+    const inner = Array.isArray(cfg.layers) ? cfg.layers : undefined;
+    if (inner) {
+      out.push({ name, cls: 'Model' });
+      flattenLayers(inner, out);
+    } else if (cfg.layer && typeof cfg.layer === 'object') {
+      out.push({ name, cls: String(cfg.layer.class_name ?? cls) });
+    } else {
+      out.push({ name, cls });
+    }
+  }
+  return out;
+}
+
+const KERAS_CONV = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Convolution3D', 'ConvLSTM2D', 'LocallyConnected1D', 'LocallyConnected2D']);
+const KERAS_TRANSPOSE = new Set(['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose', 'Deconvolution2D', 'Deconvolution3D']);
+const KERAS_RNN = new Set(['LSTM', 'GRU', 'SimpleRNN', 'LSTMCell', 'GRUCell', 'SimpleRNNCell', 'CuDNNLSTM', 'CuDNNGRU']);
+
+function kerasLayout(cls: string, layer: string, varName: string, rank: number): LayoutHint {
+  const what = `Keras ${cls} '${layer}' ${varName}`;
+  if (rank < 2) return { kind: 'skip', rule: `${what} (rank ${rank})` };
+  if (varName.startsWith('depthwise_kernel') && (cls.startsWith('Depthwise') || cls.startsWith('Separable'))) {
+    return { kind: 'depthwise', rule: `${what} [k..., C, mult] -> N = C*mult` };
+  }
+  if (varName.startsWith('pointwise_kernel') && cls.startsWith('Separable')) {
+    return { kind: 'axis', axis: -1, rule: `${what} [1, 1, in, out] -> N = out` };
+  }
+  if (varName.startsWith('kernel') || varName.startsWith('recurrent_kernel')) {
+    if (cls === 'Dense') return { kind: 'axis', axis: -1, rule: `${what} [in, out] -> N = out` };
+    if (KERAS_CONV.has(cls)) return { kind: 'axis', axis: -1, rule: `${what} [k..., in, out] -> N = out` };
+    if (KERAS_TRANSPOSE.has(cls)) return { kind: 'axis', axis: -2, rule: `${what} [k..., out, in] -> N = out` };
+    if (KERAS_RNN.has(cls)) return { kind: 'axis', axis: -1, rule: `${what} [in, gates*units] -> N = gates*units` };
+  }
+  if (varName.startsWith('embeddings') && cls === 'Embedding') {
+    return { kind: 'axis', axis: -1, rule: `${what} [vocab, dim] -> N = dim` };
+  }
+  if (cls === 'PReLU') return { kind: 'skip', rule: `${what} (activation slopes, not a weight matrix)` };
+  return { kind: 'unknown', rule: `${what}: no layout rule for this layer class / variable` };
+}
+
+function orderLayersModel(file: string, topology: Record<string, unknown>, placed: Placed[], warnings: string[]): TensorEntry[] {
+  const mc = (topology.model_config ?? topology) as KLayer;
+  const cfg = mc.config as unknown;
+  const layerList = Array.isArray(cfg) ? cfg : (cfg as { layers?: unknown } | undefined)?.layers;
+  const layers = flattenLayers(layerList);
+  if (layers.length === 0) throw new WeightsError(file, undefined, 'layers-model topology lists no layers');
+  const index = new Map<string, number>();
+  layers.forEach((l, i) => {
+    if (l.cls !== 'Model' && !index.has(l.name)) index.set(l.name, i);
+  });
+  const buckets: TensorEntry[][] = layers.map(() => []);
+  const orphans: TensorEntry[] = [];
+  for (const p of placed) {
+    const parts = p.w.name.split('/');
+    let li = -1;
+    // the path component closest to the variable that names a leaf layer
+    for (let k = parts.length - 2; k >= 0; k--) {
+      const i = index.get(parts[k]!);
+      if (i !== undefined) {
+        li = i;
+        break;
+      }
+    }
+    if (li < 0) {
+      orphans.push({ ...p.entry, layout: { kind: 'unknown', rule: 'weight matches no layer of the topology' } });
+      continue;
+    }
+    const l = layers[li]!;
+    const varName = parts[parts.length - 1]!;
+    buckets[li]!.push({ ...p.entry, layout: kerasLayout(l.cls, l.name, varName, p.entry.shape.length) });
+  }
+  if (orphans.length) warnings.push(`${orphans.length} weight(s) match no layer of the topology and are listed last: ${orphans.map((o) => o.name).join(', ')}`);
+  return [...buckets.flat(), ...orphans];
+}
+
+// --- graph-model ------------------------------------------------------------
+
+interface GNode {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, { b?: boolean } & Record<string, unknown>>;
+}
+
+function graphLayout(node: GNode, input: number, rank: number): LayoutHint {
+  const where = `${node.op} node '${node.name}' input ${input}`;
+  const flag = (k: string): boolean => node.attr?.[k]?.b === true;
+  switch (node.op) {
+    case 'Conv2D':
+    case 'Conv3D':
+    case '_FusedConv2D':
+    case '_FusedConv3D':
+      if (input === 1) return { kind: 'axis', axis: -1, rule: `TF ${node.op} filter [k..., in, out] (${where})` };
+      break;
+    case 'DepthwiseConv2dNative':
+    case 'FusedDepthwiseConv2dNative':
+      if (input === 1) return { kind: 'depthwise', rule: `TF ${node.op} filter [kh, kw, C, mult] (${where})` };
+      break;
+    case 'Conv2DBackpropInput':
+    case 'Conv3DBackpropInputV2':
+      if (input === 1) return { kind: 'axis', axis: -2, rule: `TF ${node.op} filter [k..., out, in] (${where})` };
+      break;
+    case 'MatMul':
+    case '_FusedMatMul':
+    case 'BatchMatMul':
+    case 'BatchMatMulV2': {
+      if (rank !== 2) return { kind: 'unknown', rule: `batched ${node.op} operand of rank ${rank} (${where})` };
+      const tb = flag('transpose_b') || flag('adj_y');
+      const ta = flag('transpose_a') || flag('adj_x');
+      if (input === 1) {
+        return tb
+          ? { kind: 'axis', axis: 0, rule: `TF ${node.op} weight [out, in], transpose_b (${where})` }
+          : { kind: 'axis', axis: -1, rule: `TF ${node.op} weight [in, out] (${where})` };
+      }
+      if (input === 0) {
+        return ta
+          ? { kind: 'axis', axis: -1, rule: `TF ${node.op} constant left factor transposed (${where})` }
+          : { kind: 'axis', axis: 0, rule: `TF ${node.op} constant left factor [out, in] (${where})` };
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return { kind: 'unknown', rule: `consumed by ${where}, which has no layer-layout rule` };
+}
+
+function orderGraphModel(file: string, nodes: GNode[], placed: Placed[], warnings: string[]): TensorEntry[] {
+  const byName = new Map(placed.map((p) => [p.w.name, p]));
+  const consumers = new Map<string, { node: GNode; input: number }[]>();
+  for (const node of nodes) {
+    (node.input ?? []).forEach((raw, input) => {
+      if (raw.startsWith('^')) return;
+      const name = raw.replace(/:\d+$/, '');
+      const list = consumers.get(name) ?? [];
+      list.push({ node, input });
+      consumers.set(name, list);
+    });
+  }
+  const layoutOf = (name: string, rank: number, depth = 0): LayoutHint => {
+    const use = consumers.get(name)?.[0];
+    if (!use) return { kind: 'unknown', rule: 'not consumed by any node' };
+    if (use.node.op === 'Identity' && depth < 8) {
+      const inner = layoutOf(use.node.name, rank, depth + 1);
+      return { ...inner, rule: `${inner.rule} (via Identity)` } as LayoutHint;
+    }
+    return graphLayout(use.node, use.input, rank);
+  };
+  const out: TensorEntry[] = [];
+  const done = new Set<string>();
+  for (const node of nodes) {
+    for (const raw of node.input ?? []) {
+      const name = raw.replace(/^\^/, '').replace(/:\d+$/, '');
+      const p = byName.get(name);
+      if (p && !done.has(name)) {
+        done.add(name);
+        out.push({ ...p.entry, layout: layoutOf(name, p.entry.shape.length) });
+      }
+    }
+  }
+  const rest = placed.filter((p) => !done.has(p.w.name));
+  if (rest.length) warnings.push(`${rest.length} weight(s) are consumed by no node of the graph and are listed last`);
+  for (const p of rest) out.push({ ...p.entry, layout: { kind: 'unknown', rule: 'not consumed by any node' } });
+  return out;
+}
+
+// --- bare manifest ------------------------------------------------------------
+
+function bareLayout(name: string, rank: number): LayoutHint {
+  const last = name.split('/').pop() ?? name;
+  if (rank < 2) return { kind: 'skip', rule: 'rank < 2' };
+  if (/depthwise/i.test(last)) return { kind: 'depthwise', rule: 'TF depthwise [kh, kw, C, mult] (no topology: inferred from the name)' };
+  return { kind: 'axis', axis: -1, rule: 'TF convention [..., in, out] (no topology: inferred)' };
+}
+
+// --- entry point ------------------------------------------------------------
+
+export async function openTfjs(path: string): Promise<WeightSource> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new WeightsError(path, undefined, `not a readable TF.js JSON file: ${(e as Error).message}`, { cause: e });
+  }
+  const warnings: string[] = [];
+  if (Array.isArray(json)) {
+    const placed = await readManifest(path, json);
+    warnings.push('bare weights manifest without topology: layouts inferred from TF conventions and weight names');
+    return {
+      format: 'tfjs-weights-manifest',
+      path,
+      tensors: placed.map((p) => ({ ...p.entry, layout: bareLayout(p.w.name, p.entry.shape.length) })),
+      warnings,
+    };
+  }
+  const model = json as { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: unknown };
+  if (!model || typeof model !== 'object' || !model.weightsManifest) {
+    throw new WeightsError(path, undefined, 'JSON has no weightsManifest (not a TF.js model)');
+  }
+  const placed = await readManifest(path, model.weightsManifest);
+  const topo = model.modelTopology;
+  if (topo && Array.isArray(topo.node)) {
+    return { format: 'tfjs-graph-model', path, tensors: orderGraphModel(path, topo.node as GNode[], placed, warnings), warnings };
+  }
+  if (topo && (topo.model_config || topo.class_name || topo.config)) {
+    return { format: 'tfjs-layers-model', path, tensors: orderLayersModel(path, topo, placed, warnings), warnings };
+  }
+  warnings.push('model.json without a usable modelTopology: manifest order, layouts inferred from TF conventions');
+  return {
+    format: 'tfjs',
+    path,
+    tensors: placed.map((p) => ({ ...p.entry, layout: bareLayout(p.w.name, p.entry.shape.length) })),
+    warnings,
+  };
+}
