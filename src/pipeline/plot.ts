@@ -156,13 +156,33 @@ function compactGeometry(svg: string): string {
   });
 }
 
+// Vega numbers clip paths and gradients with module-global counters, so the
+// same figure rendered second gets "clip7" instead of "clip1". Renumber them
+// per document, in order of first appearance, to make the output reproducible.
+const DEF_ID = /(id="|url\(#)(clip|gradient_|p_gradient_)(\d+)/g;
+
+function renumberDefIds(svg: string): string {
+  const ids = new Map<string, number>();
+  const counters = new Map<string, number>();
+  return svg.replace(DEF_ID, (_m, lead: string, prefix: string, n: string) => {
+    const key = prefix + n;
+    let k = ids.get(key);
+    if (k === undefined) {
+      k = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, k);
+      ids.set(key, k);
+    }
+    return `${lead}${prefix}${k}`;
+  });
+}
+
 /** Compiles a Vega-Lite spec and renders it to an SVG string without a browser or canvas. */
 async function render(spec: TopLevelSpec): Promise<string> {
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();
-    return compactGeometry(svg);
+    return renumberDefIds(compactGeometry(svg));
   } finally {
     view.finalize();
   }
