@@ -41,7 +41,9 @@ export class PoolExecutor implements Executor {
     });
   }
   async run(chunk: Chunk): Promise<Float64Array> {
-    return (await this.pool.run(chunk)) as Float64Array;
+    // A layer's matrix is moved to the worker, not cloned (it can be hundreds of MB).
+    const transferList = chunk.kind === 'layer' ? [chunk.data.buffer as ArrayBuffer] : undefined;
+    return (await this.pool.run(chunk, transferList ? { transferList } : {})) as Float64Array;
   }
   async close(): Promise<void> {
     await this.pool.destroy();

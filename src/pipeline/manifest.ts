@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from './config.js';
 import { configHash, stableStringify } from './config.js';
-import type { Chunk } from './plan.js';
+import type { EnsembleChunk as Chunk } from './plan.js';
 import { chunkIdentity } from './plan.js';
 import { writeFileAtomic, TOOL_VERSION, FORMAT_VERSION, StoreError } from './store.js';
 

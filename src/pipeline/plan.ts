@@ -24,10 +24,28 @@ export interface EnsembleChunk {
   semantics: Semantics;
 }
 
-export type Chunk = EnsembleChunk;
+/** One layer of a network: eigenvalues of X = A A^T (A travels with the task, transferred). */
+export interface LayerChunk {
+  kind: 'layer';
+  id: string;
+  n: number;
+  m: number;
+  semantics: Semantics;
+  data: Float64Array;
+}
+
+/** One conjugate circular matrix: eigenvalues of A A^T with A = |U|, U from CUE(n). */
+export interface CircularChunk {
+  kind: 'circular';
+  id: string;
+  n: number;
+  seed: string;
+}
+
+export type Chunk = EnsembleChunk | LayerChunk | CircularChunk;
 
 export interface Plan {
-  chunks: Chunk[];
+  chunks: EnsembleChunk[];
 }
 
 export function ensembleChunkId(ensemble: string, method: string, n: number, chunk: number): string {
@@ -35,7 +53,7 @@ export function ensembleChunkId(ensemble: string, method: string, n: number, chu
 }
 
 /** Identity of a chunk's data: equal identities mean equal eigenvalues, whoever computed them. */
-export function chunkIdentity(c: Chunk): Record<string, string> {
+export function chunkIdentity(c: EnsembleChunk): Record<string, string> {
   return {
     ensemble: c.ensemble,
     method: c.method,
@@ -59,7 +77,7 @@ export function planRun(cfg: RunConfig): Plan {
         `give one seed per chunk or remove the list`,
     );
   }
-  const chunks: Chunk[] = [];
+  const chunks: EnsembleChunk[] = [];
   for (const { ensemble, method } of cfg.ensembles) {
     for (const n of cfg.sizes) {
       for (let c = 0; c < perSize; c++) {

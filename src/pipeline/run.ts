@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunConfig } from './config.js';
 import { ConfigError, changedKeys } from './config.js';
-import type { Chunk } from './plan.js';
+import type { EnsembleChunk as Chunk } from './plan.js';
 import type { Executor } from './executor.js';
 import { withMatrixIndex } from './tasks.js';
 import {

@@ -1,8 +1,9 @@
 // What a worker computes for one chunk. Pure function of the chunk (its seed and
 // parameters): this is what makes results independent of scheduling.
 import { createStream } from '../rng/index.js';
-import { sampleEigenphases } from '../ensembles/index.js';
-import type { Chunk } from './plan.js';
+import { sampleEigenphases, circularMixedLayer } from '../ensembles/index.js';
+import { layerEigenvalues } from '../spectral/index.js';
+import type { Chunk, EnsembleChunk } from './plan.js';
 import type { ChunkData } from './store.js';
 
 /** Values of one chunk, matrix after matrix (what crosses the thread boundary). */
@@ -13,9 +14,13 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       const mats = sampleEigenphases(chunk.ensemble, chunk.method, chunk.n, chunk.count, stream);
       const per = mats[0]?.length ?? 0;
       const values = new Float64Array(per * mats.length);
-      mats.forEach((m, i) => values.set(m, i * per));
+      mats.forEach((m: Float64Array, i: number) => values.set(m, i * per));
       return values;
     }
+    case 'layer':
+      return layerEigenvalues(chunk.data, chunk.n, chunk.m, chunk.semantics);
+    case 'circular':
+      return layerEigenvalues(circularMixedLayer(chunk.n, createStream(chunk.seed)), chunk.n, chunk.n, 'definition');
     default: {
       const never: never = chunk.kind;
       throw new Error(`unknown chunk kind ${String(never)}`);
@@ -24,7 +29,7 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
 }
 
 /** Attach the matrix index column (derived, so only the values need to be transferred). */
-export function withMatrixIndex(chunk: Chunk, values: Float64Array): ChunkData {
+export function withMatrixIndex(chunk: EnsembleChunk, values: Float64Array): ChunkData {
   const per = values.length / chunk.count;
   if (!Number.isInteger(per)) throw new Error(`chunk ${chunk.id}: ${values.length} values do not split into ${chunk.count} matrices`);
   const matrix = new Int32Array(values.length);

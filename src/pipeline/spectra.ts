@@ -1,0 +1,148 @@
+// Spectra of network layers and of their conjugate circular matrices, as pipeline chunks:
+// each layer (or circular draw of one order) is a task for the executor, and each result
+// is cached as an Arrow file keyed by what determines it, so a second analysis of the same
+// network computes nothing and an interrupted one resumes where it stopped.
+//   layers:   key = sha256 of the layer matrix A (float64 bytes) and its shape + semantics
+//   circular: key = (order n, seed); seed = f(run seed, n, draw, occurrence of n)
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { deriveSeed } from '../rng/index.js';
+import type { LayerInfo } from '../weights/types.js';
+import type { Semantics } from './config.js';
+import type { Executor } from './executor.js';
+import type { LayerChunk, CircularChunk } from './plan.js';
+import { encodeChunk, decodeChunk, writeFileAtomic } from './store.js';
+
+export function defaultCacheDir(): string {
+  return process.env.ERGO_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ergo');
+}
+
+export type SpectraEvent =
+  | { type: 'layer'; network: string; index: number; name: string; cached: boolean; done: number; total: number }
+  | { type: 'circular'; n: number; draw: number; cached: boolean; done: number; total: number };
+
+export interface SpectraContext {
+  executor: Executor;
+  cacheDir: string;
+  semantics: Semantics;
+  onEvent?: (e: SpectraEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface LayerSpectrum {
+  index: number;
+  name: string;
+  n: number;
+  m: number;
+  hash: string;
+  cached: boolean;
+  eigenvalues: Float64Array;
+}
+
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'InterruptedError';
+  }
+}
+
+function readCached(path: string, identity: Record<string, string>): Float64Array | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const chunk = decodeChunk(readFileSync(path), path);
+    for (const [k, v] of Object.entries(identity)) if (chunk.metadata.get(`ergo.${k}`) !== v) return undefined;
+    return chunk.values;
+  } catch {
+    return undefined; // damaged cache entry: recompute and overwrite
+  }
+}
+
+function writeCached(path: string, values: Float64Array, identity: Record<string, string>): void {
+  const matrix = new Int32Array(values.length); // one matrix per cache file
+  writeFileAtomic(path, encodeChunk({ values, matrix }, { kind: 'eigenvalues', identity }));
+}
+
+export function layerHash(a: Float64Array, n: number, m: number): string {
+  return createHash('sha256').update(`${n}x${m}:`).update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+}
+
+/** Eigenvalues of every layer's X = A A^T (or per `semantics`), in layer order. */
+export async function layerSpectra(network: string, layers: readonly LayerInfo[], ctx: SpectraContext): Promise<LayerSpectrum[]> {
+  const limit = pLimit(Math.max(1, ctx.executor.concurrency));
+  let done = 0;
+  return Promise.all(
+    layers.map((layer) =>
+      limit(async (): Promise<LayerSpectrum> => {
+        if (ctx.signal?.aborted) throw new InterruptedError();
+        const a = await layer.load();
+        const hash = layerHash(a, layer.n, layer.m);
+        const identity = { kind: 'layer', hash, n: String(layer.n), m: String(layer.m), semantics: ctx.semantics };
+        const path = join(ctx.cacheDir, 'layers', `${hash.slice(0, 40)}-${ctx.semantics}.arrow`);
+        let eigenvalues = readCached(path, identity);
+        const cached = !!eigenvalues;
+        if (!eigenvalues) {
+          const chunk: LayerChunk = { kind: 'layer', id: `${network}#${layer.index}`, n: layer.n, m: layer.m, semantics: ctx.semantics, data: a };
+          eigenvalues = await ctx.executor.run(chunk);
+          writeCached(path, eigenvalues, identity);
+        }
+        ctx.onEvent?.({ type: 'layer', network, index: layer.index, name: layer.name, cached, done: ++done, total: layers.length });
+        return { index: layer.index, name: layer.name, n: layer.n, m: layer.m, hash, cached, eigenvalues };
+      }),
+    ),
+  );
+}
+
+/** Seeds of the circular mixed ensemble conjugate to a list of layer orders. */
+export function circularSeeds(runSeed: string | number, orders: readonly number[], draw: number): string[] {
+  const seen = new Map<number, number>();
+  return orders.map((n) => {
+    const k = seen.get(n) ?? 0;
+    seen.set(n, k + 1);
+    return deriveSeed(runSeed, 'circular-mixed', n, draw, k);
+  });
+}
+
+/**
+ * Eigenvalues of A A^T with A = |U|, U from CUE(n), for every order and draw:
+ * result[draw][layer]. Chunks with equal (n, seed) are shared between networks.
+ */
+export async function circularSpectra(
+  orders: readonly number[],
+  draws: number,
+  runSeed: string | number,
+  ctx: SpectraContext,
+): Promise<Float64Array[][]> {
+  const limit = pLimit(Math.max(1, ctx.executor.concurrency));
+  const total = orders.length * draws;
+  let done = 0;
+  const out: Float64Array[][] = [];
+  const jobs: Promise<void>[] = [];
+  for (let d = 0; d < draws; d++) {
+    const row: Float64Array[] = new Array(orders.length);
+    out.push(row);
+    circularSeeds(runSeed, orders, d).forEach((seed, l) => {
+      const n = orders[l]!;
+      jobs.push(
+        limit(async () => {
+          if (ctx.signal?.aborted) throw new InterruptedError();
+          const identity = { kind: 'circular-mixed', n: String(n), seed, method: 'qr' };
+          const path = join(ctx.cacheDir, 'circular', `n${n}-${seed}.arrow`);
+          let values = readCached(path, identity);
+          const cached = !!values;
+          if (!values) {
+            const chunk: CircularChunk = { kind: 'circular', id: `circular-n${n}-${seed}`, n, seed };
+            values = await ctx.executor.run(chunk);
+            writeCached(path, values, identity);
+          }
+          row[l] = values;
+          ctx.onEvent?.({ type: 'circular', n, draw: d, cached, done: ++done, total });
+        }),
+      );
+    });
+  }
+  await Promise.all(jobs);
+  return out;
+}
