@@ -2,6 +2,10 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../pipeline/store.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerAnalyze } from './commands/analyze.js';
+import { register as registerStatus } from './commands/status.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerLayers } from './commands/layers.js';
 
 const program = new Command();
 program
@@ -11,7 +15,7 @@ program
   .showHelpAfterError('(add --help for usage)')
   .configureOutput({ outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s) });
 
-registerRun(program);
+for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers]) register(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

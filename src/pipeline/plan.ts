@@ -31,6 +31,8 @@ export interface LayerChunk {
   n: number;
   m: number;
   semantics: Semantics;
+  /** Matrices given directly (the reference's vanilla entry): eigenvalues of M M^T in both semantics. */
+  vanilla?: boolean;
   data: Float64Array;
 }
 

@@ -28,6 +28,8 @@ export interface SpectraContext {
   executor: Executor;
   cacheDir: string;
   semantics: Semantics;
+  /** Layers are matrices given directly (eigenvalues of M M^T), not weights A (see spectral/pse.ts). */
+  vanilla?: boolean;
   onEvent?: (e: SpectraEvent) => void;
   signal?: AbortSignal;
 }
@@ -79,12 +81,13 @@ export async function layerSpectra(network: string, layers: readonly LayerInfo[]
         if (ctx.signal?.aborted) throw new InterruptedError();
         const a = await layer.load();
         const hash = layerHash(a, layer.n, layer.m);
-        const identity = { kind: 'layer', hash, n: String(layer.n), m: String(layer.m), semantics: ctx.semantics };
-        const path = join(ctx.cacheDir, 'layers', `${hash.slice(0, 40)}-${ctx.semantics}.arrow`);
+        const mode = ctx.vanilla ? 'vanilla' : 'model';
+        const identity = { kind: 'layer', hash, n: String(layer.n), m: String(layer.m), semantics: ctx.semantics, mode };
+        const path = join(ctx.cacheDir, 'layers', `${hash.slice(0, 40)}-${ctx.semantics}-${mode}.arrow`);
         let eigenvalues = readCached(path, identity);
         const cached = !!eigenvalues;
         if (!eigenvalues) {
-          const chunk: LayerChunk = { kind: 'layer', id: `${network}#${layer.index}`, n: layer.n, m: layer.m, semantics: ctx.semantics, data: a };
+          const chunk: LayerChunk = { kind: 'layer', id: `${network}#${layer.index}`, n: layer.n, m: layer.m, semantics: ctx.semantics, vanilla: !!ctx.vanilla, data: a };
           eigenvalues = await ctx.executor.run(chunk);
           writeCached(path, eigenvalues, identity);
         }

@@ -2,7 +2,7 @@
 // parameters): this is what makes results independent of scheduling.
 import { createStream } from '../rng/index.js';
 import { sampleEigenphases, circularMixedLayer } from '../ensembles/index.js';
-import { layerEigenvalues } from '../spectral/index.js';
+import { layerEigenvalues, vanillaEigenvalues } from '../spectral/pse.js';
 import type { Chunk, EnsembleChunk } from './plan.js';
 import type { ChunkData } from './store.js';
 
@@ -17,10 +17,14 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       mats.forEach((m: Float64Array, i: number) => values.set(m, i * per));
       return values;
     }
-    case 'layer':
-      return layerEigenvalues(chunk.data, chunk.n, chunk.m, chunk.semantics);
-    case 'circular':
-      return layerEigenvalues(circularMixedLayer(chunk.n, createStream(chunk.seed)), chunk.n, chunk.n, 'definition');
+    case 'layer': {
+      const a = { rows: chunk.n, cols: chunk.m, data: chunk.data };
+      return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
+    }
+    case 'circular': {
+      const a = { rows: chunk.n, cols: chunk.n, data: circularMixedLayer(chunk.n, createStream(chunk.seed)) };
+      return layerEigenvalues(a, 'definition');
+    }
     default: {
       const never: never = chunk.kind;
       throw new Error(`unknown chunk kind ${String(never)}`);
