@@ -1,0 +1,879 @@
+// ergo WebAssembly kernels (AssemblyScript, compiled with --enable simd --runtime stub).
+//
+// Every kernel works on raw linear memory that the JS loader lays out: f64,
+// row-major, complex matrices split into separate re / im arrays. Nothing is
+// allocated here; scratch space ("work") is passed in by the caller. Inner
+// loops run over contiguous row segments two doubles at a time (f64x2).
+//
+// Layout trick shared by the tridiagonalisations: a row-major upper triangle
+// is the same memory as a column-major lower triangle, so LAPACK's "lower"
+// algorithms (which walk columns) walk contiguous rows here.
+
+// ---------------------------------------------------------------------------
+// small helpers
+
+@inline function ld(p: usize): f64 {
+  return load<f64>(p);
+}
+@inline function st(p: usize, x: f64): void {
+  store<f64>(p, x);
+}
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** 2^k for -1022 <= k <= 1023, built from the exponent bits (exact). */
+@inline function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
+/** Biased exponent of a positive finite double. */
+@inline function biasedExp(x: f64): i32 {
+  return <i32>((reinterpret<u64>(x) >> 52) & 0x7ff);
+}
+
+/** Scratch start the JS side may use: the end of static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------------------
+// Real symmetric tridiagonalisation.
+
+/**
+ * Householder vector of x[0..len) (x at address x, stride 8), written to
+ * v[0..len) with v[0] = 1, in the LAPACK dlarfg convention
+ * H = I - tau v v^T, H x = beta e1. Returns beta; tau goes to the global.
+ */
+let houseTau: f64 = 0;
+function houseReal(x: usize, v: usize, len: i32): f64 {
+  const alpha = ld(x);
+  let sigma: f64 = 0;
+  for (let j = 1; j < len; j++) {
+    const t = ld(x + (<usize>j << 3));
+    sigma += t * t;
+  }
+  st(v, 1.0);
+  if (sigma == 0) {
+    // Nothing to annihilate (or entries below underflow): H = I.
+    for (let j = 1; j < len; j++) st(v + (<usize>j << 3), 0);
+    houseTau = 0;
+    return alpha;
+  }
+  const beta = -copysign<f64>(Math.sqrt(alpha * alpha + sigma), alpha);
+  houseTau = (beta - alpha) / beta;
+  const scal = 1.0 / (alpha - beta);
+  for (let j = 1; j < len; j++) st(v + (<usize>j << 3), ld(x + (<usize>j << 3)) * scal);
+  return beta;
+}
+
+/**
+ * Householder reduction of a real symmetric matrix to tridiagonal form, values
+ * only (LAPACK dsytd2, uplo = 'L' order; Golub & Van Loan, Matrix Computations,
+ * 4th ed., Alg. 8.3.1). Only the upper triangle of the row-major matrix at `a`
+ * is read and it is overwritten. The rank-2 update of step k is fused with the
+ * symmetric matrix-vector product of step k+1, two rows per pass, so the
+ * trailing matrix is streamed once per step.
+ * Outputs d[0..n), e[0..n-1). work: 4n doubles.
+ * The matrix is first scaled by a power of two (exact) so max|a_ij| is in
+ * [0.5, 1): no overflow or harmful underflow for huge or tiny inputs.
+ */
+export function symTridiag(a: usize, n: i32, d: usize, e: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  if (n == 1) {
+    st(d, ld(a));
+    return;
+  }
+  // --- exact power-of-two scaling
+  let amax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const row = a + <usize>i * rowBytes;
+    for (let j = i; j < n; j++) amax = Math.max(amax, Math.abs(ld(row + (<usize>j << 3))));
+  }
+  if (amax == 0) {
+    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), 0);
+    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), 0);
+    return;
+  }
+  const ex = biasedExp(amax);
+  const down = pow2(1022 - ex); // amax * down in [0.5, 1) for normal amax
+  const up = 1022 - ex; // unscale by 2^-up, applied in two halves
+  if (up != 0) {
+    const s = f64x2.splat(down);
+    for (let i = 0; i < n; i++) {
+      const row = a + <usize>i * rowBytes;
+      let j = i;
+      for (; j + 1 < n; j += 2) {
+        const p = row + (<usize>j << 3);
+        v128.store(p, f64x2.mul(v128.load(p), s));
+      }
+      if (j < n) st(row + (<usize>j << 3), ld(row + (<usize>j << 3)) * down);
+    }
+  }
+
+  if (n == 2) {
+    st(d, ld(a));
+    st(d + 8, ld(a + rowBytes + 8));
+    st(e, ld(a + 8));
+  } else {
+    tridiagCore(a, n, d, e, work);
+  }
+
+  if (up != 0) {
+    const h1 = -(up >> 1);
+    const h2 = -up - h1;
+    const f1 = pow2(h1);
+    const f2 = pow2(h2);
+    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), ld(d + (<usize>i << 3)) * f1 * f2);
+    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), ld(e + (<usize>i << 3)) * f1 * f2);
+  }
+}
+
+function tridiagCore(a: usize, n: i32, d: usize, e: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  // Vectors are indexed by absolute row/column index j (offset j*8).
+  let v = work;
+  let p = work + rowBytes;
+  let v2 = work + 2 * rowBytes;
+  let p2 = work + 3 * rowBytes;
+
+  // Step 0: reflector from row 0, then p = tau * S v with S = a[1:, 1:].
+  st(d, ld(a));
+  st(e, houseReal(a + 8, v + 8, n - 1));
+  let tau = houseTau;
+  for (let j = 1; j < n; j++) st(p + (<usize>j << 3), 0);
+  for (let i = 1; i < n; i++) {
+    const row = a + <usize>i * rowBytes;
+    const vi = ld(v + (<usize>i << 3));
+    let dot = ld(row + (<usize>i << 3)) * vi;
+    const svi = f64x2.splat(vi);
+    let acc = f64x2.splat(0);
+    let j = i + 1;
+    for (; j + 1 < n; j += 2) {
+      const o = <usize>j << 3;
+      const r = v128.load(row + o);
+      acc = f64x2.add(acc, f64x2.mul(r, v128.load(v + o)));
+      v128.store(p + o, f64x2.add(v128.load(p + o), f64x2.mul(r, svi)));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const r = ld(row + o);
+      dot += r * ld(v + o);
+      st(p + o, ld(p + o) + r * vi);
+    }
+    st(p + (<usize>i << 3), ld(p + (<usize>i << 3)) + dot + hsum(acc));
+  }
+  for (let j = 1; j < n; j++) st(p + (<usize>j << 3), ld(p + (<usize>j << 3)) * tau);
+
+  for (let k = 0; k <= n - 3; k++) {
+    const k1 = k + 1;
+    // w = p - (tau/2)(p.v) v, in place in p (indices k1..n-1).
+    let pv: f64 = 0;
+    for (let j = k1; j < n; j++) pv += ld(p + (<usize>j << 3)) * ld(v + (<usize>j << 3));
+    const c = 0.5 * tau * pv;
+    for (let j = k1; j < n; j++) {
+      const o = <usize>j << 3;
+      st(p + o, ld(p + o) - c * ld(v + o));
+    }
+    const w = p;
+    // Update row k1 (becomes final: its diagonal is d[k1], its tail the next x).
+    {
+      const row = a + <usize>k1 * rowBytes;
+      const vi = ld(v + (<usize>k1 << 3));
+      const wi = ld(w + (<usize>k1 << 3));
+      for (let j = k1; j < n; j++) {
+        const o = <usize>j << 3;
+        st(row + o, ld(row + o) - vi * ld(w + o) - wi * ld(v + o));
+      }
+      st(d + (<usize>k1 << 3), ld(row + (<usize>k1 << 3)));
+    }
+    if (k1 == n - 2) {
+      const o = <usize>(n - 1) << 3;
+      st(e + (<usize>k1 << 3), ld(a + <usize>k1 * rowBytes + o));
+      const last = a + <usize>(n - 1) * rowBytes + o;
+      st(last, ld(last) - 2 * ld(v + o) * ld(w + o));
+      st(d + o, ld(last));
+      break;
+    }
+    // Next reflector from row k1, columns k+2..n-1.
+    const s0 = k + 2;
+    st(e + (<usize>k1 << 3), houseReal(a + <usize>k1 * rowBytes + (<usize>s0 << 3), v2 + (<usize>s0 << 3), n - s0));
+    const tau2 = houseTau;
+    for (let j = s0; j < n; j++) st(p2 + (<usize>j << 3), 0);
+
+    // Fused pass over rows s0..n-1: rank-2 update with (v, w), then p2 += S' v2.
+    let i = s0;
+    for (; i + 1 < n; i += 2) {
+      const r0 = a + <usize>i * rowBytes;
+      const r1 = r0 + rowBytes;
+      const oi = <usize>i << 3;
+      const oi1 = oi + 8;
+      const vi = ld(v + oi), vi1 = ld(v + oi1);
+      const wi = ld(w + oi), wi1 = ld(w + oi1);
+      const ui = ld(v2 + oi), ui1 = ld(v2 + oi1);
+      // head: (i,i), (i,i+1), (i+1,i+1)
+      const aii = ld(r0 + oi) - 2 * vi * wi;
+      st(r0 + oi, aii);
+      const aij = ld(r0 + oi1) - vi * wi1 - wi * vi1;
+      st(r0 + oi1, aij);
+      const a11 = ld(r1 + oi1) - 2 * vi1 * wi1;
+      st(r1 + oi1, a11);
+      let dot0 = aii * ui + aij * ui1;
+      let dot1 = a11 * ui1;
+      st(p2 + oi1, ld(p2 + oi1) + aij * ui);
+      const svi = f64x2.splat(vi), svi1 = f64x2.splat(vi1);
+      const swi = f64x2.splat(wi), swi1 = f64x2.splat(wi1);
+      const sui = f64x2.splat(ui), sui1 = f64x2.splat(ui1);
+      let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+      let j = i + 2;
+      for (; j + 1 < n; j += 2) {
+        const o = <usize>j << 3;
+        const V = v128.load(v + o);
+        const W = v128.load(w + o);
+        const U = v128.load(v2 + o);
+        const R0 = f64x2.sub(v128.load(r0 + o), f64x2.add(f64x2.mul(svi, W), f64x2.mul(swi, V)));
+        const R1 = f64x2.sub(v128.load(r1 + o), f64x2.add(f64x2.mul(svi1, W), f64x2.mul(swi1, V)));
+        v128.store(r0 + o, R0);
+        v128.store(r1 + o, R1);
+        acc0 = f64x2.add(acc0, f64x2.mul(R0, U));
+        acc1 = f64x2.add(acc1, f64x2.mul(R1, U));
+        v128.store(p2 + o, f64x2.add(v128.load(p2 + o), f64x2.add(f64x2.mul(R0, sui), f64x2.mul(R1, sui1))));
+      }
+      if (j < n) {
+        const o = <usize>j << 3;
+        const vj = ld(v + o), wj = ld(w + o), uj = ld(v2 + o);
+        const x0 = ld(r0 + o) - vi * wj - wi * vj;
+        const x1 = ld(r1 + o) - vi1 * wj - wi1 * vj;
+        st(r0 + o, x0);
+        st(r1 + o, x1);
+        dot0 += x0 * uj;
+        dot1 += x1 * uj;
+        st(p2 + o, ld(p2 + o) + x0 * ui + x1 * ui1);
+      }
+      st(p2 + oi, ld(p2 + oi) + dot0 + hsum(acc0));
+      st(p2 + oi1, ld(p2 + oi1) + dot1 + hsum(acc1));
+    }
+    if (i < n) {
+      // single last row: only its diagonal
+      const oi = <usize>i << 3;
+      const r0 = a + <usize>i * rowBytes;
+      const aii = ld(r0 + oi) - 2 * ld(v + oi) * ld(w + oi);
+      st(r0 + oi, aii);
+      st(p2 + oi, ld(p2 + oi) + aii * ld(v2 + oi));
+    }
+    for (let j = s0; j < n; j++) st(p2 + (<usize>j << 3), ld(p2 + (<usize>j << 3)) * tau2);
+    // swap buffers
+    const tv = v;
+    v = v2;
+    v2 = tv;
+    const tp = p;
+    p = p2;
+    p2 = tp;
+    tau = tau2;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Complex Householder vectors (split storage).
+
+let cTauRe: f64 = 0;
+let cTauIm: f64 = 0;
+
+/**
+ * LAPACK zlarfg on x[0..len) (re at xr, im at xi, element stride `stride`
+ * bytes), writing v (v[0] = 1) contiguously to vr/vi: H = I - tau v v^H with
+ * H^H x = beta e1, beta real. Returns beta; tau in the globals.
+ * When nothing needs annihilating and alpha is real, H = I (tau = 0).
+ */
+function houseComplex(xr: usize, xi: usize, stride: usize, vr: usize, vi: usize, len: i32): f64 {
+  const ar = ld(xr);
+  const ai = ld(xi);
+  let sigma: f64 = 0;
+  for (let j = 1; j < len; j++) {
+    const o = <usize>j * stride;
+    const re = ld(xr + o), im = ld(xi + o);
+    sigma += re * re + im * im;
+  }
+  st(vr, 1.0);
+  st(vi, 0.0);
+  if (sigma == 0 && ai == 0) {
+    for (let j = 1; j < len; j++) {
+      st(vr + (<usize>j << 3), 0);
+      st(vi + (<usize>j << 3), 0);
+    }
+    cTauRe = 0;
+    cTauIm = 0;
+    return ar;
+  }
+  const beta = -copysign<f64>(Math.sqrt(ar * ar + ai * ai + sigma), ar);
+  cTauRe = (beta - ar) / beta;
+  cTauIm = -ai / beta;
+  // scal = 1 / (alpha - beta)
+  const zr = ar - beta, zi = ai;
+  const den = zr * zr + zi * zi;
+  const sr = zr / den, si = -zi / den;
+  for (let j = 1; j < len; j++) {
+    const o = <usize>j * stride;
+    const re = ld(xr + o), im = ld(xi + o);
+    st(vr + (<usize>j << 3), re * sr - im * si);
+    st(vi + (<usize>j << 3), re * si + im * sr);
+  }
+  return beta;
+}
+
+// ---------------------------------------------------------------------------
+// Hermitian tridiagonalisation.
+
+/**
+ * Householder reduction of a Hermitian matrix to real symmetric tridiagonal
+ * form, values only (LAPACK zhetd2, uplo = 'L'; Golub & Van Loan 8.3.1 with
+ * complex reflectors). Reads the upper triangle of the row-major split matrix
+ * (re at ar, im at ai; diagonal imaginary parts ignored) and overwrites it.
+ * That storage is the column-major lower triangle of conj(A), which has the
+ * same eigenvalues. Rank-2 update fused with the next Hermitian mat-vec.
+ * Outputs d[0..n), e[0..n-1) (real; where a reflector is not needed the
+ * off-diagonal is |alpha|, a diagonal unitary similarity). work: 8n doubles.
+ */
+export function hermTridiag(ar: usize, ai: usize, n: i32, d: usize, e: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  if (n == 1) {
+    st(d, ld(ar));
+    return;
+  }
+  // exact power-of-two scaling, as in symTridiag
+  let amax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * rowBytes;
+    for (let j = i; j < n; j++) {
+      const q = o + (<usize>j << 3);
+      amax = Math.max(amax, Math.max(Math.abs(ld(ar + q)), Math.abs(ld(ai + q))));
+    }
+  }
+  if (amax == 0) {
+    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), 0);
+    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), 0);
+    return;
+  }
+  const ex = biasedExp(amax);
+  const down = pow2(1022 - ex);
+  const up = 1022 - ex;
+  if (up != 0) {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i * rowBytes;
+      for (let j = i; j < n; j++) {
+        const q = o + (<usize>j << 3);
+        st(ar + q, ld(ar + q) * down);
+        st(ai + q, ld(ai + q) * down);
+      }
+    }
+  }
+
+  if (n == 2) {
+    st(d, ld(ar));
+    st(d + 8, ld(ar + rowBytes + 8));
+    const xr = ld(ar + 8), xi = ld(ai + 8);
+    st(e, Math.sqrt(xr * xr + xi * xi));
+  } else {
+    hermCore(ar, ai, n, d, e, work);
+  }
+
+  if (up != 0) {
+    const h1 = -(up >> 1);
+    const h2 = -up - h1;
+    const f1 = pow2(h1);
+    const f2 = pow2(h2);
+    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), ld(d + (<usize>i << 3)) * f1 * f2);
+    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), ld(e + (<usize>i << 3)) * f1 * f2);
+  }
+}
+
+/**
+ * One fused pass row: rank-2 update of storage row i (entries j >= i) with
+ * (v, w), then accumulate p2 += S' u for the Hermitian S' whose column i this
+ * row holds (S'(j,i) = row[j]). `doMatvec` false skips the accumulation.
+ */
+@inline function hermRow(
+  rr: usize, ri: usize, i: i32, n: i32,
+  vr: usize, vi: usize, wr: usize, wi: usize,
+  ur: usize, ui: usize, pr: usize, pi: usize,
+): void {
+  const oi = <usize>i << 3;
+  const vir = ld(vr + oi), vii = ld(vi + oi);
+  const wir = ld(wr + oi), wii = ld(wi + oi);
+  // S(j,i) -= v_j conj(w_i) + w_j conj(v_i)
+  const ar = wir, ai = -wii; // conj(w_i)
+  const br = vir, bi = -vii; // conj(v_i)
+  const uir = ld(ur + oi), uii = ld(ui + oi);
+  // diagonal: real
+  const dii = ld(rr + oi) - 2 * (vir * wir + vii * wii);
+  st(rr + oi, dii);
+  st(ri + oi, 0);
+  let dotr = dii * uir;
+  let doti = dii * uii;
+  const sar = f64x2.splat(ar), sai = f64x2.splat(ai);
+  const sbr = f64x2.splat(br), sbi = f64x2.splat(bi);
+  const sur = f64x2.splat(uir), sui = f64x2.splat(uii);
+  let accr = f64x2.splat(0), acci = f64x2.splat(0);
+  let j = i + 1;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j << 3;
+    const Vr = v128.load(vr + o), Vi = v128.load(vi + o);
+    const Wr = v128.load(wr + o), Wi = v128.load(wi + o);
+    const Sr = f64x2.sub(
+      v128.load(rr + o),
+      f64x2.add(f64x2.sub(f64x2.mul(Vr, sar), f64x2.mul(Vi, sai)), f64x2.sub(f64x2.mul(Wr, sbr), f64x2.mul(Wi, sbi))),
+    );
+    const Si = f64x2.sub(
+      v128.load(ri + o),
+      f64x2.add(f64x2.add(f64x2.mul(Vr, sai), f64x2.mul(Vi, sar)), f64x2.add(f64x2.mul(Wr, sbi), f64x2.mul(Wi, sbr))),
+    );
+    v128.store(rr + o, Sr);
+    v128.store(ri + o, Si);
+    const Ur = v128.load(ur + o), Ui = v128.load(ui + o);
+    // p_j += s u_i
+    v128.store(pr + o, f64x2.add(v128.load(pr + o), f64x2.sub(f64x2.mul(Sr, sur), f64x2.mul(Si, sui))));
+    v128.store(pi + o, f64x2.add(v128.load(pi + o), f64x2.add(f64x2.mul(Sr, sui), f64x2.mul(Si, sur))));
+    // p_i += conj(s) u_j
+    accr = f64x2.add(accr, f64x2.add(f64x2.mul(Sr, Ur), f64x2.mul(Si, Ui)));
+    acci = f64x2.add(acci, f64x2.sub(f64x2.mul(Sr, Ui), f64x2.mul(Si, Ur)));
+  }
+  if (j < n) {
+    const o = <usize>j << 3;
+    const vjr = ld(vr + o), vji = ld(vi + o), wjr = ld(wr + o), wji = ld(wi + o);
+    const sr = ld(rr + o) - (vjr * ar - vji * ai + wjr * br - wji * bi);
+    const si = ld(ri + o) - (vjr * ai + vji * ar + wjr * bi + wji * br);
+    st(rr + o, sr);
+    st(ri + o, si);
+    const ujr = ld(ur + o), uji = ld(ui + o);
+    st(pr + o, ld(pr + o) + sr * uir - si * uii);
+    st(pi + o, ld(pi + o) + sr * uii + si * uir);
+    dotr += sr * ujr + si * uji;
+    doti += sr * uji - si * ujr;
+  }
+  st(pr + oi, ld(pr + oi) + dotr + hsum(accr));
+  st(pi + oi, ld(pi + oi) + doti + hsum(acci));
+}
+
+function hermCore(ar: usize, ai: usize, n: i32, d: usize, e: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  let vr = work, vi = work + rowBytes;
+  let pr = work + 2 * rowBytes, pi = work + 3 * rowBytes;
+  let ur = work + 4 * rowBytes, ui = work + 5 * rowBytes;
+  let qr = work + 6 * rowBytes, qi = work + 7 * rowBytes;
+
+  st(d, ld(ar));
+  let beta = houseComplex(ar + 8, ai + 8, 8, vr + 8, vi + 8, n - 1);
+  st(e, Math.abs(beta));
+  let tr = cTauRe, ti = cTauIm;
+  // p = S v (step 0), S = A[1:, 1:]; zero "w" so hermRow does no update.
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    st(pr + o, 0);
+    st(pi + o, 0);
+    st(qr + o, 0);
+    st(qi + o, 0);
+  }
+  // use q as the zero w; v as both v (update, times zero w) and u.
+  for (let i = 1; i < n; i++) {
+    const o = <usize>i * rowBytes;
+    hermRow(ar + o, ai + o, i, n, vr, vi, qr, qi, vr, vi, pr, pi);
+  }
+  // p *= tau
+  for (let j = 1; j < n; j++) {
+    const o = <usize>j << 3;
+    const a = ld(pr + o), b = ld(pi + o);
+    st(pr + o, a * tr - b * ti);
+    st(pi + o, a * ti + b * tr);
+  }
+
+  for (let k = 0; k <= n - 3; k++) {
+    const k1 = k + 1;
+    // w = p - (tau/2)(p^H v) v   (in place in p)
+    let hr: f64 = 0, hi: f64 = 0;
+    for (let j = k1; j < n; j++) {
+      const o = <usize>j << 3;
+      const a = ld(pr + o), b = ld(pi + o), c = ld(vr + o), dd = ld(vi + o);
+      hr += a * c + b * dd;
+      hi += a * dd - b * c;
+    }
+    const cr = 0.5 * (tr * hr - ti * hi), ci = 0.5 * (tr * hi + ti * hr);
+    for (let j = k1; j < n; j++) {
+      const o = <usize>j << 3;
+      const c = ld(vr + o), dd = ld(vi + o);
+      st(pr + o, ld(pr + o) - (cr * c - ci * dd));
+      st(pi + o, ld(pi + o) - (cr * dd + ci * c));
+    }
+    const wr = pr, wi = pi;
+    // update storage row k1 only (no mat-vec): pass zero "u" = q buffer (zeroed)
+    // and a scratch p (q itself, entries >= k1; reset afterwards).
+    {
+      const o = <usize>k1 * rowBytes;
+      for (let j = k1; j < n; j++) {
+        const oj = <usize>j << 3;
+        st(ur + oj, 0);
+        st(ui + oj, 0);
+        st(qr + oj, 0);
+        st(qi + oj, 0);
+      }
+      hermRow(ar + o, ai + o, k1, n, vr, vi, wr, wi, ur, ui, qr, qi);
+      st(d + (<usize>k1 << 3), ld(ar + o + (<usize>k1 << 3)));
+    }
+    if (k1 == n - 2) {
+      const o = <usize>k1 * rowBytes + (<usize>(n - 1) << 3);
+      const xr = ld(ar + o), xi = ld(ai + o);
+      st(e + (<usize>k1 << 3), Math.sqrt(xr * xr + xi * xi));
+      const ol = <usize>(n - 1) << 3;
+      const last = <usize>(n - 1) * rowBytes + ol;
+      const dl = ld(ar + last) - 2 * (ld(vr + ol) * ld(wr + ol) + ld(vi + ol) * ld(wi + ol));
+      st(d + ol, dl);
+      break;
+    }
+    const s0 = k + 2;
+    const xo = <usize>k1 * rowBytes + (<usize>s0 << 3);
+    beta = houseComplex(ar + xo, ai + xo, 8, ur + (<usize>s0 << 3), ui + (<usize>s0 << 3), n - s0);
+    st(e + (<usize>k1 << 3), Math.abs(beta));
+    const tr2 = cTauRe, ti2 = cTauIm;
+    for (let j = s0; j < n; j++) {
+      const oj = <usize>j << 3;
+      st(qr + oj, 0);
+      st(qi + oj, 0);
+    }
+    for (let i = s0; i < n; i++) {
+      const o = <usize>i * rowBytes;
+      hermRow(ar + o, ai + o, i, n, vr, vi, wr, wi, ur, ui, qr, qi);
+    }
+    for (let j = s0; j < n; j++) {
+      const o = <usize>j << 3;
+      const a = ld(qr + o), b = ld(qi + o);
+      st(qr + o, a * tr2 - b * ti2);
+      st(qi + o, a * ti2 + b * tr2);
+    }
+    // swap: v <- u, p <- q
+    let t = vr; vr = ur; ur = t;
+    t = vi; vi = ui; ui = t;
+    t = pr; pr = qr; qr = t;
+    t = pi; pi = qi; qi = t;
+    tr = tr2;
+    ti = ti2;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Complex Householder QR with explicit Q.
+
+/**
+ * Householder QR of a square complex matrix (LAPACK zgeqr2 + zung2r; Golub &
+ * Van Loan 5.2.1), in place on the row-major split matrix (re at ar, im at ai)
+ * which is overwritten by Q. R's diagonal (real, LAPACK sign convention:
+ * R_kk = -sign(Re alpha) * norm) goes to rdr/rdi. Each step's reflector
+ * application is fused with the next step's v^H A product (look-ahead on one
+ * column), so the trailing matrix is streamed once per step; the same for the
+ * backward accumulation of Q. work: 10n doubles.
+ */
+export function complexQR(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  let vr = work, vi = work + rowBytes;
+  let ur = work + 2 * rowBytes, ui = work + 3 * rowBytes;
+  let wr = work + 4 * rowBytes, wi = work + 5 * rowBytes;
+  let xr = work + 6 * rowBytes, xi = work + 7 * rowBytes;
+  const tauR = work + 8 * rowBytes, tauI = work + 9 * rowBytes;
+  for (let j = 0; j < n; j++) st(rdi + (<usize>j << 3), 0);
+
+  // Step 0 reflector from column 0.
+  let beta = houseComplex(ar, ai, rowBytes, vr, vi, n);
+  st(rdr, beta);
+  st(tauR, cTauRe);
+  st(tauI, cTauIm);
+  st(ar, beta);
+  st(ai, 0);
+  for (let i = 1; i < n; i++) {
+    const o = <usize>i * rowBytes;
+    st(ar + o, ld(vr + (<usize>i << 3)));
+    st(ai + o, ld(vi + (<usize>i << 3)));
+  }
+  if (n == 1) {
+    st(ar, 1 - ld(tauR));
+    st(ai, -ld(tauI));
+    return;
+  }
+  // w_j = sum_i conj(v_i) A[i][j], j >= 1 (row 0 has v_0 = 1)
+  for (let j = 1; j < n; j++) {
+    const o = <usize>j << 3;
+    st(wr + o, ld(ar + o));
+    st(wi + o, ld(ai + o));
+  }
+  for (let i = 1; i < n; i++) {
+    const o = <usize>i * rowBytes;
+    const oi = <usize>i << 3;
+    qrRow(ar + o, ai + o, 1, n, 0, 0, 0, 0, ld(vr + oi), -ld(vi + oi), wr, wi, true);
+  }
+
+  for (let k = 0; k <= n - 2; k++) {
+    const k1 = k + 1;
+    // c = conj(tau_k)
+    const cr = ld(tauR + (<usize>k << 3)), ci = -ld(tauI + (<usize>k << 3));
+    // Column k1 update for rows i >= k: A[i][k1] -= c v_i w_k1.
+    const ok1 = <usize>k1 << 3;
+    const wk1r = ld(wr + ok1), wk1i = ld(wi + ok1);
+    for (let i = k; i < n; i++) {
+      const oi = <usize>i << 3;
+      const sr = cr * ld(vr + oi) - ci * ld(vi + oi);
+      const si = cr * ld(vi + oi) + ci * ld(vr + oi);
+      const q = <usize>i * rowBytes + ok1;
+      st(ar + q, ld(ar + q) - (sr * wk1r - si * wk1i));
+      st(ai + q, ld(ai + q) - (sr * wk1i + si * wk1r));
+    }
+    // Reflector k1 from column k1, rows >= k1.
+    const dq = <usize>k1 * rowBytes + ok1;
+    beta = houseComplex(ar + dq, ai + dq, rowBytes, ur + ok1, ui + ok1, n - k1);
+    st(rdr + ok1, beta);
+    st(tauR + ok1, cTauRe);
+    st(tauI + ok1, cTauIm);
+    st(ar + dq, beta);
+    st(ai + dq, 0);
+    for (let i = k1 + 1; i < n; i++) {
+      const q = <usize>i * rowBytes + ok1;
+      const oi = <usize>i << 3;
+      st(ar + q, ld(ur + oi));
+      st(ai + q, ld(ui + oi));
+    }
+    if (k1 == n - 1) break;
+    // Fused pass, columns >= k+2: apply H_k^H, accumulate w' = U^H A.
+    const s0 = k + 2;
+    for (let j = s0; j < n; j++) {
+      const o = <usize>j << 3;
+      st(xr + o, 0);
+      st(xi + o, 0);
+    }
+    for (let i = k; i < n; i++) {
+      const o = <usize>i * rowBytes;
+      const oi = <usize>i << 3;
+      const sr = cr * ld(vr + oi) - ci * ld(vi + oi);
+      const si = cr * ld(vi + oi) + ci * ld(vr + oi);
+      if (i >= k1) {
+        qrRow(ar + o, ai + o, s0, n, wr, wi, sr, si, ld(ur + oi), -ld(ui + oi), xr, xi, true);
+      } else {
+        qrRow(ar + o, ai + o, s0, n, wr, wi, sr, si, 0, 0, xr, xi, false);
+      }
+    }
+    let t = vr; vr = ur; ur = t;
+    t = vi; vi = ui; ui = t;
+    t = wr; wr = xr; xr = t;
+    t = wi; wi = xi; xi = t;
+  }
+
+  // ---- Backward accumulation of Q = H_0 H_1 ... H_{n-1}, in place.
+  // Step n-1 is a scalar reflector: Q[n-1][n-1] = 1 - tau_{n-1}.
+  const last = <usize>(n - 1) * rowBytes + (<usize>(n - 1) << 3);
+  const ol = <usize>(n - 1) << 3;
+  st(ar + last, 1 - ld(tauR + ol));
+  st(ai + last, -ld(tauI + ol));
+  // v_{n-2} (column n-2, row n-1) into V; w_{n-1} = conj(v) Q[n-1][n-1].
+  {
+    const q = <usize>(n - 1) * rowBytes + (<usize>(n - 2) << 3);
+    const a = ld(ar + q), b = ld(ai + q);
+    st(vr + ol, a);
+    st(vi + ol, b);
+    const qr_ = ld(ar + last), qi_ = ld(ai + last);
+    st(wr + ol, a * qr_ + b * qi_);
+    st(wi + ol, a * qi_ - b * qr_);
+  }
+  for (let k = n - 2; k >= 0; k--) {
+    const ok = <usize>k << 3;
+    const rowk = <usize>k * rowBytes;
+    st(vr + ok, 1);
+    st(vi + ok, 0);
+    // zero column k below the diagonal (v_k is already in V), set row k to e_k.
+    for (let i = k + 1; i < n; i++) {
+      const q = <usize>i * rowBytes + ok;
+      st(ar + q, 0);
+      st(ai + q, 0);
+    }
+    for (let j = k; j < n; j++) {
+      st(ar + rowk + (<usize>j << 3), j == k ? 1.0 : 0.0);
+      st(ai + rowk + (<usize>j << 3), 0);
+    }
+    st(wr + ok, 1);
+    st(wi + ok, 0);
+    const tr = ld(tauR + ok), ti = ld(tauI + ok);
+    const more = k >= 1;
+    if (more) {
+      // v_{k-1} from column k-1 (rows >= k), into U; clear x.
+      const okm = <usize>(k - 1) << 3;
+      for (let i = k; i < n; i++) {
+        const q = <usize>i * rowBytes + okm;
+        const oi = <usize>i << 3;
+        st(ur + oi, ld(ar + q));
+        st(ui + oi, ld(ai + q));
+      }
+      for (let j = k - 1; j < n; j++) {
+        const o = <usize>j << 3;
+        st(xr + o, 0);
+        st(xi + o, 0);
+      }
+    }
+    // rows i >= k: A[i][j] -= (tau v_i) w_j, j >= k; then x_j += conj(u_i) A[i][j].
+    for (let i = k; i < n; i++) {
+      const o = <usize>i * rowBytes;
+      const oi = <usize>i << 3;
+      const sr = tr * ld(vr + oi) - ti * ld(vi + oi);
+      const si = tr * ld(vi + oi) + ti * ld(vr + oi);
+      if (more) {
+        qrRow(ar + o, ai + o, k, n, wr, wi, sr, si, ld(ur + oi), -ld(ui + oi), xr, xi, true);
+      } else {
+        qrRow(ar + o, ai + o, k, n, wr, wi, sr, si, 0, 0, xr, xi, false);
+      }
+    }
+    if (more) {
+      // Row k-1 of the state before step k-1 is e_{k-1}: w'_{k-1} = 1 set next turn.
+      let t = vr; vr = ur; ur = t;
+      t = vi; vi = ui; ui = t;
+      t = wr; wr = xr; xr = t;
+      t = wi; wi = xi; xi = t;
+    }
+  }
+}
+
+/**
+ * Row kernel shared by QR factorisation and Q accumulation, columns s0..n-1:
+ * row[j] -= (sr + i si) * w_j  (skipped when w == 0 pointer), then, if acc,
+ * x_j += (cr + i ci) * row[j].
+ */
+@inline function qrRow(
+  rr: usize, ri: usize, s0: i32, n: i32,
+  wr: usize, wi: usize, sr: f64, si: f64,
+  cr: f64, ci: f64, xr: usize, xi: usize, acc: bool,
+): void {
+  const upd = wr != 0;
+  const Sr = f64x2.splat(sr), Si = f64x2.splat(si);
+  const Cr = f64x2.splat(cr), Ci = f64x2.splat(ci);
+  let j = s0;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j << 3;
+    let Ar = v128.load(rr + o), Ai = v128.load(ri + o);
+    if (upd) {
+      const Wr = v128.load(wr + o), Wi = v128.load(wi + o);
+      Ar = f64x2.sub(Ar, f64x2.sub(f64x2.mul(Sr, Wr), f64x2.mul(Si, Wi)));
+      Ai = f64x2.sub(Ai, f64x2.add(f64x2.mul(Sr, Wi), f64x2.mul(Si, Wr)));
+      v128.store(rr + o, Ar);
+      v128.store(ri + o, Ai);
+    }
+    if (acc) {
+      v128.store(xr + o, f64x2.add(v128.load(xr + o), f64x2.sub(f64x2.mul(Cr, Ar), f64x2.mul(Ci, Ai))));
+      v128.store(xi + o, f64x2.add(v128.load(xi + o), f64x2.add(f64x2.mul(Cr, Ai), f64x2.mul(Ci, Ar))));
+    }
+  }
+  if (j < n) {
+    const o = <usize>j << 3;
+    let a = ld(rr + o), b = ld(ri + o);
+    if (upd) {
+      const c = ld(wr + o), dd = ld(wi + o);
+      a -= sr * c - si * dd;
+      b -= sr * dd + si * c;
+      st(rr + o, a);
+      st(ri + o, b);
+    }
+    if (acc) {
+      st(xr + o, ld(xr + o) + cr * a - ci * b);
+      st(xi + o, ld(xi + o) + cr * b + ci * a);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Gram matrix.
+
+const KB: i32 = 512; // k-block (doubles) so a tile's row segments stay in L1
+
+/**
+ * X = A A^T for row-major A (n x m) into X (n x n, both triangles): blocked
+ * inner products with a 2 x 4 register tile of f64x2 accumulators (the
+ * register-blocking of Goto & van de Geijn, ACM TOMS 34(3), 2008, without
+ * packing). Only j >= i is accumulated, then mirrored.
+ */
+export function gram(a: usize, n: i32, m: i32, x: usize): void {
+  const nn = <usize>n;
+  const rowA = <usize>m << 3;
+  const rowX = nn << 3;
+  for (let i = 0; i < n * n; i++) st(x + (<usize>i << 3), 0);
+  for (let k0 = 0; k0 < m; k0 += KB) {
+    const k1 = min(m, k0 + KB);
+    const kEven = k0 + ((k1 - k0) & ~1);
+    for (let i = 0; i < n; i += 2) {
+      const two = i + 1 < n;
+      const a0 = a + <usize>i * rowA;
+      const a1 = two ? a0 + rowA : a0;
+      let j = i;
+      for (; j + 3 < n; j += 4) {
+        const b0 = a + <usize>j * rowA;
+        const b1 = b0 + rowA, b2 = b1 + rowA, b3 = b2 + rowA;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+        for (let k = k0; k < kEven; k += 2) {
+          const o = <usize>k << 3;
+          const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+          const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
+          const y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
+          c00 = f64x2.add(c00, f64x2.mul(x0, y0));
+          c01 = f64x2.add(c01, f64x2.mul(x0, y1));
+          c02 = f64x2.add(c02, f64x2.mul(x0, y2));
+          c03 = f64x2.add(c03, f64x2.mul(x0, y3));
+          c10 = f64x2.add(c10, f64x2.mul(x1, y0));
+          c11 = f64x2.add(c11, f64x2.mul(x1, y1));
+          c12 = f64x2.add(c12, f64x2.mul(x1, y2));
+          c13 = f64x2.add(c13, f64x2.mul(x1, y3));
+        }
+        let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
+        let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+        if (kEven < k1) {
+          const o = <usize>kEven << 3;
+          const p0 = ld(a0 + o), p1 = ld(a1 + o);
+          const q0 = ld(b0 + o), q1 = ld(b1 + o), q2 = ld(b2 + o), q3 = ld(b3 + o);
+          s00 += p0 * q0; s01 += p0 * q1; s02 += p0 * q2; s03 += p0 * q3;
+          s10 += p1 * q0; s11 += p1 * q1; s12 += p1 * q2; s13 += p1 * q3;
+        }
+        const x0p = x + <usize>i * rowX + (<usize>j << 3);
+        st(x0p, ld(x0p) + s00);
+        st(x0p + 8, ld(x0p + 8) + s01);
+        st(x0p + 16, ld(x0p + 16) + s02);
+        st(x0p + 24, ld(x0p + 24) + s03);
+        if (two) {
+          // (i+1, i) lies below the diagonal when j == i: skip it
+          const x1p = x0p + rowX;
+          if (j != i) st(x1p, ld(x1p) + s10);
+          st(x1p + 8, ld(x1p + 8) + s11);
+          st(x1p + 16, ld(x1p + 16) + s12);
+          st(x1p + 24, ld(x1p + 24) + s13);
+        }
+      }
+      for (; j < n; j++) {
+        const b0 = a + <usize>j * rowA;
+        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+        for (let k = k0; k < kEven; k += 2) {
+          const o = <usize>k << 3;
+          const y0 = v128.load(b0 + o);
+          c0 = f64x2.add(c0, f64x2.mul(v128.load(a0 + o), y0));
+          c1 = f64x2.add(c1, f64x2.mul(v128.load(a1 + o), y0));
+        }
+        let s0 = hsum(c0), s1 = hsum(c1);
+        if (kEven < k1) {
+          const o = <usize>kEven << 3;
+          s0 += ld(a0 + o) * ld(b0 + o);
+          s1 += ld(a1 + o) * ld(b0 + o);
+        }
+        const x0p = x + <usize>i * rowX + (<usize>j << 3);
+        st(x0p, ld(x0p) + s0);
+        if (two && j > i) st(x0p + rowX, ld(x0p + rowX) + s1);
+      }
+    }
+  }
+  // mirror the upper triangle
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) st(x + <usize>i * rowX + (<usize>j << 3), ld(x + <usize>j * rowX + (<usize>i << 3)));
+  }
+}
