@@ -1,1 +1,18 @@
 export * from './types.js';
+export { tridiagonalEigenvalues } from './tridiagonal.js';
+export { symmetricTridiagonalize, symmetricEigenvalues, type Tridiagonal } from './symmetric.js';
+export { gram } from './gram.js';
+export {
+  complexMatmul,
+  complexTransposeMatmul,
+  conjugateTranspose,
+  complexQR,
+  type ComplexQR,
+} from './complex.js';
+export {
+  hermitianTridiagonalize,
+  hermitianEigenvalues,
+  hermitianEigen,
+  type HermitianEigen,
+} from './hermitian.js';
+export { unitaryEigenphases, unitarityError } from './unitary.js';

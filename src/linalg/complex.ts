@@ -1,0 +1,204 @@
+// Dense complex kernels on split storage (see types.ts).
+
+import { assertFinite, complexMatrix, type ComplexMatrix } from './types.js';
+import { maxAbs, powerOfTwoScale } from './scaling.js';
+
+function checkShape(m: ComplexMatrix, what: string): void {
+  if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 1 || m.cols < 1) {
+    throw new RangeError(`${what}: bad shape ${m.rows} x ${m.cols}`);
+  }
+  const len = m.rows * m.cols;
+  if (m.re.length !== len || m.im.length !== len) {
+    throw new RangeError(`${what}: expected ${len} entries for ${m.rows} x ${m.cols}, got re ${m.re.length}, im ${m.im.length}`);
+  }
+}
+
+/** Shape and finiteness check for complex inputs (throws RangeError / NonFiniteInputError). */
+export function assertComplexInput(m: ComplexMatrix, what: string, square = false): void {
+  checkShape(m, what);
+  if (square && m.rows !== m.cols) throw new RangeError(`${what}: expected a square matrix, got ${m.rows} x ${m.cols}`);
+  assertFinite(m.re, `${what} (real part)`);
+  assertFinite(m.im, `${what} (imaginary part)`);
+}
+
+// Row-oriented (i-k-j) complex matrix product, C = A B (Golub & Van Loan 4th ed. §1.1).
+export function complexMatmul(a: ComplexMatrix, b: ComplexMatrix): ComplexMatrix {
+  assertComplexInput(a, 'complexMatmul(a)');
+  assertComplexInput(b, 'complexMatmul(b)');
+  if (a.cols !== b.rows) throw new RangeError(`complexMatmul: ${a.rows}x${a.cols} times ${b.rows}x${b.cols}`);
+  const n = a.rows, kk = a.cols, m = b.cols;
+  const c = complexMatrix(n, m);
+  const cr = c.re, ci = c.im, br = b.re, bi = b.im;
+  for (let i = 0; i < n; i++) {
+    const ci0 = i * m;
+    for (let k = 0; k < kk; k++) {
+      const xr = a.re[i * kk + k]!, xi = a.im[i * kk + k]!;
+      if (xr === 0 && xi === 0) continue;
+      const bk = k * m;
+      for (let j = 0; j < m; j++) {
+        const yr = br[bk + j]!, yi = bi[bk + j]!;
+        cr[ci0 + j] = cr[ci0 + j]! + (xr * yr - xi * yi);
+        ci[ci0 + j] = ci[ci0 + j]! + (xr * yi + xi * yr);
+      }
+    }
+  }
+  return c;
+}
+
+// C = A^T B with a plain (unconjugated) transpose, as rank-1 row updates (Golub & Van Loan 4th ed. §1.1).
+export function complexTransposeMatmul(a: ComplexMatrix, b: ComplexMatrix): ComplexMatrix {
+  assertComplexInput(a, 'complexTransposeMatmul(a)');
+  assertComplexInput(b, 'complexTransposeMatmul(b)');
+  if (a.rows !== b.rows) throw new RangeError(`complexTransposeMatmul: (${a.rows}x${a.cols})^T times ${b.rows}x${b.cols}`);
+  const kk = a.rows, n = a.cols, m = b.cols;
+  const c = complexMatrix(n, m);
+  const cr = c.re, ci = c.im, br = b.re, bi = b.im;
+  for (let k = 0; k < kk; k++) {
+    const bk = k * m;
+    for (let i = 0; i < n; i++) {
+      const xr = a.re[k * n + i]!, xi = a.im[k * n + i]!;
+      if (xr === 0 && xi === 0) continue;
+      const ci0 = i * m;
+      for (let j = 0; j < m; j++) {
+        const yr = br[bk + j]!, yi = bi[bk + j]!;
+        cr[ci0 + j] = cr[ci0 + j]! + (xr * yr - xi * yi);
+        ci[ci0 + j] = ci[ci0 + j]! + (xr * yi + xi * yr);
+      }
+    }
+  }
+  return c;
+}
+
+// Conjugate transpose A^H (blocked copy for cache locality).
+export function conjugateTranspose(a: ComplexMatrix): ComplexMatrix {
+  assertComplexInput(a, 'conjugateTranspose');
+  const r = a.rows, c = a.cols;
+  const out = complexMatrix(c, r);
+  const B = 32;
+  for (let i0 = 0; i0 < r; i0 += B) {
+    const i1 = Math.min(r, i0 + B);
+    for (let j0 = 0; j0 < c; j0 += B) {
+      const j1 = Math.min(c, j0 + B);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          out.re[j * r + i] = a.re[i * c + j]!;
+          out.im[j * r + i] = -a.im[i * c + j]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Plain transpose into split row-major arrays (internal). */
+function transposeInto(re: Float64Array, im: Float64Array, n: number, outRe: Float64Array, outIm: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      outRe[j * n + i] = re[i * n + j]!;
+      outIm[j * n + i] = im[i * n + j]!;
+    }
+  }
+}
+
+export interface ComplexQR {
+  /** Unitary factor, n x n, formed explicitly. */
+  q: ComplexMatrix;
+  /** Diagonal of R (real with this Householder convention; imaginary parts are 0). */
+  rDiagRe: Float64Array;
+  rDiagIm: Float64Array;
+}
+
+// Householder QR with Q accumulated backwards (Golub & Van Loan 4th ed. §5.2.2, §5.1.6; LAPACK zgeqr2/zung2r).
+// Columns are handled as contiguous rows of A^T. Reflector k is H_k = I - tau_k v v^H with
+// H_k^H x = beta e_1 (beta real, LAPACK zlarfg convention), so Q = H_0 H_1 ... H_{n-1}.
+export function complexQR(a: ComplexMatrix): ComplexQR {
+  assertComplexInput(a, 'complexQR', true);
+  const n = a.rows;
+  // bt: rows are the columns of A; after step k, row k holds v (entries k+1..) .
+  const br = new Float64Array(n * n), bi = new Float64Array(n * n);
+  transposeInto(a.re, a.im, n, br, bi);
+  // Exact power-of-two scaling keeps the squared norms in range; Q does not depend on it.
+  const sc = powerOfTwoScale(maxAbs(br, bi));
+  for (let i = 0; i < n * n; i++) { br[i] = br[i]! * sc; bi[i] = bi[i]! * sc; }
+  const tauRe = new Float64Array(n), tauIm = new Float64Array(n);
+  const rDiagRe = new Float64Array(n), rDiagIm = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    const alr = br[rk + k]!, ali = bi[rk + k]!;
+    let ss = 0;
+    for (let j = k + 1; j < n; j++) ss += br[rk + j]! * br[rk + j]! + bi[rk + j]! * bi[rk + j]!;
+    if (ss === 0 && ali === 0) {
+      tauRe[k] = 0; tauIm[k] = 0;
+      rDiagRe[k] = alr;
+      continue;
+    }
+    const norm = Math.sqrt(alr * alr + ali * ali + ss);
+    const beta = alr >= 0 ? -norm : norm;
+    tauRe[k] = (beta - alr) / beta;
+    tauIm[k] = -ali / beta;
+    // v_j = x_j / (alpha - beta)
+    const dr = alr - beta, di = ali;
+    const den = dr * dr + di * di;
+    const ir = dr / den, ii = -di / den;
+    for (let j = k + 1; j < n; j++) {
+      const xr = br[rk + j]!, xi = bi[rk + j]!;
+      br[rk + j] = xr * ir - xi * ii;
+      bi[rk + j] = xr * ii + xi * ir;
+    }
+    br[rk + k] = beta; bi[rk + k] = 0;
+    rDiagRe[k] = beta;
+    // Apply H^H = I - conj(tau) v v^H to the remaining columns (rows of bt).
+    const tr = tauRe[k]!, ti = -tauIm[k]!;
+    for (let c = k + 1; c < n; c++) {
+      const rc = c * n;
+      // s = v^H col
+      let sr = br[rc + k]!, si = bi[rc + k]!;
+      for (let j = k + 1; j < n; j++) {
+        const vr = br[rk + j]!, vi = bi[rk + j]!;
+        const xr = br[rc + j]!, xi = bi[rc + j]!;
+        sr += vr * xr + vi * xi;
+        si += vr * xi - vi * xr;
+      }
+      // f = conj(tau) * s
+      const fr = tr * sr - ti * si, fi = tr * si + ti * sr;
+      br[rc + k] = br[rc + k]! - fr;
+      bi[rc + k] = bi[rc + k]! - fi;
+      for (let j = k + 1; j < n; j++) {
+        const vr = br[rk + j]!, vi = bi[rk + j]!;
+        br[rc + j] = br[rc + j]! - (fr * vr - fi * vi);
+        bi[rc + j] = bi[rc + j]! - (fr * vi + fi * vr);
+      }
+    }
+  }
+  // Q^T accumulated in rows: row c of qt = column c of Q. Start with I and apply
+  // Q <- H_k Q for k = n-1 .. 0 (each column q_c <- q_c - tau v (v^H q_c)).
+  const qr = new Float64Array(n * n), qi = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) qr[i * n + i] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const tr = tauRe[k]!, ti = tauIm[k]!;
+    if (tr === 0 && ti === 0) continue;
+    const rk = k * n;
+    for (let c = k; c < n; c++) {
+      const rc = c * n;
+      let sr = qr[rc + k]!, si = qi[rc + k]!;
+      for (let j = k + 1; j < n; j++) {
+        const vr = br[rk + j]!, vi = bi[rk + j]!;
+        const xr = qr[rc + j]!, xi = qi[rc + j]!;
+        sr += vr * xr + vi * xi;
+        si += vr * xi - vi * xr;
+      }
+      const fr = tr * sr - ti * si, fi = tr * si + ti * sr;
+      qr[rc + k] = qr[rc + k]! - fr;
+      qi[rc + k] = qi[rc + k]! - fi;
+      for (let j = k + 1; j < n; j++) {
+        const vr = br[rk + j]!, vi = bi[rk + j]!;
+        qr[rc + j] = qr[rc + j]! - (fr * vr - fi * vi);
+        qi[rc + j] = qi[rc + j]! - (fr * vi + fi * vr);
+      }
+    }
+  }
+  for (let k = 0; k < n; k++) rDiagRe[k] = rDiagRe[k]! / sc;
+  const q = complexMatrix(n);
+  transposeInto(qr, qi, n, q.re, q.im);
+  return { q, rDiagRe, rDiagIm };
+}
