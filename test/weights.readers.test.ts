@@ -266,7 +266,7 @@ test('formats are detected from content and the order rules hold', async () => {
   assert.ok(warn.some((w) => w.includes('unused') && w.includes('not consumed')), warn.join('\n'));
   const tf = await openWeights(paths.tfjs!);
   assert.equal(tf.format, 'tfjs-layers-model');
-  assert.deepEqual(tf.tensors.map((t) => t.name), ['z_conv/bias', 'z_conv/kernel', 'b_fc1/kernel', 'a_fc2/kernel']);
+  assert.deepEqual(tf.tensors.map((t) => t.name), ['z_conv/kernel', 'z_conv/bias', 'b_fc1/kernel', 'a_fc2/kernel']);
   assert.equal((await openWeights(paths.npz!)).format, 'npz');
   assert.equal((await openWeights(paths.npydir!)).format, 'npy-dir');
 });

@@ -6,8 +6,9 @@
 //
 // Order:
 // - layers-model: the layer order of modelTopology (nested models flattened
-//   in place), each layer's weights in manifest order; weights matched to no
-//   layer follow, in manifest order (and are reported).
+//   in place); within a layer forward before backward, depthwise before
+//   pointwise, kernel before recurrent_kernel, otherwise manifest order;
+//   weights matched to no layer follow, in manifest order (and are reported).
 // - graph-model: the node order of modelTopology.node; a weight is placed at
 //   the first node consuming it (through Identity); unconsumed weights follow.
 // - bare manifest: manifest order (no topology exists to do better).
@@ -230,6 +231,15 @@ function orderLayersModel(file: string, topology: Record<string, unknown>, place
     const varName = parts[parts.length - 1]!;
     buckets[li]!.push({ ...p.entry, layout: kerasLayout(l.cls, l.name, varName, p.entry.shape.length) });
   }
+  // Within a layer, computation order rather than manifest (often alphabetical)
+  // order: forward before backward (Bidirectional), depthwise before pointwise,
+  // kernel before recurrent_kernel. Array.prototype.sort is stable.
+  const rank = (name: string): number => {
+    const dir = /(^|\/)backward_/.test(name) ? 10 : 0;
+    const v = name.split('/').pop() ?? '';
+    return dir + (v.startsWith('depthwise_kernel') ? 0 : v.startsWith('recurrent_kernel') ? 2 : v.startsWith('pointwise_kernel') || v.startsWith('kernel') ? 1 : 3);
+  };
+  for (const b of buckets) b.sort((x, y) => rank(x.name) - rank(y.name));
   if (orphans.length) warnings.push(`${orphans.length} weight(s) match no layer of the topology and are listed last: ${orphans.map((o) => o.name).join(', ')}`);
   return [...buckets.flat(), ...orphans];
 }
