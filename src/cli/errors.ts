@@ -13,6 +13,10 @@ export class UsageError extends Error {
 /** Print an error for a person and return the exit code to use. */
 export function reportError(e: unknown): number {
   const err = e instanceof Error ? e : new Error(String(e));
+  if (err.name === 'InterruptedError') {
+    process.stderr.write('ergo: interrupted; finished work is cached: rerun the same command to resume\n');
+    return EXIT.interrupted;
+  }
   if (USER_ERRORS.has(err.name) || (err as NodeJS.ErrnoException).code === 'ENOENT') {
     process.stderr.write(`ergo: ${err.message}\n`);
     return EXIT.usage;
