@@ -139,7 +139,7 @@ test('fixture index lists cases of groups a-g', () => {
 
 for (const entry of index.cases) {
   const skip = entry.group === 'g'
-    ? 'group g (Circular.unit_symplectic) is covered by the ensembles engineer\'s tests (src/ensembles, CSE J matrix), not here'
+    ? 'group g (Circular.unit_symplectic, the CSE J matrix) belongs to the ensembles engineer (src/ensembles) and is not checked in this file'
     : false;
   test(`bristol fixture ${entry.group}: ${entry.name} (${entry.function})`, { skip }, async () => {
     const c = JSON.parse(readFileSync(join(DIR, entry.file), 'utf8'));
