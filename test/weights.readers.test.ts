@@ -128,7 +128,7 @@ const onnxRoot = protobuf.Root.fromJSON({
   },
 });
 const ModelProto = onnxRoot.lookupType('ModelProto');
-export function encodeOnnx(graph: object): Uint8Array {
+function encodeOnnx(graph: object): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject({ irVersion: 8, graph })).finish();
 }
 const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({ opType, input, output, name: output[0], attribute });
