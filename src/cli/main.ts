@@ -7,6 +7,7 @@ import { register as registerStatus } from './commands/status.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerLayers } from './commands/layers.js';
 import { register as registerCpse } from './commands/cpse.js';
+import { register as registerCsd } from './commands/csd.js';
 
 const program = new Command();
 program
@@ -16,7 +17,7 @@ program
   .showHelpAfterError('(add --help for usage)')
   .configureOutput({ outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s) });
 
-for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse]) register(program);
+for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd]) register(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

@@ -36,15 +36,21 @@ export interface LayerChunk {
   data: Float64Array;
 }
 
-/** One conjugate circular matrix: eigenvalues of A A^T with A = |U|, U from CUE(n). */
-export interface CircularChunk {
-  kind: 'circular';
+/**
+ * One random reference layer for CSD: eigenvalues of A A^T with
+ * circular-mixed: A = |U| (n x n), U from CUE(n); gaussian: A (n x m) with N(0, 1/m) entries.
+ */
+export type ReferenceFamily = 'circular-mixed' | 'gaussian';
+export interface ReferenceChunk {
+  kind: 'reference';
   id: string;
+  family: ReferenceFamily;
   n: number;
+  m: number;
   seed: string;
 }
 
-export type Chunk = EnsembleChunk | LayerChunk | CircularChunk;
+export type Chunk = EnsembleChunk | LayerChunk | ReferenceChunk;
 
 export interface Plan {
   chunks: EnsembleChunk[];

@@ -3,7 +3,7 @@
 // is cached as an Arrow file keyed by what determines it, so a second analysis of the same
 // network computes nothing and an interrupted one resumes where it stopped.
 //   layers:   key = sha256 of the layer matrix A (float64 bytes) and its shape + semantics
-//   circular: key = (order n, seed); seed = f(run seed, n, draw, occurrence of n)
+//   reference (circular-mixed, gaussian): key = (shape, seed); seed = f(run seed, shape, draw, occurrence)
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,7 +13,7 @@ import { deriveSeed } from '../rng/index.js';
 import type { LayerInfo } from '../weights/types.js';
 import type { Semantics } from './config.js';
 import type { Executor } from './executor.js';
-import type { LayerChunk, CircularChunk } from './plan.js';
+import type { LayerChunk, ReferenceChunk, ReferenceFamily } from './plan.js';
 import { encodeChunk, decodeChunk, writeFileAtomic } from './store.js';
 
 export function defaultCacheDir(): string {
@@ -22,7 +22,7 @@ export function defaultCacheDir(): string {
 
 export type SpectraEvent =
   | { type: 'layer'; network: string; index: number; name: string; cached: boolean; done: number; total: number }
-  | { type: 'circular'; n: number; draw: number; cached: boolean; done: number; total: number };
+  | { type: 'reference'; family: ReferenceFamily; n: number; draw: number; cached: boolean; done: number; total: number };
 
 export interface SpectraContext {
   executor: Executor;
@@ -98,50 +98,53 @@ export async function layerSpectra(network: string, layers: readonly LayerInfo[]
   );
 }
 
-/** Seeds of the circular mixed ensemble conjugate to a list of layer orders. */
-export function circularSeeds(runSeed: string | number, orders: readonly number[], draw: number): string[] {
-  const seen = new Map<number, number>();
-  return orders.map((n) => {
-    const k = seen.get(n) ?? 0;
-    seen.set(n, k + 1);
-    return deriveSeed(runSeed, 'circular-mixed', n, draw, k);
+/** Seeds of a reference ensemble for a list of layer shapes (equal shapes share chunks across networks). */
+export function referenceSeeds(runSeed: string | number, family: ReferenceFamily, shapes: readonly { n: number; m: number }[], draw: number): string[] {
+  const seen = new Map<string, number>();
+  return shapes.map(({ n, m }) => {
+    const shape = family === 'gaussian' ? `${n}x${m}` : `${n}`;
+    const k = seen.get(shape) ?? 0;
+    seen.set(shape, k + 1);
+    return deriveSeed(runSeed, family, shape, draw, k);
   });
 }
 
 /**
- * Eigenvalues of A A^T with A = |U|, U from CUE(n), for every order and draw:
- * result[draw][layer]. Chunks with equal (n, seed) are shared between networks.
+ * Eigenvalues of the reference ensemble's matrices for every layer shape and draw:
+ * result[draw][layer]. circular-mixed uses the orders n only; gaussian uses n x m.
  */
-export async function circularSpectra(
-  orders: readonly number[],
+export async function referenceSpectra(
+  family: ReferenceFamily,
+  shapes: readonly { n: number; m: number }[],
   draws: number,
   runSeed: string | number,
   ctx: SpectraContext,
 ): Promise<Float64Array[][]> {
   const limit = pLimit(Math.max(1, ctx.executor.concurrency));
-  const total = orders.length * draws;
+  const total = shapes.length * draws;
   let done = 0;
   const out: Float64Array[][] = [];
   const jobs: Promise<void>[] = [];
   for (let d = 0; d < draws; d++) {
-    const row: Float64Array[] = new Array(orders.length);
+    const row: Float64Array[] = new Array(shapes.length);
     out.push(row);
-    circularSeeds(runSeed, orders, d).forEach((seed, l) => {
-      const n = orders[l]!;
+    referenceSeeds(runSeed, family, shapes, d).forEach((seed, l) => {
+      const n = shapes[l]!.n;
+      const m = family === 'gaussian' ? shapes[l]!.m : n;
       jobs.push(
         limit(async () => {
           if (ctx.signal?.aborted) throw new InterruptedError();
-          const identity = { kind: 'circular-mixed', n: String(n), seed, method: 'qr' };
-          const path = join(ctx.cacheDir, 'circular', `n${n}-${seed}.arrow`);
+          const identity = { kind: family, n: String(n), m: String(m), seed };
+          const path = join(ctx.cacheDir, family, `${n}x${m}-${seed}.arrow`);
           let values = readCached(path, identity);
           const cached = !!values;
           if (!values) {
-            const chunk: CircularChunk = { kind: 'circular', id: `circular-n${n}-${seed}`, n, seed };
+            const chunk: ReferenceChunk = { kind: 'reference', id: `${family}-${n}x${m}-${seed}`, family, n, m, seed };
             values = await ctx.executor.run(chunk);
             writeCached(path, values, identity);
           }
           row[l] = values;
-          ctx.onEvent?.({ type: 'circular', n, draw: d, cached, done: ++done, total });
+          ctx.onEvent?.({ type: 'reference', family, n, draw: d, cached, done: ++done, total });
         }),
       );
     });

@@ -3,6 +3,7 @@
 import { createStream } from '../rng/index.js';
 import { sampleEigenphases, circularMixedLayer } from '../ensembles/index.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../spectral/pse.js';
+import { gaussianLayerMatrix } from '../spectral/csd.js';
 import type { Chunk, EnsembleChunk } from './plan.js';
 import type { ChunkData } from './store.js';
 
@@ -21,9 +22,10 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       const a = { rows: chunk.n, cols: chunk.m, data: chunk.data };
       return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
     }
-    case 'circular': {
-      const a = { rows: chunk.n, cols: chunk.n, data: circularMixedLayer(chunk.n, createStream(chunk.seed)) };
-      return layerEigenvalues(a, 'definition');
+    case 'reference': {
+      const stream = createStream(chunk.seed);
+      const data = chunk.family === 'gaussian' ? gaussianLayerMatrix(chunk.n, chunk.m, stream) : circularMixedLayer(chunk.n, stream);
+      return layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition');
     }
     default: {
       const never: never = chunk.kind;
