@@ -9,8 +9,15 @@ import {
   populationVariance,
   summariseDraws,
 } from '../src/spectral/csd.js';
-import { createStream } from '../src/rng/index.js';
-import { NonFiniteInputError } from '../src/linalg/types.js';
+import { createStream, type RandomStream } from '../src/rng/index.js';
+import {
+  NonFiniteInputError,
+  complexMatrix,
+  complexQR,
+  gram,
+  symmetricEigenvalues,
+  type ComplexMatrix,
+} from '../src/linalg/index.js';
 
 const f = (...v: number[]): Float64Array => Float64Array.from(v);
 const close = (a: number, b: number, tol = 1e-14, msg = ''): void =>
@@ -188,4 +195,135 @@ test('gaussianLayerMatrix: shape, determinism and entry variance 1/fan_in', () =
   // mean 0 with SE sqrt(1/m / (n m))
   assert.ok(Math.abs(sum / (n * m)) < 5 * Math.sqrt(1 / m / (n * m)));
   assert.throws(() => gaussianLayerMatrix(0, 3, createStream(1)), RangeError);
+});
+
+// ---------- (b) two independent circular mixed ensembles ----------
+// CUE(n) is built here (src/ensembles had not landed when this test was written):
+// Z = (X + iY)/sqrt 2 complex Ginibre, Householder QR, U = Q diag(R_jj/|R_jj|)
+// (Mezzadri 2007). The elementwise modulus |U| would not even see the column phases,
+// but the fix is kept so U itself is Haar.
+function cue(n: number, stream: RandomStream): ComplexMatrix {
+  const z = complexMatrix(n);
+  stream.fillNormal(z.re, Math.SQRT1_2);
+  stream.fillNormal(z.im, Math.SQRT1_2);
+  const { q, rDiagRe, rDiagIm } = complexQR(z);
+  for (let j = 0; j < n; j++) {
+    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
+    const pr = rDiagRe[j]! / r;
+    const pi = rDiagIm[j]! / r;
+    for (let i = 0; i < n; i++) {
+      const k = i * n + j;
+      const re = q.re[k]!;
+      const im = q.im[k]!;
+      q.re[k] = re * pr - im * pi;
+      q.im[k] = re * pi + im * pr;
+    }
+  }
+  return q;
+}
+
+/** Eigenvalues of X = A A^T for a square layer A (n x n), clamped at 0 (X is PSD, SPEC 5). */
+function layerEigs(a: Float64Array, n: number): Float64Array {
+  const e = symmetricEigenvalues(gram(a, n, n), n);
+  for (let i = 0; i < e.length; i++) if (e[i]! < 0) e[i] = 0;
+  return e;
+}
+
+/** Circular unitary mixed ensemble: one matrix |U_l| A^T per order. */
+function circularMixed(orders: readonly number[], stream: RandomStream): Float64Array[] {
+  return orders.map((n) => {
+    const u = cue(n, stream);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) a[i] = Math.hypot(u.re[i]!, u.im[i]!);
+    return layerEigs(a, n);
+  });
+}
+
+/**
+ * Upper bound for Var(CSD) of two independent ensembles with equal totals T.
+ * Var(CSD) <= (1/K) sum_k csd_k^2 = S / ((T w)^2 K), S = sum_k (ca_k - cb_k)^2.
+ * If bin counts were independent Poisson(lambda_k) (the "independent sampling" model),
+ * ca - cb is Skellam: E (ca-cb)^2 = 2 lambda, Var (ca-cb)^2 = 2 lambda + 8 lambda^2.
+ * Eigenvalue repulsion makes counts sub-Poissonian, which only lowers S (numpy, 30 pairs:
+ * mean Var(CSD) 0.057 against the Poisson mean 0.13 at T = 416). Bound: Poisson mean
+ * + 5 Poisson standard deviations, lambda_k estimated by the mean of the two counts.
+ */
+function poissonBound(a: Float64Array[], b: Float64Array[], eMax: number, K: number): { mean: number; bound: number } {
+  const T = a.reduce((s, e) => s + e.length, 0);
+  const w = eMax / K;
+  const la = pooledDensity(a, { eMax, bins: K }).density;
+  const lb = pooledDensity(b, { eMax, bins: K }).density;
+  let mean = 0;
+  let v = 0;
+  for (let k = 0; k < K; k++) {
+    const lam = ((la[k]! + lb[k]!) * T * w) / 2; // back to counts
+    mean += 2 * lam;
+    v += 2 * lam + 8 * lam * lam;
+  }
+  const scale = (T * w) ** 2 * K;
+  return { mean: mean / scale, bound: (mean + 5 * Math.sqrt(v)) / scale };
+}
+
+test('two independent circular mixed ensembles are conjugate, with Var(CSD) below the shot-noise bound, falling with order', () => {
+  const eMax = 6;
+  const K = 1000;
+  const results: { T: number; varCsd: number; bound: number; mean: number }[] = [];
+  for (const orders of [
+    [64, 96, 128, 128],
+    [128, 192, 256, 256],
+  ]) {
+    const L = orders.length;
+    const T = orders.reduce((s, n) => s + n, 0);
+    const a = circularMixed(orders, createStream(`csd-circ-a-${orders.join('-')}`));
+    const b = circularMixed(orders, createStream(`csd-circ-b-${orders.join('-')}`));
+    // Scales (docs/csd.md): one outlier per layer near n*pi/4 (>= 50, far above 6);
+    // the bulk is Marchenko-Pastur with ratio 1 and scale 1 - pi/4, edge 4(1 - pi/4) = 0.86,
+    // edge fluctuations ~ 0.034 n^(-2/3)-scaled Tracy-Widom units: 1.2 is > 10 units away.
+    for (const set of [a, b]) {
+      set.forEach((e, l) => {
+        const n = orders[l]!;
+        close(e[n - 1]!, (n * Math.PI) / 4, 0.1 * n, `outlier of layer ${l}`);
+        assert.ok(e[n - 2]! < 1.2, `bulk max ${e[n - 2]} of layer ${l}`);
+      });
+    }
+    const r = circularSpectralDifference(a, b, { eMax, bins: K });
+    assert.deepEqual(r.totals, { a: T, b: T, outsideA: L, outsideB: L });
+    // Same count outside on both sides -> the in-window fractions agree exactly.
+    assert.ok(Math.abs(r.cumulativeAtEMax) < 1e-12, `cumulative at eMax ${r.cumulativeAtEMax}`);
+    assert.equal(r.conjugate, true);
+    const { mean, bound } = poissonBound(a, b, eMax, K);
+    assert.ok(r.varCsd > 0, 'independent draws must differ');
+    assert.ok(r.varCsd <= bound, `Var(CSD) ${r.varCsd} above the Poisson bound ${bound}`);
+    results.push({ T, varCsd: r.varCsd, bound, mean });
+  }
+  // Doubling every order: numpy gives mean Var(CSD) 0.057 (sd 0.008) -> 0.019 (sd 0.003),
+  // so the decrease is > 4 sd; the Poisson mean itself halves with T.
+  assert.ok(results[1]!.varCsd < results[0]!.varCsd, JSON.stringify(results));
+  assert.ok(results[1]!.mean < 0.6 * results[0]!.mean, JSON.stringify(results));
+});
+
+test('Gaussian-initialised network vs its circular conjugate: cumulative at eMax is exactly L/T, Var(CSD) much larger', () => {
+  const orders = [64, 96, 128, 128];
+  const L = orders.length;
+  const T = orders.reduce((s, n) => s + n, 0);
+  const gs = createStream('csd-gauss-net');
+  // Square layers N(0, 1/n): Marchenko-Pastur ratio 1 on [0, 4]; 6 is > 10 edge units away.
+  const net = orders.map((n) => layerEigs(gaussianLayerMatrix(n, n, gs), n));
+  const circ = circularMixed(orders, createStream('csd-gauss-circ'));
+  const circ2 = circularMixed(orders, createStream('csd-gauss-circ2'));
+  const r = circularSpectralDifference(net, circ);
+  assert.equal(r.totals.outsideA, 0);
+  // in-window fractions: 1 (network) - (T - L)/T (circular) = L/T.
+  close(r.cumulativeAtEMax, L / T, 1e-12);
+  assert.equal(r.conjugate, true, 'L/T = 0.0096 < 0.05: the criterion only sees mass beyond eMax');
+  // numpy (10 draws): Var(CSD) Gaussian vs circular 0.254 (sd 0.019); circular vs circular
+  // 0.057 (sd 0.008). 0.254 - 2 * 0.057 is > 5 sd of the difference.
+  const rr = circularSpectralDifference(circ2, circ);
+  assert.ok(r.varCsd > 2 * rr.varCsd, `${r.varCsd} vs ${rr.varCsd}`);
+  // With several circular draws: summaries over D = 3 draws.
+  const over = csdOverCircularDraws(net, [circ, circ2, circularMixed(orders, createStream('csd-gauss-circ3'))]);
+  assert.equal(over.varCsd.n, 3);
+  assert.equal(over.varCsd.std > 0, true);
+  close(over.cumulativeAtEMax.mean, L / T, 1e-12);
+  close(over.cumulativeAtEMax.std, 0, 1e-12);
 });
