@@ -58,6 +58,10 @@ export function createProgress(label: string, opts: ProgressOptions = {}): { onE
               etaBuffer: 20,
               hideCursor: true,
               forceRedraw: true,
+              // Forced bar mode on a stream that is not a terminal: cli-progress would draw
+              // nothing; noTTYOutput makes it print the bar as a line every notTTYSchedule ms.
+              noTTYOutput: process.stderr.isTTY !== true,
+              notTTYSchedule: 1000,
             },
             cliProgress.Presets.shades_classic,
           );

@@ -1,6 +1,6 @@
 // One run per directory: an exclusive lock file holding the owner's pid and host.
 // A lock whose process no longer exists on this host is stale and is taken over.
-import { openSync, writeSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { writeFileSync, linkSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,12 +37,18 @@ export function acquireLock(dir: string): Lock {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'run.lock');
   let tookOver: LockInfo | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      // Written in full under a private name, then hard-linked to run.lock: link() fails
+      // if run.lock exists, so the lock appears atomically with its content (never empty).
       const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      writeFileSync(tmp, JSON.stringify(info));
+      try {
+        linkSync(tmp, path);
+      } finally {
+        rmSync(tmp, { force: true });
+      }
       let released = false;
       return {
         path,
@@ -50,16 +56,24 @@ export function acquireLock(dir: string): Lock {
         release() {
           if (released) return;
           released = true;
-          rmSync(path, { force: true });
+          // Only our own lock: never delete one another run has taken over meanwhile.
+          try {
+            if (readFileSync(path, 'utf8') === JSON.stringify(info)) rmSync(path, { force: true });
+          } catch {
+            // already gone
+          }
         },
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let info: LockInfo | undefined;
+      let raw = '';
       try {
-        info = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-      } catch {
-        info = undefined; // unreadable: a writer died between open and write
+        raw = readFileSync(path, 'utf8');
+        info = JSON.parse(raw) as LockInfo;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again
+        info = undefined; // garbage (the lock is always written whole): treat as stale
       }
       const stale = !info || (info.host === hostname() && !alive(info.pid));
       if (!stale) {
@@ -68,7 +82,16 @@ export function acquireLock(dir: string): Lock {
             `wait for it to finish, or remove ${path} if that process is gone`,
         );
       }
-      tookOver = info;
+      // Another process may have taken the stale lock over since we read it; only remove
+      // the file if it still holds what we judged stale (narrows, not closes, that window).
+      let now = '';
+      try {
+        now = readFileSync(path, 'utf8');
+      } catch {
+        now = '';
+      }
+      if (now !== raw) continue;
+      tookOver = info ?? { pid: -1, host: '?', started: '?' };
       rmSync(path, { force: true });
     }
   }

@@ -1,7 +1,7 @@
 // The driver: plan -> (resume check, reuse) -> executor -> chunk files + manifest.
 // Nothing here depends on which executor runs the chunks or in what order they
 // finish: each chunk file is a function of the chunk alone.
-import { existsSync, readFileSync, statSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunConfig } from './config.js';
@@ -20,7 +20,7 @@ import {
   runConfigHash,
   writeManifest,
 } from './manifest.js';
-import { encodeChunk, decodeChunk, sha256, writeFileAtomic, cleanTemporaries, type ChunkMeta } from './store.js';
+import { encodeChunk, decodeChunk, sha256, writeFileAtomic, cleanTemporaries, FORMAT_VERSION, StoreError, type ChunkMeta } from './store.js';
 import { acquireLock } from './lock.js';
 
 export type RunEvent =
@@ -58,6 +58,24 @@ export function chunkMeta(chunk: Chunk, identity: Record<string, string>): Chunk
   return { kind: 'eigenphases', identity, extra };
 }
 
+/**
+ * Testing hooks (environment variables, read per chunk; never set them in real runs):
+ *   ERGO_FAIL_CHUNK=<id>[:<k>][,...]  the chunk throws on its first k attempts (every attempt
+ *                                    without :k), to exercise retries and failure records;
+ *   ERGO_CHUNK_DELAY_MS=<ms>          wait this long before each chunk, so a test can kill or
+ *                                    interrupt a run mid-sweep on any machine speed.
+ */
+async function testingHooks(id: string, attempt: number): Promise<void> {
+  const delay = Number(process.env.ERGO_CHUNK_DELAY_MS ?? 0);
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  for (const spec of (process.env.ERGO_FAIL_CHUNK ?? '').split(',')) {
+    const [failId, times] = spec.trim().split(':');
+    if (failId === id && (times === undefined || attempt <= Number(times))) {
+      throw new Error(`injected failure (ERGO_FAIL_CHUNK) on attempt ${attempt}`);
+    }
+  }
+}
+
 /** Why a finished chunk file cannot be trusted, or undefined if it is intact. */
 export function verifyChunkFile(dir: string, rec: ChunkRecord, checkSum = true): string | undefined {
   const path = join(dir, rec.file);
@@ -71,6 +89,7 @@ export function verifyChunkFile(dir: string, rec: ChunkRecord, checkSum = true):
   } catch (e) {
     return (e as Error).message;
   }
+  if (meta.get('ergo.format') !== FORMAT_VERSION) return `format ${meta.get('ergo.format') ?? 'absent'}, expected ${FORMAT_VERSION}`;
   for (const [k, v] of Object.entries(rec.identity)) {
     if (meta.get(`ergo.${k}`) !== v) return `metadata ${k} is ${meta.get(`ergo.${k}`) ?? 'absent'}, expected ${v}`;
   }
@@ -78,10 +97,11 @@ export function verifyChunkFile(dir: string, rec: ChunkRecord, checkSum = true):
 }
 
 /** Done chunks of other dataset directories, by identity. */
-function reuseIndex(dirs: string[], notify: (m: string) => void): Map<string, { dir: string; rec: ChunkRecord }> {
+function reuseIndex(dirs: string[], self: string, notify: (m: string) => void): Map<string, { dir: string; rec: ChunkRecord }> {
   const index = new Map<string, { dir: string; rec: ChunkRecord }>();
   for (const d of dirs) {
     const dir = resolve(d);
+    if (dir === self) continue; // the run's own chunks are handled by resume
     let m: Manifest | undefined;
     try {
       m = readManifest(dir);
@@ -91,6 +111,10 @@ function reuseIndex(dirs: string[], notify: (m: string) => void): Map<string, { 
     }
     if (!m) {
       notify(`reuse: ${dir} has no manifest.json; nothing reused from it`);
+      continue;
+    }
+    if (m.format !== FORMAT_VERSION) {
+      notify(`reuse: ${dir} has dataset format ${m.format}, this ergo writes ${FORMAT_VERSION}; nothing reused from it`);
       continue;
     }
     for (const rec of m.chunks) {
@@ -106,9 +130,17 @@ export async function executeRun(cfg: RunConfig, chunks: Chunk[], opts: RunOptio
   const lock = acquireLock(dir);
   try {
     if (lock.tookOver) emit({ type: 'note', message: `took over a stale lock of pid ${lock.tookOver.pid}` });
-    let manifest = readManifest(dir);
-    if (manifest && opts.fresh) {
-      rmSync(join(dir, CHUNK_DIR), { recursive: true, force: true });
+    let manifest: Manifest | undefined;
+    try {
+      manifest = readManifest(dir);
+    } catch (e) {
+      // An unreadable manifest can only be discarded; --fresh is the way to say so.
+      if (!(opts.fresh && e instanceof StoreError)) throw e;
+      manifest = undefined;
+    }
+    if (opts.fresh && (manifest || existsSync(join(dir, 'manifest.json')))) {
+      // Old chunks and old results must not outlive the run they belong to.
+      for (const sub of [CHUNK_DIR, 'results', 'plots']) rmSync(join(dir, sub), { recursive: true, force: true });
       manifest = undefined;
     }
     if (manifest && manifest.configHash !== runConfigHash(cfg)) {
@@ -171,15 +203,26 @@ export async function executeRun(cfg: RunConfig, chunks: Chunk[], opts: RunOptio
     }
 
     // 2. Reuse chunks from other datasets with the same identity.
-    const index = reuseIndex(cfg.reuse, (message) => emit({ type: 'note', message }));
+    const index = reuseIndex(cfg.reuse, dir, (message) => emit({ type: 'note', message }));
+    const reusedFrom = new Map<string, number>();
     for (const rec of manifest.chunks) {
       if (rec.state === 'done') continue;
       const hit = index.get(identityKey(rec.identity));
-      if (!hit || verifyChunkFile(hit.dir, hit.rec)) continue;
-      copyFileSync(join(hit.dir, hit.rec.file), join(dir, rec.file));
-      Object.assign(rec, { state: 'done', sha256: hit.rec.sha256, bytes: hit.rec.bytes, source: 'reused' });
+      if (!hit) continue;
+      const problem = verifyChunkFile(hit.dir, hit.rec);
+      if (problem) {
+        emit({ type: 'note', message: `reuse: ${join(hit.dir, hit.rec.file)}: ${problem}; computing chunk ${rec.id} instead` });
+        continue;
+      }
+      // Copied through a temporary name like a computed file, so a crash never leaves half a copy.
+      const bytes = readFileSync(join(hit.dir, hit.rec.file));
+      writeFileAtomic(join(dir, rec.file), bytes);
+      Object.assign(rec, { state: 'done', sha256: sha256(bytes), bytes: bytes.length, source: 'reused' });
+      delete rec.error;
       summary.reused++;
+      reusedFrom.set(hit.dir, (reusedFrom.get(hit.dir) ?? 0) + 1);
     }
+    for (const [from, k] of reusedFrom) emit({ type: 'note', message: `reused ${k} chunk${k === 1 ? '' : 's'} from ${from}` });
     writeManifest(dir, manifest);
 
     // 3. Compute the rest.
@@ -197,6 +240,7 @@ export async function executeRun(cfg: RunConfig, chunks: Chunk[], opts: RunOptio
         for (;;) {
           rec.attempts++;
           try {
+            await testingHooks(chunk.id, rec.attempts);
             const values = await opts.executor.run(chunk);
             const bytes = encodeChunk(withMatrixIndex(chunk, values), chunkMeta(chunk, rec.identity));
             writeFileAtomic(join(dir, rec.file), bytes);

@@ -80,6 +80,9 @@ export function encodeChunk(data: ChunkData, meta: ChunkMeta): Uint8Array {
 
 export interface DecodedChunk extends ChunkData {
   metadata: Map<string, string>;
+  /** cos/sin of theta as stored in the file (eigenphase files only). */
+  re?: Float64Array;
+  im?: Float64Array;
 }
 
 /** Decode an Arrow chunk file (ours or any file with matrix + theta/value columns). */
@@ -97,7 +100,14 @@ export function decodeChunk(bytes: Uint8Array, file: string): DecodedChunk {
   }
   const values = Float64Array.from(valuesCol.toArray() as ArrayLike<number>);
   const matrix = Int32Array.from(matrixCol.toArray() as ArrayLike<number>);
-  return { values, matrix, metadata: table.schema.metadata };
+  const out: DecodedChunk = { values, matrix, metadata: table.schema.metadata };
+  const re = table.getChild('re');
+  const im = table.getChild('im');
+  if (re && im) {
+    out.re = Float64Array.from(re.toArray() as ArrayLike<number>);
+    out.im = Float64Array.from(im.toArray() as ArrayLike<number>);
+  }
+  return out;
 }
 
 export function sha256(bytes: Uint8Array): string {
