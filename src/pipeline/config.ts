@@ -45,7 +45,10 @@ export interface RunConfig {
   plot: { eigenphaseSize?: number; maxPoints: number };
   /** cpse and csd */
   networks: NetworkSpec[];
-  csd: { eMax: number; bins: number; tolerance: number; delta: number; draws: number };
+  /** cpse: the network files hold matrices M given directly (eigenvalues of M M^T). */
+  vanilla: boolean;
+  /** against: 'circular' (default), 'gaussian', or a model path. */
+  csd: { eMax: number; bins: number; tolerance: number; delta: number; draws: number; against: string; gaussianInit: boolean };
 }
 
 export class ConfigError extends Error {
@@ -100,6 +103,7 @@ export const configSchema = {
         maxPoints: { type: 'integer', minimum: 1 },
       },
     },
+    vanilla: { type: 'boolean' },
     networks: {
       type: 'array',
       minItems: 1,
@@ -129,6 +133,8 @@ export const configSchema = {
         tolerance: { type: 'number', exclusiveMinimum: 0 },
         delta: { type: 'number', minimum: 0 },
         draws: { type: 'integer', minimum: 1 },
+        against: { type: 'string', minLength: 1 },
+        gaussianInit: { type: 'boolean' },
       },
     },
   },
@@ -333,12 +339,15 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
     bins: (raw.bins as number | undefined) ?? 10,
     plot: { maxPoints: plot.maxPoints ?? 4096, ...(plot.eigenphaseSize ? { eigenphaseSize: plot.eigenphaseSize } : {}) },
     networks,
+    vanilla: (raw.vanilla as boolean | undefined) ?? false,
     csd: {
       eMax: csd.eMax ?? 6.0,
       bins: csd.bins ?? 1000,
       tolerance: csd.tolerance ?? 0.05,
       delta: csd.delta ?? 0.1,
       draws: csd.draws ?? 5,
+      against: csd.against ?? 'circular',
+      gaussianInit: csd.gaussianInit ?? false,
     },
   };
   if (raw.seeds !== undefined) cfg.seeds = raw.seeds as (string | number)[];

@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { readNpyFile } from '../../weights/npy.js';
 import { decodeChunk } from '../../pipeline/store.js';
 import { ergodicityReport, type SeriesInput } from '../../pipeline/aggregate.js';
-import { parseSemantics } from '../../spectral/semantics.js';
+import { semanticsOption } from '../options.js';
 import { action, EXIT, UsageError } from '../errors.js';
 
 interface Loaded {
@@ -98,12 +98,7 @@ export function register(program: Command): void {
         if (!(delta > 0 && delta <= 2 * Math.PI)) throw new UsageError(`--delta: expected a number in (0, 2pi], got "${o.delta}"`);
         const bins = Number(o.bins);
         if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`--bins: expected a whole number >= 1, got "${o.bins}"`);
-        let semantics;
-        try {
-          semantics = parseSemantics(o.semantics);
-        } catch {
-          throw new UsageError(`--semantics: expected definition or bristol, got "${o.semantics}"`);
-        }
+        const semantics = semanticsOption(o.semantics);
         const loaded = files.map((f) => (isArrow(f) ? loadArrow(f) : loadNpy(f, m, !!o.angles)));
         const kinds = new Set(loaded.map((l) => l.kind));
         if (kinds.size > 1) throw new UsageError('files mix complex eigenvalues (angles) and real eigenvalues; analyze one kind at a time');

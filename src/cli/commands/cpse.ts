@@ -1,47 +1,13 @@
 // ergo cpse <model...>: per-depth periodic spectral ergodicity and the cPSE number.
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { basename, extname, resolve, relative } from 'node:path';
+import { resolve, relative } from 'node:path';
 import { createExecutor } from '../../pipeline/executor.js';
 import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
-import type { NetworkSpec } from '../../pipeline/config.js';
 import type { WeightsFormat } from '../../weights/index.js';
-import { parseSemantics } from '../../spectral/semantics.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, interruptController } from './run.js';
-
-export function checkRegex(flag: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    new RegExp(text);
-  } catch (e) {
-    throw new UsageError(`${flag}: not a valid regular expression: ${(e as Error).message}`);
-  }
-  return text;
-}
-
-export function semanticsOption(s: string) {
-  try {
-    return parseSemantics(s);
-  } catch {
-    throw new UsageError(`--semantics: expected definition or bristol, got "${s}"`);
-  }
-}
-
-export function networkSpecs(models: string[], o: { include?: string; exclude?: string }): NetworkSpec[] {
-  const include = checkRegex('--include', o.include);
-  const exclude = checkRegex('--exclude', o.exclude);
-  const names = new Map<string, number>();
-  return models.map((path) => {
-    // model.json files are all called model: name them by their folder instead.
-    let name = basename(path, extname(path));
-    if (name === 'model' || name.endsWith('weights_manifest')) name = basename(resolve(path, '..')) + (name === 'model' ? '' : `/${name}`);
-    const k = names.get(name) ?? 0;
-    names.set(name, k + 1);
-    return { path, name: k ? `${name}#${k + 1}` : name, ...(include !== undefined ? { include } : {}), ...(exclude !== undefined ? { exclude } : {}) };
-  });
-}
+import { parseWorkers, interruptController, networkSpecs, semanticsOption } from '../options.js';
 
 export function register(program: Command): void {
   program

@@ -7,8 +7,7 @@ import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipeline/csdreport.js';
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, interruptController } from './run.js';
-import { networkSpecs } from './cpse.js';
+import { parseWorkers, interruptController, networkSpecs } from '../options.js';
 
 function num(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
   const x = Number(v);

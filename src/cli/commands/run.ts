@@ -2,40 +2,59 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve, relative } from 'node:path';
-import { loadConfig } from '../../pipeline/config.js';
+import { join } from 'node:path';
+import { loadConfig, type RunConfig } from '../../pipeline/config.js';
+import { acquireLock } from '../../pipeline/lock.js';
+import type { SpectraContext } from '../../pipeline/spectra.js';
+import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
+import { csdReport, csdTable, writeCsdReport } from '../../pipeline/csdreport.js';
+import { networkSpecs, parseWorkers, interruptController } from '../options.js';
 import { planRun } from '../../pipeline/plan.js';
 import { createExecutor } from '../../pipeline/executor.js';
 import { executeRun } from '../../pipeline/run.js';
 import { aggregateAndReport } from '../../pipeline/aggregate.js';
 import { createProgress } from '../progress.js';
-import { action, EXIT, UsageError } from '../errors.js';
+import { action, EXIT } from '../errors.js';
 
-export function parseWorkers(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers: expected a whole number >= 0 (0 = main thread), got "${v}"`);
-  return n;
-}
-
-/** SIGINT/SIGTERM: first one stops handing out chunks; a second one exits at once. */
-export function interruptController(): { signal: AbortSignal; dispose: () => void } {
-  const ac = new AbortController();
-  const handler = (sig: NodeJS.Signals): void => {
-    if (ac.signal.aborted) {
-      process.stderr.write(`\nergo: second ${sig}: exiting now; finished chunks are kept, resume with the same command\n`);
-      process.exit(EXIT.interrupted);
+/**
+ * cpse and csd experiments from YAML: layer and reference spectra are cached inside the
+ * run directory (spectra/), so an interrupted run resumes and a rerun computes nothing.
+ */
+async function runNetworks(cfg: RunConfig, outDir: string, workers: number): Promise<number> {
+  const lock = acquireLock(outDir);
+  const executor = createExecutor(workers);
+  const interrupt = interruptController();
+  try {
+    const ctx: SpectraContext = {
+      executor,
+      cacheDir: join(outDir, 'spectra'),
+      semantics: cfg.semantics,
+      vanilla: cfg.vanilla,
+      signal: interrupt.signal,
+      onEvent: (e) => {
+        if (e.type === 'layer') process.stderr.write(`[ergo] ${e.network}: layer ${e.done}/${e.total} ${e.name}${e.cached ? ' (cached)' : ''}\n`);
+        else if (e.done === e.total || e.done % 20 === 0) process.stderr.write(`[ergo] ${e.family}: ${e.done}/${e.total} reference matrices\n`);
+      },
+    };
+    let files: string[];
+    if (cfg.experiment === 'cpse') {
+      const report = await cpseReport(cfg.networks, ctx, { bins: cfg.bins });
+      process.stdout.write(cpseTable(report));
+      files = await writeCpseReport(outDir, report);
+    } else {
+      const a = cfg.csd.against;
+      const against = a === 'circular' ? 'circular-mixed' : a === 'gaussian' ? 'gaussian' : { network: networkSpecs([a], {})[0]! };
+      const report = await csdReport(cfg.networks, ctx, { ...cfg.csd, seed: cfg.seed, against, gaussianTwin: cfg.csd.gaussianInit });
+      process.stdout.write(csdTable(report));
+      files = await writeCsdReport(outDir, report);
     }
-    process.stderr.write(`\nergo: ${sig}: finishing the chunks in flight, then stopping (press again to stop at once)\n`);
-    ac.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: ac.signal,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
+    process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
+    return EXIT.ok;
+  } finally {
+    interrupt.dispose();
+    await executor.close();
+    lock.release();
+  }
 }
 
 export function register(program: Command): void {
@@ -51,6 +70,7 @@ export function register(program: Command): void {
       action(async (configPath: string, o: { out?: string; workers: string; fresh?: boolean; quiet?: boolean }) => {
         const workers = parseWorkers(o.workers);
         const cfg = loadConfig(configPath);
+        if (cfg.experiment !== 'spectral-ergodicity') return runNetworks(cfg, resolve(o.out ?? `runs/${cfg.name}`), workers);
         const plan = planRun(cfg); // validates the seed list before anything is written
         const outDir = resolve(o.out ?? `runs/${cfg.name}`);
         const show = relative(process.cwd(), outDir) || '.';
