@@ -2,7 +2,8 @@
 
 import { assertFinite } from './types.js';
 
-const KBLOCK = 256; // columns of A per pass: 6 rows x 256 x 8 B = 12 KB, stays in L1
+const KBLOCK = 256; // columns of A per panel (2 KB per row)
+const JBLOCK = 256; // j rows per block: 256 x 2 KB = 512 KB, meant to stay in L2
 
 /** Straightforward reference version (lower triangle of row dot products, mirrored). */
 export function gramSimple(a: Float64Array, n: number, m: number): Float64Array {
@@ -27,40 +28,44 @@ function checkGramInput(a: Float64Array, n: number, m: number): void {
 }
 
 // Blocked dot-product Gram with a 2 x 4 register tile, lower triangle then mirrored (Golub & Van Loan 4th ed. §1.5).
+// Loop order: a panel of KBLOCK columns of A, a block of JBLOCK "j" rows kept hot in L2,
+// then all row pairs i below it streaming past.
 export function gram(a: Float64Array, n: number, m: number): Float64Array {
   checkGramInput(a, n, m);
   const x = new Float64Array(n * n);
   const n2 = n - (n % 2);
   for (let k0 = 0; k0 < m; k0 += KBLOCK) {
     const k1 = Math.min(m, k0 + KBLOCK);
-    // Full 2-row strips; tiles of 4 columns up to and including the diagonal.
-    for (let i = 0; i < n2; i += 2) {
-      const r0 = i * m, r1 = r0 + m;
-      const jEnd = i + 2; // columns 0 .. i+1
-      let j = 0;
-      for (; j + 4 <= jEnd; j += 4) {
-        const c0 = j * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        for (let k = k0; k < k1; k++) {
-          const x0 = a[r0 + k]!, x1 = a[r1 + k]!;
-          const y0 = a[c0 + k]!, y1 = a[c1 + k]!, y2 = a[c2 + k]!, y3 = a[c3 + k]!;
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+    for (let j0 = 0; j0 < n2; j0 += JBLOCK) {
+      const j1 = Math.min(n2, j0 + JBLOCK);
+      for (let i = j0 - (j0 % 2); i < n2; i += 2) {
+        const r0 = i * m, r1 = r0 + m;
+        const jEnd = Math.min(j1, i + 2); // columns j0 .. min(j1, i+2) - 1 of rows i, i+1
+        let j = j0;
+        for (; j + 4 <= jEnd; j += 4) {
+          const c0 = j * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+          let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+          for (let k = k0; k < k1; k++) {
+            const x0 = a[r0 + k]!, x1 = a[r1 + k]!;
+            const y0 = a[c0 + k]!, y1 = a[c1 + k]!, y2 = a[c2 + k]!, y3 = a[c3 + k]!;
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+          }
+          const o0 = i * n + j, o1 = o0 + n;
+          x[o0] = x[o0]! + s00; x[o0 + 1] = x[o0 + 1]! + s01; x[o0 + 2] = x[o0 + 2]! + s02; x[o0 + 3] = x[o0 + 3]! + s03;
+          x[o1] = x[o1]! + s10; x[o1 + 1] = x[o1 + 1]! + s11; x[o1 + 2] = x[o1 + 2]! + s12; x[o1 + 3] = x[o1 + 3]! + s13;
         }
-        const o0 = i * n + j, o1 = o0 + n;
-        x[o0] = x[o0]! + s00; x[o0 + 1] = x[o0 + 1]! + s01; x[o0 + 2] = x[o0 + 2]! + s02; x[o0 + 3] = x[o0 + 3]! + s03;
-        x[o1] = x[o1]! + s10; x[o1 + 1] = x[o1 + 1]! + s11; x[o1 + 2] = x[o1 + 2]! + s12; x[o1 + 3] = x[o1 + 3]! + s13;
-      }
-      for (; j < jEnd; j++) {
-        const c0 = j * m;
-        let s0 = 0, s1 = 0;
-        for (let k = k0; k < k1; k++) {
-          const y = a[c0 + k]!;
-          s0 += a[r0 + k]! * y;
-          s1 += a[r1 + k]! * y;
+        for (; j < jEnd; j++) {
+          const c0 = j * m;
+          let s0 = 0, s1 = 0;
+          for (let k = k0; k < k1; k++) {
+            const y = a[c0 + k]!;
+            s0 += a[r0 + k]! * y;
+            s1 += a[r1 + k]! * y;
+          }
+          x[i * n + j] = x[i * n + j]! + s0;
+          x[(i + 1) * n + j] = x[(i + 1) * n + j]! + s1;
         }
-        x[i * n + j] = x[i * n + j]! + s0;
-        x[(i + 1) * n + j] = x[(i + 1) * n + j]! + s1;
       }
     }
     if (n2 < n) {
