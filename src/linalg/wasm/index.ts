@@ -50,11 +50,11 @@ const WASM_NAME = 'ergo-kernels.wasm';
 const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE; // wasm32 limit
 
-/** Candidate locations: ERGO_WASM_PATH, next to the compiled loader (dist/src/linalg/wasm -> dist/wasm), from the sources (src/linalg/wasm -> dist/wasm). */
+/** Candidate locations: ERGO_WASM_PATH alone if set; else next to the compiled loader (dist/src/linalg/wasm -> dist/wasm), from the sources (src/linalg/wasm -> dist/wasm). */
 function candidatePaths(): string[] {
-  const out: string[] = [];
   const env = process.env['ERGO_WASM_PATH'];
-  if (env) out.push(env);
+  if (env) return [env];
+  const out: string[] = [];
   out.push(fileURLToPath(new URL(`../../../wasm/${WASM_NAME}`, import.meta.url)));
   out.push(fileURLToPath(new URL(`../../../dist/wasm/${WASM_NAME}`, import.meta.url)));
   return out;

@@ -22,8 +22,9 @@
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-/** 2^k for -1022 <= k <= 1023, built from the exponent bits (exact). */
+/** 2^k for -1074 <= k <= 1023, built from the bits (exact; subnormal below -1022). */
 @inline function pow2(k: i32): f64 {
+  if (k < -1022) return reinterpret<f64>(<u64>1 << <u64>(k + 1074));
   return reinterpret<f64>(<u64>(k + 1023) << 52);
 }
 
@@ -44,27 +45,32 @@ export function heapBase(): usize {
  * Householder vector of x[0..len) (x at address x, stride 8), written to
  * v[0..len) with v[0] = 1, in the LAPACK dlarfg convention
  * H = I - tau v v^T, H x = beta e1. Returns beta; tau goes to the global.
+ * The norm is taken of x scaled by a power of two (max entry in [0.5, 1)), so
+ * columns of rounding noise (~1e-160) neither underflow to 0/0 nor lose digits.
  */
 let houseTau: f64 = 0;
 function houseReal(x: usize, v: usize, len: i32): f64 {
   const alpha = ld(x);
+  let xmax = Math.abs(alpha);
+  for (let j = 1; j < len; j++) xmax = Math.max(xmax, Math.abs(ld(x + (<usize>j << 3))));
+  st(v, 1.0);
+  for (let j = 1; j < len; j++) st(v + (<usize>j << 3), 0);
+  houseTau = 0;
+  if (xmax == 0) return alpha;
+  const f = pow2(1022 - biasedExp(xmax));
   let sigma: f64 = 0;
   for (let j = 1; j < len; j++) {
-    const t = ld(x + (<usize>j << 3));
+    const t = ld(x + (<usize>j << 3)) * f;
     sigma += t * t;
   }
-  st(v, 1.0);
-  if (sigma == 0) {
-    // Nothing to annihilate (or entries below underflow): H = I.
-    for (let j = 1; j < len; j++) st(v + (<usize>j << 3), 0);
-    houseTau = 0;
-    return alpha;
-  }
-  const beta = -copysign<f64>(Math.sqrt(alpha * alpha + sigma), alpha);
-  houseTau = (beta - alpha) / beta;
-  const scal = 1.0 / (alpha - beta);
+  // Nothing to annihilate (H = I).
+  if (sigma == 0) return alpha;
+  const a = alpha * f;
+  const beta = -copysign<f64>(Math.sqrt(a * a + sigma), a);
+  houseTau = (beta - a) / beta;
+  const scal = f / (a - beta);
   for (let j = 1; j < len; j++) st(v + (<usize>j << 3), ld(x + (<usize>j << 3)) * scal);
-  return beta;
+  return beta / f;
 }
 
 /**
@@ -286,41 +292,48 @@ let cTauIm: f64 = 0;
  * bytes), writing v (v[0] = 1) contiguously to vr/vi: H = I - tau v v^H with
  * H^H x = beta e1, beta real. Returns beta; tau in the globals.
  * When nothing needs annihilating and alpha is real, H = I (tau = 0).
+ * Norms are taken after exact power-of-two scaling, as in houseReal.
  */
 function houseComplex(xr: usize, xi: usize, stride: usize, vr: usize, vi: usize, len: i32): f64 {
-  const ar = ld(xr);
-  const ai = ld(xi);
-  let sigma: f64 = 0;
+  const ar0 = ld(xr);
+  const ai0 = ld(xi);
+  let xmax = Math.max(Math.abs(ar0), Math.abs(ai0));
   for (let j = 1; j < len; j++) {
     const o = <usize>j * stride;
-    const re = ld(xr + o), im = ld(xi + o);
-    sigma += re * re + im * im;
+    xmax = Math.max(xmax, Math.max(Math.abs(ld(xr + o)), Math.abs(ld(xi + o))));
   }
   st(vr, 1.0);
   st(vi, 0.0);
-  if (sigma == 0 && ai == 0) {
-    for (let j = 1; j < len; j++) {
-      st(vr + (<usize>j << 3), 0);
-      st(vi + (<usize>j << 3), 0);
-    }
-    cTauRe = 0;
-    cTauIm = 0;
-    return ar;
+  for (let j = 1; j < len; j++) {
+    st(vr + (<usize>j << 3), 0);
+    st(vi + (<usize>j << 3), 0);
   }
+  cTauRe = 0;
+  cTauIm = 0;
+  if (xmax == 0) return ar0;
+  const f = pow2(1022 - biasedExp(xmax));
+  let sigma: f64 = 0;
+  for (let j = 1; j < len; j++) {
+    const o = <usize>j * stride;
+    const re = ld(xr + o) * f, im = ld(xi + o) * f;
+    sigma += re * re + im * im;
+  }
+  if (sigma == 0 && ai0 == 0) return ar0;
+  const ar = ar0 * f, ai = ai0 * f;
   const beta = -copysign<f64>(Math.sqrt(ar * ar + ai * ai + sigma), ar);
   cTauRe = (beta - ar) / beta;
   cTauIm = -ai / beta;
-  // scal = 1 / (alpha - beta)
+  // v_j = x_j * f / (alpha f - beta)
   const zr = ar - beta, zi = ai;
   const den = zr * zr + zi * zi;
-  const sr = zr / den, si = -zi / den;
+  const sr = (zr / den) * f, si = (-zi / den) * f;
   for (let j = 1; j < len; j++) {
     const o = <usize>j * stride;
     const re = ld(xr + o), im = ld(xi + o);
     st(vr + (<usize>j << 3), re * sr - im * si);
     st(vi + (<usize>j << 3), re * si + im * sr);
   }
-  return beta;
+  return beta / f;
 }
 
 // ---------------------------------------------------------------------------
@@ -575,6 +588,32 @@ function hermCore(ar: usize, ai: usize, n: i32, d: usize, e: usize, work: usize)
  * backward accumulation of Q. work: 10n doubles.
  */
 export function complexQR(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usize): void {
+  const nn = <usize>n;
+  const rowBytes = nn << 3;
+  // QR is homogeneous (Q(cA) = Q(A), R(cA) = c R(A)): scale by a power of two
+  // so max|a_ij| is in [0.5, 1), and scale R's diagonal back at the end.
+  let amax: f64 = 0;
+  for (let q: usize = 0; q < nn * nn; q++) {
+    amax = Math.max(amax, Math.max(Math.abs(ld(ar + (q << 3))), Math.abs(ld(ai + (q << 3)))));
+  }
+  const ex = amax == 0 ? 1022 : biasedExp(amax);
+  const up = 1022 - ex;
+  if (up != 0) {
+    const down = pow2(up);
+    for (let q: usize = 0; q < nn * nn; q++) {
+      st(ar + (q << 3), ld(ar + (q << 3)) * down);
+      st(ai + (q << 3), ld(ai + (q << 3)) * down);
+    }
+  }
+  qrCore(ar, ai, n, rdr, rdi, work);
+  if (up != 0) {
+    const f1 = pow2(-(up >> 1));
+    const f2 = pow2(-up + (up >> 1));
+    for (let j = 0; j < n; j++) st(rdr + (<usize>j << 3), ld(rdr + (<usize>j << 3)) * f1 * f2);
+  }
+}
+
+function qrCore(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usize): void {
   const nn = <usize>n;
   const rowBytes = nn << 3;
   let vr = work, vi = work + rowBytes;
