@@ -155,6 +155,12 @@ test('gram matches ml-matrix A * A^T (odd/even n, m, tiny and huge scale)', () =
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) assert.equal(x[i * n + j], x[j * n + i]);
     }
   }
+  // Larger than one cache block in both directions (257 rows, 600 columns).
+  const [n, m] = [257, 600];
+  const a = randomReal(n, m, s);
+  const A = new Matrix(Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * m, i * m + m))));
+  const ref = Float64Array.from(A.mmul(A.transpose()).to1DArray());
+  assert.ok(maxAbsDiff(gram(a, n, m), ref) <= (m + 2) * 2.3e-16 * maxAbsOf(ref));
 });
 
 test('eigenvalues of a Gram matrix are the squared singular values (rank-deficient layer N > M)', () => {

@@ -82,6 +82,13 @@ test('U = Q D Q^H with Q unitary from complexQR: known phases to ~1e-12', () => 
   check(conjugated(q, rep), rep, 1e-12, 'triple repeated');
   const cl = Array.from({ length: 24 }, (_, k) => 1 + 1e-8 * k);
   check(conjugated(q, cl), cl, 1e-12, 'tight cluster');
+  // An eigenphase where the first Cayley pass is singular (theta = pi - phi0), so the
+  // gap-centred second pass must take over; plus a larger n.
+  const hit = [Math.PI - 0.7071067811865476, ...random.slice(1)];
+  check(conjugated(q, hit), hit, 1e-12, 'eigenphase on the first Cayley pole');
+  const q100 = randomUnitary(100, 'u-q100');
+  const p100 = Array.from({ length: 100 }, () => -PI + 2 * PI * s.uniform());
+  check(conjugated(q100, p100), p100, 2e-12, 'n=100');
   const q7 = randomUnitary(7, 'u-q7');
   const p7 = [-1, 0, 1, 2, 3, -2, -3];
   check(conjugated(q7, p7), p7, 1e-12, 'odd n');
