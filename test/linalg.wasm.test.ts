@@ -19,7 +19,7 @@ import {
   tridiagonalEigenvalues,
   type ComplexMatrix,
 } from '../src/linalg/index.js';
-import { wasmKernels, type WasmKernels } from '../src/linalg/wasm/index.js';
+import { releaseWasmKernels, wasmKernels, type WasmKernels } from '../src/linalg/wasm/index.js';
 
 // Runs from the sources (node --import tsx) or compiled (dist/test/*.js).
 const fromSource = import.meta.url.endsWith('.ts');
@@ -446,6 +446,20 @@ test('WASM kernels reject non-finite input and bad shapes', () => {
   assert.throws(() => k.gram(a, 3, 3), NonFiniteInputError);
   assert.throws(() => k.symmetricTridiagonalize(new Float64Array(8), 3), RangeError);
   assert.throws(() => k.gram(new Float64Array(8), 3, 3), RangeError);
+});
+
+test('memory grows with the problem; releaseWasmKernels() starts a fresh, small instance', () => {
+  const k1 = kernels();
+  const n = 300, m = 400; // A and X need 960 KB + 720 KB beyond the warm-up's needs
+  const a = new Float64Array(n * m).fill(0.5);
+  const x = k1.gram(a, n, m);
+  assert.equal(x[n * n - 1], 0.25 * m); // exact: every entry is m * 0.5^2
+  assert.ok(k1.memoryBytes() >= 8 * (n * m + n * n));
+  releaseWasmKernels();
+  const k2 = kernels();
+  assert.notEqual(k2, k1);
+  assert.ok(k2.memoryBytes() < 8 * (n * m + n * n), `fresh instance holds ${k2.memoryBytes()} bytes`);
+  assert.deepEqual(k2.gram(a, n, m), x);
 });
 
 // ---------------------------------------------------------------- threads and fallback

@@ -109,6 +109,18 @@ export function wasmKernels(): WasmKernels | null {
   }
 }
 
+/**
+ * Drops this thread's instance so its linear memory (which WebAssembly can
+ * only grow) can be garbage-collected once callers release their references;
+ * the next wasmKernels() call instantiates and warms up a fresh one.
+ */
+export function releaseWasmKernels(): void {
+  if (state === 'loaded') {
+    state = 'unloaded';
+    kernels = null;
+  }
+}
+
 function instantiate(): WasmKernels {
   if (process.env['ERGO_NO_WASM'] === '1') throw new Error('disabled by ERGO_NO_WASM=1');
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
