@@ -26,7 +26,6 @@ const { error, stderr } = await asc.main(
   [
     entry,
     '--outFile', outFile,
-    '--textFile', join(outDir, 'ergo-kernels.wat'),
     '--enable', 'simd',
     '--runtime', 'stub',
     '--optimizeLevel', '3',
