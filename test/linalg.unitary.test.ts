@@ -86,6 +86,12 @@ test('U = Q D Q^H with Q unitary from complexQR: known phases to ~1e-12', () => 
   // gap-centred second pass must take over; plus a larger n.
   const hit = [Math.PI - 0.7071067811865476, ...random.slice(1)];
   check(conjugated(q, hit), hit, 1e-12, 'eigenphase on the first Cayley pole');
+  // Eigenphases at distance delta from that pole, on both sides of the switch to pass 2
+  // (max|lambda| ~ 2/delta against the 2e4 limit): accuracy must hold throughout.
+  for (const delta of [1e-2, 1e-3, 2e-4, 5e-5, 1e-6, -1e-9]) {
+    const near = [Math.PI - 0.7071067811865476 + delta, ...random.slice(1)];
+    check(conjugated(q, near), near, 1e-12, `eigenphase ${delta} from the first Cayley pole`);
+  }
   const q100 = randomUnitary(100, 'u-q100');
   const p100 = Array.from({ length: 100 }, () => -PI + 2 * PI * s.uniform());
   check(conjugated(q100, p100), p100, 2e-12, 'n=100');
