@@ -1,0 +1,112 @@
+// Progress output: a live bar (counts, rate, ETA) on a terminal, plain periodic log lines
+// otherwise. The terminal case runs the compiled CLI under a real pseudo-terminal with
+// util-linux `script` where it exists, and by forcing bar mode (ERGO_PROGRESS=bar) always.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath, repoRoot, runCli, tempDir } from './helpers/cli.js';
+import { createProgress } from '../src/cli/progress.js';
+
+// 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
+const CONFIG = `name: progress
+seed: 3
+method: spectral
+ensembles: [CUE]
+sizes: [16, 24]
+matrices: 8
+chunk: 2
+`;
+const TOTAL = 8;
+// The characters of cli-progress' shades_classic preset (complete / incomplete).
+const BAR = /[\u2588\u2591]{10,}/;
+const ANSI = /\x1b\[/;
+
+function setup(): { cfg: string; out: string } {
+  const dir = tempDir();
+  const cfg = join(dir, 'p.yaml');
+  writeFileSync(cfg, CONFIG);
+  return { cfg, out: join(dir, 'out') };
+}
+
+function hasScript(): boolean {
+  return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+test('under a pseudo-terminal (util-linux script) the run draws a bar with counts, rate and ETA', (t) => {
+  if (!hasScript()) {
+    t.skip('util-linux `script` is not installed, so no pseudo-terminal; the forced-bar test covers the bar');
+    return;
+  }
+  const { cfg, out } = setup();
+  const env: NodeJS.ProcessEnv = { ...process.env, ERGO_CHUNK_DELAY_MS: '150' };
+  delete env.ERGO_PROGRESS; // let the CLI see the terminal by itself
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, cliPath, 'run', cfg, '--out', out, '--workers', '1'].map(quote).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const tty = r.stdout; // script copies everything written to the terminal to its stdout
+  assert.match(tty, BAR, `bar characters in:\n${tty}`);
+  assert.match(tty, new RegExp(`progress \\|[\\u2588\\u2591]+\\| \\d+/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));
+  assert.match(tty, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks`), 'the bar reaches the end');
+  assert.match(tty, ANSI, 'terminal control sequences (the bar redraws in place)');
+  assert.doesNotMatch(tty, /\d+\/8 chunks \(\d+%\)/, 'no log lines on a terminal');
+});
+
+test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', () => {
+  const { cfg, out } = setup();
+  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_CHUNK_DELAY_MS: '150' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, BAR);
+  assert.match(r.stderr, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));
+});
+
+test('without a terminal: plain log lines with count, percentage, rate, elapsed and ETA; no bar, no escapes', () => {
+  const { cfg, out } = setup();
+  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'log', ERGO_LOG_INTERVAL: '0' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, BAR);
+  assert.doesNotMatch(r.stderr, ANSI);
+  assert.match(r.stderr, new RegExp(`^\\[ergo\\] progress: ${TOTAL} chunks, 0 already done, ${TOTAL} to compute$`, 'm'));
+  const lines = r.stderr.split('\n').filter((l) => /chunks \(\d+%\)/.test(l));
+  // Interval 0: one line per finished chunk, in order.
+  assert.equal(lines.length, TOTAL, r.stderr);
+  lines.forEach((l, i) => {
+    const pct = Math.floor((100 * (i + 1)) / TOTAL);
+    assert.match(l, new RegExp(`^\\[ergo\\] progress: ${i + 1}/${TOTAL} chunks \\(${pct}%\\), [\\d.]+ chunks/s, elapsed \\d+ s, ETA (\\d+ s|\\d+ min|[\\d.]+ h|\\?)$`));
+  });
+  assert.match(lines.at(-1)!, /ETA 0 s$/);
+});
+
+test('log lines are periodic: none between intervals, always the final one', (t) => {
+  const lines: string[] = [];
+  let now = 1_000_000;
+  t.mock.method(Date, 'now', () => now);
+  const p = createProgress('job', { tty: false, intervalSeconds: 10, write: (l) => lines.push(l) });
+  p.onEvent({ type: 'start', total: 100, done: 20, toCompute: 80 });
+  for (let done = 21; done <= 100; done++) {
+    now += 1000; // one chunk per second
+    p.onEvent({ type: 'chunk', id: `c${done}`, done, total: 100 });
+  }
+  p.stop();
+  assert.equal(lines[0], '[ergo] job: 100 chunks, 20 already done, 80 to compute');
+  const progress = lines.slice(1);
+  // 80 s of chunks, a line every 10 s: at 10, 20, ..., 80 s (the last is also the final one).
+  assert.equal(progress.length, 8, progress.join('\n'));
+  // After 10 s at 1 chunk/s: 30/100 done, 70 left -> ETA 70 s; the rate counts only this run's chunks.
+  assert.equal(progress[0], '[ergo] job: 30/100 chunks (30%), 1.00 chunks/s, elapsed 10 s, ETA 70 s');
+  assert.equal(progress.at(-1), '[ergo] job: 100/100 chunks (100%), 1.00 chunks/s, elapsed 80 s, ETA 0 s');
+});
+
+test('quiet: progress, retries and notes are hidden, a failed chunk is still reported', () => {
+  const lines: string[] = [];
+  const p = createProgress('job', { tty: false, quiet: true, write: (l) => lines.push(l) });
+  p.onEvent({ type: 'start', total: 2, done: 0, toCompute: 2 });
+  p.onEvent({ type: 'chunk', id: 'a', done: 1, total: 2 });
+  p.onEvent({ type: 'retry', id: 'b', attempt: 1, error: 'boom' });
+  p.onEvent({ type: 'note', message: 'took over a stale lock of pid 1' });
+  p.onEvent({ type: 'failed', id: 'b', error: 'boom' });
+  p.stop();
+  assert.deepEqual(lines, ['[ergo] chunk b FAILED: boom']);
+});
