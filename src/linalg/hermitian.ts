@@ -42,51 +42,133 @@ function upperCopy(m: ComplexMatrix, s: number): { wr: Float64Array; wi: Float64
 }
 
 /**
- * In-place reduction of the (scaled) upper triangle wr/wi. With keep = true,
- * row k of wr/wi afterwards holds the reflector vector v (entries k+1..n-1,
+ * Hermitian reflector for row k (see the file header): writes v (v_{k+1} = 1)
+ * into vr/vi, gamma_k into g[0], g[1], e_k = |gamma_k| into g[2]; returns tau
+ * (0 and v = 0 when the row is already reduced).
+ */
+function hermitianReflector(
+  wr: Float64Array, wi: Float64Array, n: number, k: number, vr: Float64Array, vi: Float64Array, g: Float64Array,
+): number {
+  const rk = k * n;
+  // x = conj(row k), from column k+1 on.
+  const alr = wr[rk + k + 1]!, ali = -wi[rk + k + 1]!;
+  let ss = 0;
+  for (let j = k + 2; j < n; j++) ss += wr[rk + j]! * wr[rk + j]! + wi[rk + j]! * wi[rk + j]!;
+  const absA = Math.hypot(alr, ali);
+  if (ss === 0) {
+    for (let j = k + 1; j < n; j++) { vr[j] = 0; vi[j] = 0; }
+    g[0] = alr; g[1] = ali; g[2] = absA;
+    return 0;
+  }
+  const s = Math.sqrt(absA * absA + ss);
+  const phr = absA > 0 ? alr / absA : 1, phi = absA > 0 ? ali / absA : 0;
+  // v_j = x_j / u_0 with u_0 = phase * (|x_0| + s).
+  const cr = phr / (absA + s), ci = -phi / (absA + s);
+  vr[k + 1] = 1; vi[k + 1] = 0;
+  for (let j = k + 2; j < n; j++) {
+    const xr = wr[rk + j]!, xi = -wi[rk + j]!;
+    vr[j] = xr * cr - xi * ci;
+    vi[j] = xr * ci + xi * cr;
+  }
+  g[0] = -phr * s; g[1] = -phi * s; g[2] = s;
+  return (s + absA) / s;
+}
+
+/** p <- tau p - K v with K = (tau/2) Re(v^H tau p): the rank-2 update vector. */
+function hermitianUpdateVector(
+  pr: Float64Array, pi: Float64Array, vr: Float64Array, vi: Float64Array, tau: number, from: number, n: number,
+): void {
+  let dot = 0;
+  for (let i = from; i < n; i++) {
+    pr[i] = pr[i]! * tau; pi[i] = pi[i]! * tau;
+    dot += vr[i]! * pr[i]! + vi[i]! * pi[i]!;
+  }
+  const K = 0.5 * tau * dot;
+  for (let i = from; i < n; i++) { pr[i] = pr[i]! - K * vr[i]!; pi[i] = pi[i]! - K * vi[i]!; }
+}
+
+/**
+ * Rows start..n-1 (upper triangle): apply A -= v w^H + w v^H, and with the
+ * updated entries accumulate p2 = A u for the next step (A_ji = conj(A_ij)).
+ * Two rows share each load of v, w, u and p2.
+ */
+function fusedHermitianPass(
+  wr: Float64Array, wi: Float64Array, n: number, start: number,
+  vr: Float64Array, vi: Float64Array, xr: Float64Array, xi: Float64Array,
+  ur: Float64Array, ui: Float64Array, pr: Float64Array, pi: Float64Array,
+): void {
+  let i = start;
+  for (; i + 1 < n; i += 2) {
+    const r0 = i * n, r1 = r0 + n;
+    const a0r = vr[i]!, a0i = vi[i]!, a1r = vr[i + 1]!, a1i = vi[i + 1]!;
+    const b0r = xr[i]!, b0i = xi[i]!, b1r = xr[i + 1]!, b1i = xi[i + 1]!;
+    const c0r = ur[i]!, c0i = ui[i]!, c1r = ur[i + 1]!, c1i = ui[i + 1]!;
+    // 2 x 2 diagonal block: (i,i), (i,i+1), (i+1,i+1).
+    const d0 = wr[r0 + i]! - 2 * (a0r * b0r + a0i * b0i);
+    const d1 = wr[r1 + i + 1]! - 2 * (a1r * b1r + a1i * b1i);
+    const o_r = wr[r0 + i + 1]! - (a0r * b1r + a0i * b1i + b0r * a1r + b0i * a1i);
+    const o_i = wi[r0 + i + 1]! - (a0i * b1r - a0r * b1i + b0i * a1r - b0r * a1i);
+    wr[r0 + i] = d0; wr[r1 + i + 1] = d1; wr[r0 + i + 1] = o_r; wi[r0 + i + 1] = o_i;
+    // row i: d0 u_i + A_{i,i+1} u_{i+1}; row i+1: conj(A_{i,i+1}) u_i + d1 u_{i+1}
+    let s0r = d0 * c0r + (o_r * c1r - o_i * c1i);
+    let s0i = d0 * c0i + (o_r * c1i + o_i * c1r);
+    let s1r = d1 * c1r + (o_r * c0r + o_i * c0i);
+    let s1i = d1 * c1i + (o_r * c0i - o_i * c0r);
+    for (let j = i + 2; j < n; j++) {
+      const vjr = vr[j]!, vji = vi[j]!, wjr = xr[j]!, wji = xi[j]!, ujr = ur[j]!, uji = ui[j]!;
+      const x0r = wr[r0 + j]! - (a0r * wjr + a0i * wji + b0r * vjr + b0i * vji);
+      const x0i = wi[r0 + j]! - (a0i * wjr - a0r * wji + b0i * vjr - b0r * vji);
+      const x1r = wr[r1 + j]! - (a1r * wjr + a1i * wji + b1r * vjr + b1i * vji);
+      const x1i = wi[r1 + j]! - (a1i * wjr - a1r * wji + b1i * vjr - b1r * vji);
+      wr[r0 + j] = x0r; wi[r0 + j] = x0i; wr[r1 + j] = x1r; wi[r1 + j] = x1i;
+      s0r += x0r * ujr - x0i * uji; s0i += x0r * uji + x0i * ujr;
+      s1r += x1r * ujr - x1i * uji; s1i += x1r * uji + x1i * ujr;
+      pr[j] = pr[j]! + (x0r * c0r + x0i * c0i + x1r * c1r + x1i * c1i);
+      pi[j] = pi[j]! + (x0r * c0i - x0i * c0r + x1r * c1i - x1i * c1r);
+    }
+    pr[i] = pr[i]! + s0r; pi[i] = pi[i]! + s0i;
+    pr[i + 1] = pr[i + 1]! + s1r; pi[i + 1] = pi[i + 1]! + s1i;
+  }
+  if (i < n) {
+    // Last row (a single diagonal entry).
+    const ri = i * n;
+    const dd = wr[ri + i]! - 2 * (vr[i]! * xr[i]! + vi[i]! * xi[i]!);
+    wr[ri + i] = dd;
+    pr[i] = pr[i]! + dd * ur[i]!;
+    pi[i] = pi[i]! + dd * ui[i]!;
+  }
+}
+
+/**
+ * In-place reduction of the (scaled) upper triangle wr/wi, the rank-2 update
+ * of step k fused with the product of step k+1. With keep = true, row k of
+ * wr/wi afterwards holds the reflector vector v (entries k+1..n-1,
  * v_{k+1} = 1) and tau/gamma are returned for forming Q and D.
  */
 function reduceHermitian(wr: Float64Array, wi: Float64Array, n: number, keep: boolean): Reduction {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
-  const gRe = keep ? new Float64Array(n) : undefined;
-  const gIm = keep ? new Float64Array(n) : undefined;
-  const taus = keep ? new Float64Array(n) : undefined;
-  const vr = new Float64Array(n), vi = new Float64Array(n);
-  const pr = new Float64Array(n), pi = new Float64Array(n);
-  for (let k = 0; k < n - 1; k++) {
-    const rk = k * n;
-    d[k] = wr[rk + k]!;
-    // x = conj(row k), from column k+1 on.
-    const alr = wr[rk + k + 1]!, ali = -wi[rk + k + 1]!;
-    let ss = 0;
-    for (let j = k + 2; j < n; j++) ss += wr[rk + j]! * wr[rk + j]! + wi[rk + j]! * wi[rk + j]!;
-    const absA = Math.hypot(alr, ali);
-    if (ss === 0) {
-      // Already reduced: P = I, gamma = x_0.
-      e[k] = absA;
-      if (keep) { gRe![k] = alr; gIm![k] = ali; taus![k] = 0; }
-      continue;
+  const gRe = new Float64Array(n), gIm = new Float64Array(n), taus = new Float64Array(n);
+  if (n === 1) {
+    d[0] = wr[0]!;
+    return keep ? { d, e, gRe, gIm, tau: taus } : { d, e };
+  }
+  let vr = new Float64Array(n), vi = new Float64Array(n), xr = new Float64Array(n), xi = new Float64Array(n);
+  let ur = new Float64Array(n), ui = new Float64Array(n), pr = new Float64Array(n), pi = new Float64Array(n);
+  const g = new Float64Array(3);
+  const record = (k: number, tau: number, v_r: Float64Array, v_i: Float64Array): void => {
+    e[k] = g[2]!; gRe[k] = g[0]!; gIm[k] = g[1]!; taus[k] = tau;
+    if (keep && tau !== 0) {
+      const rk = k * n;
+      for (let j = k + 1; j < n; j++) { wr[rk + j] = v_r[j]!; wi[rk + j] = v_i[j]!; }
     }
-    const s = Math.sqrt(absA * absA + ss);
-    const phr = absA > 0 ? alr / absA : 1, phi = absA > 0 ? ali / absA : 0;
-    const tau = (s + absA) / s;
-    // v_j = x_j / u_0 with u_0 = phase * (|x_0| + s).
-    const cr = phr / (absA + s), ci = -phi / (absA + s);
-    vr[k + 1] = 1; vi[k + 1] = 0;
-    for (let j = k + 2; j < n; j++) {
-      const xr = wr[rk + j]!, xi = -wi[rk + j]!;
-      vr[j] = xr * cr - xi * ci;
-      vi[j] = xr * ci + xi * cr;
-    }
-    e[k] = s;
-    if (keep) {
-      gRe![k] = -phr * s; gIm![k] = -phi * s; taus![k] = tau;
-      for (let j = k + 1; j < n; j++) { wr[rk + j] = vr[j]!; wi[rk + j] = vi[j]!; }
-    }
-    // p = A22 v from the upper triangle (A_ji = conj(A_ij)).
-    pr.fill(0, k + 1, n); pi.fill(0, k + 1, n);
-    for (let i = k + 1; i < n; i++) {
+  };
+  // Step 0: reflector and a plain product x = A22 v.
+  d[0] = wr[0]!;
+  const tau0 = hermitianReflector(wr, wi, n, 0, vr, vi, g);
+  record(0, tau0, vr, vi);
+  if (tau0 !== 0) {
+    for (let i = 1; i < n; i++) {
       const ri = i * n;
       const vir = vr[i]!, vii = vi[i]!;
       const aii = wr[ri + i]!;
@@ -96,33 +178,39 @@ function reduceHermitian(wr: Float64Array, wi: Float64Array, n: number, keep: bo
         const vjr = vr[j]!, vji = vi[j]!;
         accr += ar * vjr - ai * vji;
         acci += ar * vji + ai * vjr;
-        pr[j] = pr[j]! + (ar * vir + ai * vii);
-        pi[j] = pi[j]! + (ar * vii - ai * vir);
+        xr[j] = xr[j]! + (ar * vir + ai * vii);
+        xi[j] = xi[j]! + (ar * vii - ai * vir);
       }
-      pr[i] = pr[i]! + accr;
-      pi[i] = pi[i]! + acci;
+      xr[i] = xr[i]! + accr;
+      xi[i] = xi[i]! + acci;
     }
-    // w = tau p - K v with K = (tau/2) Re(v^H tau p).
-    let dot = 0;
-    for (let i = k + 1; i < n; i++) {
-      pr[i] = pr[i]! * tau; pi[i] = pi[i]! * tau;
-      dot += vr[i]! * pr[i]! + vi[i]! * pi[i]!;
-    }
-    const K = 0.5 * tau * dot;
-    for (let i = k + 1; i < n; i++) { pr[i] = pr[i]! - K * vr[i]!; pi[i] = pi[i]! - K * vi[i]!; }
-    // A22 -= v w^H + w v^H on the upper triangle.
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vir = vr[i]!, vii = vi[i]!, wir = pr[i]!, wii = pi[i]!;
-      for (let j = i; j < n; j++) {
-        const wjr = pr[j]!, wji = pi[j]!, vjr = vr[j]!, vji = vi[j]!;
-        wr[ri + j] = wr[ri + j]! - (vir * wjr + vii * wji + wir * vjr + wii * vji);
-        wi[ri + j] = wi[ri + j]! - (vii * wjr - vir * wji + wii * vjr - wir * vji);
-      }
-    }
+    hermitianUpdateVector(xr, xi, vr, vi, tau0, 1, n);
   }
-  d[n - 1] = wr[n * n - 1]!;
-  return keep ? { d, e, gRe: gRe!, gIm: gIm!, tau: taus! } : { d, e };
+  for (let k = 0; k < n - 2; k++) {
+    // Finish row k+1 first: the next reflector is built from it.
+    const r = k + 1, rr = r * n;
+    const a_r = vr[r]!, a_i = vi[r]!, b_r = xr[r]!, b_i = xi[r]!;
+    for (let j = r; j < n; j++) {
+      const vjr = vr[j]!, vji = vi[j]!, wjr = xr[j]!, wji = xi[j]!;
+      wr[rr + j] = wr[rr + j]! - (a_r * wjr + a_i * wji + b_r * vjr + b_i * vji);
+      wi[rr + j] = wi[rr + j]! - (a_i * wjr - a_r * wji + b_i * vjr - b_r * vji);
+    }
+    wi[rr + r] = 0;
+    d[r] = wr[rr + r]!;
+    const tau2 = hermitianReflector(wr, wi, n, r, ur, ui, g);
+    record(r, tau2, ur, ui);
+    pr.fill(0, r + 1, n); pi.fill(0, r + 1, n);
+    fusedHermitianPass(wr, wi, n, r + 1, vr, vi, xr, xi, ur, ui, pr, pi);
+    hermitianUpdateVector(pr, pi, ur, ui, tau2, r + 1, n);
+    let t = vr; vr = ur; ur = t;
+    t = vi; vi = ui; ui = t;
+    t = xr; xr = pr; pr = t;
+    t = xi; xi = pi; pi = t;
+  }
+  const last = n * n - 1;
+  wr[last] = wr[last]! - 2 * (vr[n - 1]! * xr[n - 1]! + vi[n - 1]! * xi[n - 1]!);
+  d[n - 1] = wr[last]!;
+  return keep ? { d, e, gRe, gIm, tau: taus } : { d, e };
 }
 
 // Householder reduction of a Hermitian matrix to real symmetric tridiagonal form (Golub & Van Loan 4th ed. §8.3.1; LAPACK zhetd2).
