@@ -213,7 +213,7 @@ function reduceHermitian(wr: Float64Array, wi: Float64Array, n: number, keep: bo
   return keep ? { d, e, gRe, gIm, tau: taus } : { d, e };
 }
 
-// Householder reduction of a Hermitian matrix to real symmetric tridiagonal form (Golub & Van Loan 4th ed. §8.3.1; LAPACK zhetd2).
+// Householder reduction of a Hermitian matrix to real symmetric tridiagonal form, update fused with the next product (Golub & Van Loan 4th ed. §8.3.1; LAPACK zhetd2).
 export function hermitianTridiagonalize(m: ComplexMatrix): Tridiagonal {
   assertComplexInput(m, 'hermitianTridiagonalize', true);
   const n = m.rows;

@@ -241,7 +241,7 @@ function widestGapMiddle(sorted: Float64Array): number {
   return wrapAngle(mid);
 }
 
-// Cayley transform to a Hermitian matrix + Householder/PWK eigenvalues, theta = 2 atan(lambda) - phi (Golub & Van Loan 4th ed. §8.3; cf. Gragg 1986 for unitary eigenproblems).
+// Cayley transform of the unit circle onto the real line (Cayley 1846), then Hermitian Householder + PWK eigenvalues (Golub & Van Loan 4th ed. §8.3); theta = 2 atan(lambda) - phi.
 export function unitaryEigenphases(u: ComplexMatrix): Float64Array {
   assertComplexInput(u, 'unitaryEigenphases', true);
   cheapUnitarityCheck(u);
