@@ -1,0 +1,139 @@
+// Child process of `npm run bench`: runs one case (JSON in argv[2]) and prints
+// RESULT_MARKER + JSON on stdout. Only the measured call is inside the clock;
+// inputs are generated (and, for the pool, copied) outside it. Warm-up calls
+// run first on smaller problems and are not timed.
+import { performance } from 'node:perf_hooks';
+import { createStream, type RandomStream } from '../src/rng/index.js';
+import { symmetricEigenvalues, gram, tridiagonalEigenvalues } from '../src/linalg/index.js';
+import { wasmKernels, wasmUnavailableReason } from '../src/linalg/wasm/index.js';
+import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
+
+function randomSymmetric(n: number, stream: RandomStream): Float64Array {
+  const a = stream.fillNormal(new Float64Array(n * n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (a[i * n + j]! + a[j * n + i]!);
+      a[i * n + j] = v;
+      a[j * n + i] = v;
+    }
+  }
+  return a;
+}
+
+function kernels(impl: Impl): {
+  eig: (a: Float64Array, n: number) => Float64Array;
+  gram: (a: Float64Array, n: number, m: number) => Float64Array;
+  note: string;
+} {
+  if (impl === 'ts') {
+    // The TS kernels from src/linalg; ERGO_NO_WASM=1 is set by the driver so any dispatch inside stays on TS.
+    return { eig: symmetricEigenvalues, gram, note: 'TS kernels (ERGO_NO_WASM=1)' };
+  }
+  const k = wasmKernels(); // instantiates and warms up (outside the clock)
+  if (!k) throw new Error(`WebAssembly kernels unavailable: ${wasmUnavailableReason()}`);
+  return {
+    eig: (a, n) => {
+      const t = k.symmetricTridiagonalize(a, n);
+      return tridiagonalEigenvalues(t.d, t.e);
+    },
+    gram: (a, n, m) => k.gram(a, n, m),
+    note: 'WASM SIMD kernels (wasmKernels())',
+  };
+}
+
+async function timeIt(reps: number, fn: () => unknown | Promise<unknown>, before?: () => void): Promise<number[]> {
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    before?.();
+    const t0 = performance.now();
+    await fn();
+    out.push((performance.now() - t0) / 1000);
+  }
+  return out;
+}
+
+async function loadEnsembles(): Promise<typeof import('../src/ensembles/index.js')> {
+  return import('../src/ensembles/index.js');
+}
+
+async function run(c: ErgoCase): Promise<{ times: number[]; note?: string }> {
+  const stream = createStream(`bench-${c.kind}`);
+  switch (c.kind) {
+    case 'symeig': {
+      const k = kernels(c.impl);
+      const wn = Math.min(c.n, 512);
+      const w = randomSymmetric(wn, stream);
+      for (let i = 0; i < c.warm; i++) k.eig(w, wn);
+      const a = randomSymmetric(c.n, stream);
+      return { times: await timeIt(c.reps, () => k.eig(a, c.n)), note: k.note };
+    }
+    case 'gram': {
+      const k = kernels(c.impl);
+      const wn = Math.min(c.n, 256), wm = Math.min(c.m, 1024);
+      const w = stream.fillNormal(new Float64Array(wn * wm));
+      for (let i = 0; i < c.warm; i++) k.gram(w, wn, wm);
+      const a = stream.fillNormal(new Float64Array(c.n * c.m));
+      return { times: await timeIt(c.reps, () => k.gram(a, c.n, c.m)), note: k.note };
+    }
+    case 'haar': {
+      const { sampleEigenphases } = await loadEnsembles();
+      for (let i = 0; i < c.warm; i++) sampleEigenphases('CUE', 'qr', Math.min(c.n, 128), 2, stream);
+      return { times: await timeIt(c.reps, () => sampleEigenphases('CUE', 'qr', c.n, c.count, stream)) };
+    }
+    case 'spectral': {
+      const { sampleEigenphases } = await loadEnsembles();
+      for (let i = 0; i < c.warm; i++) sampleEigenphases('CUE', 'spectral', Math.min(c.n, 1024), 2, stream);
+      return { times: await timeIt(c.reps, () => sampleEigenphases('CUE', 'spectral', c.n, c.count, stream)) };
+    }
+    case 'throughput':
+    case 'vgg': {
+      const { PoolExecutor } = await import('../src/pipeline/executor.js');
+      const workers = c.kind === 'throughput' ? c.workers : 1;
+      const ex = new PoolExecutor(workers);
+      const n = c.n, m = c.kind === 'throughput' ? c.n : c.m;
+      const problems = c.kind === 'throughput' ? c.problems : 1;
+      const layer = (data: Float64Array, rows: number, cols: number, id: string) =>
+        ({ kind: 'layer' as const, id, n: rows, m: cols, semantics: 'definition' as const, data });
+      try {
+        // Warm-up: start every worker and let its kernels tier up (small layers, untimed).
+        for (let i = 0; i < c.warm; i++) {
+          await Promise.all(
+            Array.from({ length: 2 * workers }, (_, j) =>
+              ex.run(layer(stream.fillNormal(new Float64Array(256 * 256)), 256, 256, `warm${j}`)),
+            ),
+          );
+        }
+        const mats = Array.from({ length: problems }, () =>
+          stream.fillNormal(new Float64Array(n * m), c.kind === 'vgg' ? 1 / Math.sqrt(m) : 1),
+        );
+        // Buffers are transferred to the workers (detached here), so each repetition
+        // gets fresh copies, made outside the clock (for the single big layer: the original, once).
+        let batch: Float64Array[] = [];
+        const times = await timeIt(
+          c.reps,
+          () => Promise.all(batch.map((d, j) => ex.run(layer(d, n, m, `p${j}`)))),
+          () => {
+            batch = c.kind === 'vgg' && c.reps === 1 ? mats.splice(0) : mats.map((d) => d.slice());
+          },
+        );
+        return { times, note: `PoolExecutor(${workers}), layer chunks` };
+      } finally {
+        await ex.close();
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const c = JSON.parse(process.argv[2] ?? '{}') as ErgoCase;
+  let res: ChildResult;
+  try {
+    const r = await run(c);
+    res = { times: r.times, maxRssKB: process.resourceUsage().maxRSS, ...(r.note ? { note: r.note } : {}) };
+  } catch (err) {
+    res = { error: err instanceof Error ? err.message : String(err), maxRssKB: process.resourceUsage().maxRSS };
+  }
+  process.stdout.write(RESULT_MARKER + JSON.stringify(res) + '\n');
+}
+
+await main();
