@@ -503,7 +503,7 @@ function ratio(e: Measure, ref: Measure | undefined): string {
 
 function verdict(r: Row): string {
   if (!r.target) return '—';
-  if (r.ergo.error && !r.ergo.rssKB) return 'n/a (error)';
+  if (r.ergo.error) return 'n/a (error)';
   const res = r.target.check(r.ergo.median ?? NaN, r.np1?.median, r.np2?.median);
   return res === undefined ? 'n/a' : res ? '**met**' : '**not met**';
 }
