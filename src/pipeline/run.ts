@@ -256,6 +256,11 @@ export async function executeRun(cfg: RunConfig, chunks: Chunk[], opts: RunOptio
               emit({ type: 'retry', id: chunk.id, attempt: rec.attempts, error });
               continue;
             }
+            if (rec.attempts <= cfg.retries) {
+              // Interrupted before its retries were used up: leave it pending for the resume.
+              Object.assign(rec, { state: 'pending', attempts: 0 });
+              break;
+            }
             Object.assign(rec, { state: 'failed', error });
             summary.failed.push({ id: chunk.id, error });
             emit({ type: 'failed', id: chunk.id, error });
