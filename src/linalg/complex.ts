@@ -25,8 +25,9 @@ export function assertComplexInput(m: ComplexMatrix, what: string, square = fals
  * Inner kernel: rows c0 and c1 of C (offsets o0, o1, length len) gain
  * a00 B[p0..] + a01 B[p1..] and a10 B[p0..] + a11 B[p1..]. Two rows times two
  * k's per sweep: 4 loads of B and 4 loads + 4 stores of C for 32 flops.
+ * Internal (also used by the LU in unitary.ts); not re-exported from index.ts.
  */
-function kernel2x2(
+export function kernel2x2(
   c0r: Float64Array, c0i: Float64Array, o0: number, c1r: Float64Array, c1i: Float64Array, o1: number,
   br: Float64Array, bi: Float64Array, p0: number, p1: number, len: number,
   a00r: number, a00i: number, a01r: number, a01i: number, a10r: number, a10i: number, a11r: number, a11i: number,

@@ -20,7 +20,7 @@
 // than UNITARY_TOLERANCE; `unitarityError` gives the full O(n^3) measure.
 
 import { complexMatrix, type ComplexMatrix } from './types.js';
-import { assertComplexInput } from './complex.js';
+import { assertComplexInput, kernel2x2 } from './complex.js';
 import { hermitianEigenvalues } from './hermitian.js';
 
 const PHI0 = 0.7071067811865476; // fixed, arbitrary, not a "nice" angle like 0 or pi/2
@@ -90,75 +90,105 @@ function cheapUnitarityCheck(u: ComplexMatrix): void {
 /**
  * Inverse of a general complex matrix (row-major split arrays, overwritten)
  * by LU with partial pivoting; returns null if a pivot is exactly zero or
- * the result is not finite.
+ * the result is not finite. Work is done two rows / two columns at a time
+ * with kernel2x2 so each streamed row serves two updates.
  */
-// Complex LU with partial pivoting, then inverse by forward/back substitution (Golub & Van Loan 4th ed. §3.4).
+// Complex LU with partial pivoting (two elimination steps per trailing update), then inverse by substitution (Golub & Van Loan 4th ed. §3.4).
 function complexInverse(ar: Float64Array, ai: Float64Array, n: number): { re: Float64Array; im: Float64Array } | null {
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  for (let k = 0; k < n; k++) {
-    // Pivot: largest |a_ik|, i >= k.
-    let p = k, best = -1;
-    for (let i = k; i < n; i++) {
-      const m = Math.abs(ar[i * n + k]!) + Math.abs(ai[i * n + k]!);
+  const scR = new Float64Array(n), scI = new Float64Array(n);
+  const swapRows = (k: number, p: number): void => {
+    if (p === k) return;
+    const rk = k * n, rp = p * n;
+    for (let j = 0; j < n; j++) {
+      let t = ar[rk + j]!; ar[rk + j] = ar[rp + j]!; ar[rp + j] = t;
+      t = ai[rk + j]!; ai[rk + j] = ai[rp + j]!; ai[rp + j] = t;
+    }
+    const t = perm[k]!; perm[k] = perm[p]!; perm[p] = t;
+  };
+  const pivotRow = (col: number, from: number): number => {
+    let p = -1, best = 0;
+    for (let i = from; i < n; i++) {
+      const m = Math.abs(ar[i * n + col]!) + Math.abs(ai[i * n + col]!);
       if (m > best) { best = m; p = i; }
     }
-    if (best === 0) return null;
-    if (p !== k) {
-      const rk = k * n, rp = p * n;
-      for (let j = 0; j < n; j++) {
-        let t = ar[rk + j]!; ar[rk + j] = ar[rp + j]!; ar[rp + j] = t;
-        t = ai[rk + j]!; ai[rk + j] = ai[rp + j]!; ai[rp + j] = t;
-      }
-      const t = perm[k]!; perm[k] = perm[p]!; perm[p] = t;
-    }
-    const rk = k * n;
-    const pr = ar[rk + k]!, pim = ai[rk + k]!;
+    return p;
+  };
+  /** Column col below row col divided by the pivot (the multipliers l_i,col). */
+  const scaleColumn = (col: number): void => {
+    const pr = ar[col * n + col]!, pim = ai[col * n + col]!;
     const den = pr * pr + pim * pim;
     const ir = pr / den, ii = -pim / den;
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const xr = ar[ri + k]!, xi = ai[ri + k]!;
-      const lr = xr * ir - xi * ii, li = xr * ii + xi * ir;
-      ar[ri + k] = lr; ai[ri + k] = li;
-      if (lr === 0 && li === 0) continue;
-      for (let j = k + 1; j < n; j++) {
-        const ur = ar[rk + j]!, ui = ai[rk + j]!;
-        ar[ri + j] = ar[ri + j]! - (lr * ur - li * ui);
-        ai[ri + j] = ai[ri + j]! - (lr * ui + li * ur);
-      }
+    for (let i = col + 1; i < n; i++) {
+      const xr = ar[i * n + col]!, xi = ai[i * n + col]!;
+      ar[i * n + col] = xr * ir - xi * ii;
+      ai[i * n + col] = xr * ii + xi * ir;
+    }
+  };
+  for (let k = 0; k < n; k += 2) {
+    let p = pivotRow(k, k);
+    if (p < 0) return null;
+    swapRows(k, p);
+    scaleColumn(k);
+    if (k + 1 === n) break;
+    const k1 = k + 1, rk = k * n, rk1 = k1 * n;
+    // Bring column k+1 up to date with step k, then pivot on it.
+    const ur = ar[rk + k1]!, ui = ai[rk + k1]!;
+    for (let i = k1; i < n; i++) {
+      const lr = ar[i * n + k]!, li = ai[i * n + k]!;
+      ar[i * n + k1] = ar[i * n + k1]! - (lr * ur - li * ui);
+      ai[i * n + k1] = ai[i * n + k1]! - (lr * ui + li * ur);
+    }
+    p = pivotRow(k1, k1);
+    if (p < 0) return null;
+    swapRows(k1, p);
+    // Finish row k+1 with step k, then the multipliers of step k+1.
+    const lr = ar[rk1 + k]!, li = ai[rk1 + k]!;
+    for (let j = k + 2; j < n; j++) {
+      const xr = ar[rk + j]!, xi = ai[rk + j]!;
+      ar[rk1 + j] = ar[rk1 + j]! - (lr * xr - li * xi);
+      ai[rk1 + j] = ai[rk1 + j]! - (lr * xi + li * xr);
+    }
+    scaleColumn(k1);
+    // Rank-2 update of the trailing block with rows k and k+1.
+    const c0 = k + 2, len = n - c0;
+    if (len === 0) continue;
+    for (let i = c0; i < n; i += 2) {
+      const two = i + 1 < n;
+      const ri = i * n, ri1 = ri + n;
+      kernel2x2(
+        ar, ai, ri + c0, two ? ar : scR, two ? ai : scI, two ? ri1 + c0 : 0, ar, ai, rk + c0, rk1 + c0, len,
+        -ar[ri + k]!, -ai[ri + k]!, -ar[ri + k1]!, -ai[ri + k1]!,
+        two ? -ar[ri1 + k]! : 0, two ? -ai[ri1 + k]! : 0, two ? -ar[ri1 + k1]! : 0, two ? -ai[ri1 + k1]! : 0,
+      );
     }
   }
-  // M^{-1} = U^{-1} L^{-1} P. First Y = L^{-1} (unit lower triangular, so row i
-  // only has columns 0..i), then Z = U^{-1} Y row by row from the bottom, then
-  // the column permutation: X[:, perm[l]] = Z[:, l].
+  // Y = L^{-1} (unit lower triangular: row i has columns 0..i), rows in pairs.
   const zr = new Float64Array(n * n), zi = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    zr[ri + i] = 1;
-    for (let k = 0; k < i; k++) {
-      const lr = ar[ri + k]!, li = ai[ri + k]!;
-      if (lr === 0 && li === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j <= k; j++) {
-        const yr = zr[rk + j]!, yi = zi[rk + j]!;
-        zr[ri + j] = zr[ri + j]! - (lr * yr - li * yi);
-        zi[ri + j] = zi[ri + j]! - (lr * yi + li * yr);
+  for (let i = 0; i < n; i++) zr[i * n + i] = 1;
+  for (let i0 = 0; i0 < n; i0 += 2) {
+    const two = i0 + 1 < n;
+    const r0 = i0 * n, r1 = r0 + n;
+    for (let k = 0; k < i0; k += 2) {
+      kernel2x2(
+        zr, zi, r0, two ? zr : scR, two ? zi : scI, two ? r1 : 0, zr, zi, k * n, (k + 1) * n, k + 2,
+        -ar[r0 + k]!, -ai[r0 + k]!, -ar[r0 + k + 1]!, -ai[r0 + k + 1]!,
+        two ? -ar[r1 + k]! : 0, two ? -ai[r1 + k]! : 0, two ? -ar[r1 + k + 1]! : 0, two ? -ai[r1 + k + 1]! : 0,
+      );
+    }
+    if (two) {
+      const lr = ar[r1 + i0]!, li = ai[r1 + i0]!;
+      for (let j = 0; j <= i0; j++) {
+        const yr = zr[r0 + j]!, yi = zi[r0 + j]!;
+        zr[r1 + j] = zr[r1 + j]! - (lr * yr - li * yi);
+        zi[r1 + j] = zi[r1 + j]! - (lr * yi + li * yr);
       }
     }
   }
-  for (let i = n - 1; i >= 0; i--) {
+  // Z = U^{-1} Y from the bottom, rows in pairs (a single row 0 last when n is odd).
+  const divideRow = (i: number): boolean => {
     const ri = i * n;
-    for (let k = i + 1; k < n; k++) {
-      const ur = ar[ri + k]!, ui = ai[ri + k]!;
-      if (ur === 0 && ui === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j < n; j++) {
-        const yr = zr[rk + j]!, yi = zi[rk + j]!;
-        zr[ri + j] = zr[ri + j]! - (ur * yr - ui * yi);
-        zi[ri + j] = zi[ri + j]! - (ur * yi + ui * yr);
-      }
-    }
     const pr = ar[ri + i]!, pim = ai[ri + i]!;
     const den = pr * pr + pim * pim;
     const ir = pr / den, ii = -pim / den;
@@ -166,9 +196,38 @@ function complexInverse(ar: Float64Array, ai: Float64Array, n: number): { re: Fl
       const yr = zr[ri + j]!, yi = zi[ri + j]!;
       zr[ri + j] = yr * ir - yi * ii;
       zi[ri + j] = yr * ii + yi * ir;
-      if (!Number.isFinite(zr[ri + j]!) || !Number.isFinite(zi[ri + j]!)) return null;
+      if (!Number.isFinite(zr[ri + j]!) || !Number.isFinite(zi[ri + j]!)) return false;
     }
+    return true;
+  };
+  let hi = n;
+  while (hi > 0) {
+    const two = hi >= 2;
+    const i0 = two ? hi - 2 : hi - 1, i1 = i0 + 1;
+    const r0 = i0 * n, r1 = r0 + n;
+    for (let k = hi; k < n; k += 2) {
+      const hasK = k + 1 < n;
+      const kb = hasK ? k + 1 : k;
+      const z = hasK ? 1 : 0;
+      kernel2x2(
+        zr, zi, r0, two ? zr : scR, two ? zi : scI, two ? r1 : 0, zr, zi, k * n, kb * n, n,
+        -ar[r0 + k]!, -ai[r0 + k]!, -z * ar[r0 + kb]!, -z * ai[r0 + kb]!,
+        two ? -ar[r1 + k]! : 0, two ? -ai[r1 + k]! : 0, two ? -z * ar[r1 + kb]! : 0, two ? -z * ai[r1 + kb]! : 0,
+      );
+    }
+    if (two) {
+      if (!divideRow(i1)) return null;
+      const ur = ar[r0 + i1]!, ui = ai[r0 + i1]!;
+      for (let j = 0; j < n; j++) {
+        const yr = zr[r1 + j]!, yi = zi[r1 + j]!;
+        zr[r0 + j] = zr[r0 + j]! - (ur * yr - ui * yi);
+        zi[r0 + j] = zi[r0 + j]! - (ur * yi + ui * yr);
+      }
+    }
+    if (!divideRow(i0)) return null;
+    hi = i0;
   }
+  // Undo the row pivoting as a column permutation: X[:, perm[l]] = Z[:, l].
   const xr = new Float64Array(n * n), xi = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
