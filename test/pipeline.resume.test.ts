@@ -112,24 +112,23 @@ test('SIGKILL mid-sweep, then rerun: chunk files and results byte-identical to a
   const cfg = writeConfig(dir);
   const out = join(dir, 'out');
   // Two pool workers, so chunks are in flight in worker threads when the kill lands.
-  const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '120' } });
+  const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '200' } });
   const ended = exited(child);
-  await waitFor(() => doneCount(out) >= 2, 'two finished chunks');
+  await waitFor(() => doneCount(out) >= 1, 'the manifest to show a finished chunk');
   child.kill('SIGKILL');
   const k = await ended;
   assert.equal(k.signal, 'SIGKILL');
-  const doneAtKill = doneCount(out);
-  assert.ok(doneAtKill >= 2 && doneAtKill < TOTAL, `killed mid-sweep (${doneAtKill}/${TOTAL} done)`);
+  // Files with their final name are complete (atomic rename); the manifest may lag behind them.
+  const filesAtKill = readdirSync(join(out, 'chunks')).filter((f) => f.endsWith('.arrow')).length;
+  const recorded = doneCount(out);
+  assert.ok(recorded >= 1 && recorded <= filesAtKill && filesAtKill < TOTAL, `killed mid-sweep (${recorded} recorded, ${filesAtKill} files of ${TOTAL})`);
   assert.ok(existsSync(join(out, 'run.lock')), 'the killed run left its lock behind');
 
   const r = runCli(['run', cfg, '--out', out, '--workers', '1']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /took over a stale lock of pid \d+/);
-  const m = /chunks: (\d+) computed, (\d+) already done, 0 reused/.exec(r.stderr);
-  assert.ok(m, r.stderr);
-  // Chunks renamed into place after the last manifest write are adopted, so "already done" may exceed doneAtKill.
-  assert.ok(Number(m[2]) >= doneAtKill, `resumed ${m[2]} >= ${doneAtKill} done at the kill`);
-  assert.equal(Number(m[1]) + Number(m[2]), TOTAL, 'every chunk computed exactly once overall');
+  // Every complete file is kept (recorded ones verified, unrecorded ones adopted); only the rest is computed.
+  assert.match(r.stderr, new RegExp(`chunks: ${TOTAL - filesAtKill} computed, ${filesAtKill} already done, 0 reused, 0 failed`));
   assertSameOutputs(out, reference, 'after SIGKILL and resume');
   assertConsistent(out);
 });
