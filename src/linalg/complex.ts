@@ -2,6 +2,7 @@
 
 import { assertFinite, complexMatrix, type ComplexMatrix } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
+import { wasmKernels } from './wasm/index.js';
 
 function checkShape(m: ComplexMatrix, what: string): void {
   if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 1 || m.cols < 1) {
@@ -140,7 +141,7 @@ export interface ComplexQR {
 // Householder QR with Q accumulated backwards (Golub & Van Loan 4th ed. §5.2.2, §5.1.6; LAPACK zgeqr2/zung2r).
 // Columns are handled as contiguous rows of A^T. Reflector k is H_k = I - tau_k v v^H with
 // H_k^H x = beta e_1 (beta real, LAPACK zlarfg convention), so Q = H_0 H_1 ... H_{n-1}.
-export function complexQR(a: ComplexMatrix): ComplexQR {
+export function complexQRTS(a: ComplexMatrix): ComplexQR {
   assertComplexInput(a, 'complexQR', true);
   const n = a.rows;
   // bt: rows are the columns of A; after step k, row k holds v (entries k+1..) .
@@ -153,20 +154,38 @@ export function complexQR(a: ComplexMatrix): ComplexQR {
   const rDiagRe = new Float64Array(n), rDiagIm = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const rk = k * n;
-    const alr = br[rk + k]!, ali = bi[rk + k]!;
+    let colScale = 1;
+    // The column can be rounding noise far below the global scale (rank-deficient input):
+    // rescale it by an exact power of two so its squared norm neither underflows nor overflows.
+    let colMax = Math.max(Math.abs(br[rk + k]!), Math.abs(bi[rk + k]!));
+    for (let j = k + 1; j < n; j++) colMax = Math.max(colMax, Math.abs(br[rk + j]!), Math.abs(bi[rk + j]!));
     let ss = 0;
-    for (let j = k + 1; j < n; j++) ss += br[rk + j]! * br[rk + j]! + bi[rk + j]! * bi[rk + j]!;
-    if (ss === 0 && ali === 0) {
+    if (colMax > 0) {
+      const t = powerOfTwoScale(colMax);
+      for (let j = k + 1; j < n; j++) {
+        br[rk + j] = br[rk + j]! * t;
+        bi[rk + j] = bi[rk + j]! * t;
+        ss += br[rk + j]! * br[rk + j]! + bi[rk + j]! * bi[rk + j]!;
+      }
+      if (ss === 0) {
+        for (let j = k + 1; j < n; j++) { br[rk + j] = 0; bi[rk + j] = 0; }
+      }
+      colScale = t;
+    }
+    if (ss === 0 && bi[rk + k] === 0) {
       tauRe[k] = 0; tauIm[k] = 0;
-      rDiagRe[k] = alr;
+      rDiagRe[k] = br[rk + k]!;
       continue;
     }
+    // Scaled alpha; beta is formed scaled and unscaled when stored (tau and v are scale-free).
+    const alr = br[rk + k]! * colScale, ali = bi[rk + k]! * colScale;
     const norm = Math.sqrt(alr * alr + ali * ali + ss);
-    const beta = alr >= 0 ? -norm : norm;
-    tauRe[k] = (beta - alr) / beta;
-    tauIm[k] = -ali / beta;
-    // v_j = x_j / (alpha - beta)
-    const dr = alr - beta, di = ali;
+    const betaS = alr >= 0 ? -norm : norm;
+    const beta = betaS / colScale;
+    tauRe[k] = (betaS - alr) / betaS;
+    tauIm[k] = -ali / betaS;
+    // v_j = x_j / (alpha - beta), both in the column's scale
+    const dr = alr - betaS, di = ali;
     const den = dr * dr + di * di;
     const ir = dr / den, ii = -di / den;
     for (let j = k + 1; j < n; j++) {
@@ -230,4 +249,10 @@ export function complexQR(a: ComplexMatrix): ComplexQR {
   const q = complexMatrix(n);
   transposeInto(qr, qi, n, q.re, q.im);
   return { q, rDiagRe, rDiagIm };
+}
+
+/** Householder QR: the WebAssembly SIMD kernel where available, else complexQRTS. */
+export function complexQR(a: ComplexMatrix): ComplexQR {
+  const k = wasmKernels();
+  return k ? k.complexQR(a) : complexQRTS(a);
 }

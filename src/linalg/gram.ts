@@ -1,6 +1,7 @@
 // Gram matrix X = A A^T of a row-major n x m matrix.
 
 import { assertFinite } from './types.js';
+import { wasmKernels } from './wasm/index.js';
 
 const KBLOCK = 256; // columns of A per panel (2 KB per row)
 const JBLOCK = 256; // j rows per block: 256 x 2 KB = 512 KB, meant to stay in L2
@@ -30,7 +31,7 @@ function checkGramInput(a: Float64Array, n: number, m: number): void {
 // Blocked dot-product Gram with a 2 x 4 register tile, lower triangle then mirrored (Golub & Van Loan 4th ed. §1.5).
 // Loop order: a panel of KBLOCK columns of A, a block of JBLOCK "j" rows kept hot in L2,
 // then all row pairs i below it streaming past.
-export function gram(a: Float64Array, n: number, m: number): Float64Array {
+export function gramTS(a: Float64Array, n: number, m: number): Float64Array {
   checkGramInput(a, n, m);
   const x = new Float64Array(n * n);
   const n2 = n - (n % 2);
@@ -84,4 +85,10 @@ export function gram(a: Float64Array, n: number, m: number): Float64Array {
     for (let j = i + 1; j < n; j++) x[i * n + j] = x[j * n + i]!;
   }
   return x;
+}
+
+/** X = A A^T: the WebAssembly SIMD kernel where available, else gramTS. */
+export function gram(a: Float64Array, n: number, m: number): Float64Array {
+  const k = wasmKernels();
+  return k ? k.gram(a, n, m) : gramTS(a, n, m);
 }

@@ -16,6 +16,7 @@ import { assertComplexInput } from './complex.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
 import type { Tridiagonal } from './symmetric.js';
+import { wasmKernels } from './wasm/index.js';
 
 const EPS = 2 ** -53;
 
@@ -214,7 +215,7 @@ function reduceHermitian(wr: Float64Array, wi: Float64Array, n: number, keep: bo
 }
 
 // Householder reduction of a Hermitian matrix to real symmetric tridiagonal form, update fused with the next product (Golub & Van Loan 4th ed. §8.3.1; LAPACK zhetd2).
-export function hermitianTridiagonalize(m: ComplexMatrix): Tridiagonal {
+export function hermitianTridiagonalizeTS(m: ComplexMatrix): Tridiagonal {
   assertComplexInput(m, 'hermitianTridiagonalize', true);
   const n = m.rows;
   const s = powerOfTwoScale(maxAbs(m.re, m.im));
@@ -223,6 +224,12 @@ export function hermitianTridiagonalize(m: ComplexMatrix): Tridiagonal {
   for (let i = 0; i < n; i++) d[i] = d[i]! / s;
   for (let i = 0; i < n - 1; i++) e[i] = e[i]! / s;
   return { d, e };
+}
+
+/** The WebAssembly SIMD kernel where available, else hermitianTridiagonalizeTS. */
+export function hermitianTridiagonalize(m: ComplexMatrix): Tridiagonal {
+  const k = wasmKernels();
+  return k ? k.hermitianTridiagonalize(m) : hermitianTridiagonalizeTS(m);
 }
 
 // Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK zhetrd + dsterf).

@@ -9,6 +9,7 @@
 import { assertFinite, assertSquare } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
+import { wasmKernels } from './wasm/index.js';
 
 export interface Tridiagonal {
   d: Float64Array;
@@ -166,7 +167,7 @@ function fusedUpdateSymv(
 }
 
 // Householder tridiagonalisation with the rank-2 update of step k fused into the matrix-vector product of step k+1 (Golub & Van Loan 4th ed. §8.3.1; same reflectors as LAPACK dsytd2).
-export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal {
+export function symmetricTridiagonalizeTS(a: Float64Array, n: number): Tridiagonal {
   assertSquare(n, a.length, 'symmetricTridiagonalize');
   assertFinite(a, 'symmetricTridiagonalize');
   const s = powerOfTwoScale(maxAbs(a));
@@ -217,6 +218,12 @@ export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal
   for (let i = 0; i < n; i++) d[i] = d[i]! / s;
   for (let i = 0; i < n - 1; i++) e[i] = e[i]! / s;
   return { d, e };
+}
+
+/** The WebAssembly SIMD kernel (same reflectors) where available, else the TypeScript one above. */
+export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal {
+  const k = wasmKernels();
+  return k ? k.symmetricTridiagonalize(a, n) : symmetricTridiagonalizeTS(a, n);
 }
 
 // Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf).
