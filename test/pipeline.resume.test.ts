@@ -112,7 +112,7 @@ test('SIGKILL mid-sweep, then rerun: chunk files and results byte-identical to a
   const cfg = writeConfig(dir);
   const out = join(dir, 'out');
   // Two pool workers, so chunks are in flight in worker threads when the kill lands.
-  const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '200' } });
+  const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '300' } });
   const ended = exited(child);
   await waitFor(() => doneCount(out) >= 1, 'the manifest to show a finished chunk');
   child.kill('SIGKILL');
@@ -219,7 +219,7 @@ test('a second run on a busy directory exits non-zero naming the lock holder; a 
   const dir = tempDir();
   const cfg = writeConfig(dir);
   const out = join(dir, 'out');
-  const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '100' } });
+  const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
   const ended = exited(first);
   try {
     await waitFor(() => existsSync(join(out, 'run.lock')), 'the first run to lock');
@@ -227,6 +227,9 @@ test('a second run on a busy directory exits non-zero naming the lock holder; a 
     assert.equal(second.status, 2, second.stderr);
     assert.match(second.stderr, new RegExp(`ergo: .*out is in use by another ergo run \\(pid ${first.pid} on ${hostname()}, started .*\\); wait for it to finish`));
     assert.equal(second.stderr.trim().split('\n').length, 1, 'one clear line');
+    await waitFor(() => existsSync(join(out, 'manifest.json')), 'the manifest');
+    const st = runCli(['status', out]);
+    assert.match(st.stdout, new RegExp(`locked by pid ${first.pid} on ${hostname()}`));
   } finally {
     first.kill('SIGKILL');
     await ended;
@@ -253,7 +256,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const dir = tempDir();
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
-    const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_CHUNK_DELAY_MS: '150' } });
+    const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_CHUNK_DELAY_MS: '250' } });
     const ended = exited(child);
     await waitFor(() => doneCount(out) >= 1, 'a finished chunk');
     const atSignal = doneCount(out);

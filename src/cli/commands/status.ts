@@ -1,6 +1,6 @@
 // ergo status <dir> and ergo datasets <dir>: what a run directory holds and how far it got.
 import type { Command } from 'commander';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readManifest, type Manifest, type ChunkRecord } from '../../pipeline/manifest.js';
 import { action, EXIT, UsageError } from '../errors.js';
@@ -32,6 +32,15 @@ export function countByGroup(chunks: ChunkRecord[]): GroupCount[] {
   return [...groups.values()];
 }
 
+/** Who holds the directory's run.lock, if anyone (a run in progress, or a crashed one). */
+export function lockHolder(dir: string): { pid: number; host: string; started: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(resolve(dir), 'run.lock'), 'utf8')) as { pid: number; host: string; started: string };
+  } catch {
+    return undefined;
+  }
+}
+
 function mustManifest(dir: string): Manifest {
   const m = readManifest(resolve(dir));
   if (!m) throw new UsageError(`${dir}: no manifest.json here; is this an ergo run directory?`);
@@ -56,10 +65,12 @@ export function register(program: Command): void {
         const failed = m.chunks.filter((c) => c.state === 'failed');
         const totals = { done: 0, pending: 0, failed: 0 };
         for (const c of m.chunks) totals[c.state]++;
+        const lock = lockHolder(dir);
         if (o.json) {
-          process.stdout.write(JSON.stringify({ name: m.config.name, experiment: m.config.experiment, updated: m.updated, totals, groups, failed: failed.map((f) => ({ id: f.id, error: f.error })) }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ name: m.config.name, experiment: m.config.experiment, updated: m.updated, lock: lock ?? null, totals, groups, failed: failed.map((f) => ({ id: f.id, error: f.error })) }, null, 2) + '\n');
         } else {
           process.stdout.write(`${m.config.name} (${m.config.experiment}), updated ${m.updated}, ergo ${m.toolVersion}\n`);
+          if (lock) process.stdout.write(`locked by pid ${lock.pid} on ${lock.host} since ${lock.started} (a run in progress, or one that was killed)\n`);
           const rows = [['group', 'done', 'pending', 'failed', 'matrices'], ...groups.map((g) => [g.group, String(g.done), String(g.pending), String(g.failed), String(g.matrices)])];
           rows.push(['total', String(totals.done), String(totals.pending), String(totals.failed), '']);
           process.stdout.write(table(rows) + '\n');
