@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { runCli, tempDir, repoRoot } from './helpers/cli.js';
@@ -154,7 +154,7 @@ test('reuse matches on identity only: another seed, chunk size or semantics reus
     assert.equal(ex.ran.length, planRun(cfg).chunks.length, `${what}: everything computed`);
   }
   // Same config, but one source chunk is damaged: the other 11 are reused, that one computed.
-  const { cpSync, truncateSync, statSync } = await import('node:fs');
+  const { truncateSync, statSync } = await import('node:fs');
   const src = tempDir();
   cpSync(dirA, src, { recursive: true });
   const victim = manifestOf(src).chunks[4]!;
@@ -179,6 +179,15 @@ test('ergo datasets lists run directories with their groups, sizes and completen
   }
   const js = JSON.parse(runCli(['datasets', join(dirA, '..'), '--json']).stdout) as { dir: string; groups: { complete: boolean }[] }[];
   assert.ok(js.some((d) => d.dir === dirA && d.groups.length === 4 && d.groups.every((g) => g.complete)));
+  // A folder with a broken manifest is skipped with a message; the others are still listed.
+  const root = tempDir();
+  cpSync(dirA, join(root, 'good'), { recursive: true });
+  mkdirSync(join(root, 'broken'));
+  writeFileSync(join(root, 'broken', 'manifest.json'), '{ not json');
+  const both = runCli(['datasets', root]);
+  assert.equal(both.status, 0, both.stderr);
+  assert.match(both.stderr, /skipping .*broken: .*unreadable manifest/);
+  assert.match(both.stdout, /good: shared \(/);
 });
 
 function python(): { ok: true } | { ok: false; why: string } {

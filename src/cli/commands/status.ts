@@ -92,8 +92,12 @@ export function register(program: Command): void {
         const candidates = [root, ...readdirSync(root).map((d) => join(root, d)).filter((d) => statSync(d).isDirectory())];
         const found: { dir: string; manifest: Manifest }[] = [];
         for (const d of candidates) {
-          const m = readManifest(d);
-          if (m) found.push({ dir: d, manifest: m });
+          try {
+            const m = readManifest(d);
+            if (m) found.push({ dir: d, manifest: m });
+          } catch (e) {
+            process.stderr.write(`ergo: skipping ${d}: ${(e as Error).message}\n`); // one bad folder must not hide the rest
+          }
         }
         if (!found.length) throw new UsageError(`${dir}: no ergo datasets (manifest.json) here or one level below`);
         const out = found.map(({ dir: d, manifest: m }) => {
