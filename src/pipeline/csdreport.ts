@@ -42,7 +42,6 @@ export interface CsdNetworkResult {
   conjugate: boolean;
   conjugateDraws: number;
   class: number;
-  cachedLayers: number;
   /** Bin-wise mean CSD and cumulative CSD over draws (what the plots show). */
   csd: number[];
   cumulative: number[];
@@ -76,7 +75,9 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
     againstLabel = `network ${o.against.network.name}`;
   } else againstLabel = o.against === 'gaussian' ? 'Gaussian-initialised layers of the same shapes' : 'conjugate circular mixed ensemble (|U|, U from CUE) of the same orders';
 
-  const compare = (name: string, path: string, format: string, shapes: { n: number; m: number }[], eigs: Float64Array[], refs: Float64Array[][], cachedLayers: number): CsdNetworkResult => {
+  // No cache statistics in the result: it must not depend on what the cache held (a resumed
+  // run writes the same JSON as an uninterrupted one); SpectraEvent.cached reports them.
+  const compare = (name: string, path: string, format: string, shapes: { n: number; m: number }[], eigs: Float64Array[], refs: Float64Array[][]): CsdNetworkResult => {
     const net = pooledDensity(eigs, { eMax: o.eMax, bins: o.bins });
     const r = csdOverCircularDraws(net, refs, { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
     return {
@@ -92,7 +93,6 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
       conjugate: r.conjugate,
       conjugateDraws: r.conjugateDraws,
       class: -1,
-      cachedLayers,
       csd: Array.from(r.meanCsd),
       cumulative: Array.from(r.meanCumulative),
     };
@@ -104,12 +104,12 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
     const shapes = net.layers.map((l) => ({ n: l.n, m: l.m }));
     const refs = fixedReference ?? (await referenceSpectra(o.against as ReferenceFamily, shapes, o.draws, o.seed, lctx));
     const eigs = spectra.map((s) => s.eigenvalues);
-    results.push(compare(spec.name, spec.path, net.format, shapes, eigs, refs, spectra.filter((s) => s.cached).length));
+    results.push(compare(spec.name, spec.path, net.format, shapes, eigs, refs));
     if (o.gaussianTwin) {
       // The twin's own weights are one Gaussian draw (seeded apart from the references).
       const [twin] = await referenceSpectra('gaussian', shapes, 1, `${o.seed}:gaussian-twin:${spec.name}`, lctx);
       const twinRefs = fixedReference ?? refs;
-      results.push(compare(`${spec.name} (gaussian init)`, spec.path, 'gaussian', shapes, twin!, twinRefs, 0));
+      results.push(compare(`${spec.name} (gaussian init)`, spec.path, 'gaussian', shapes, twin!, twinRefs));
     }
   }
   const eq = equivalenceTable(

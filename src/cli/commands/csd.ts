@@ -54,6 +54,8 @@ export function register(program: Command): void {
         const executor = createExecutor(parseWorkers(String(o.workers)));
         const interrupt = interruptController();
         let report;
+        let computed = 0;
+        let fromCache = 0;
         try {
           report = await csdReport(
             specs,
@@ -63,6 +65,8 @@ export function register(program: Command): void {
               semantics: 'definition',
               signal: interrupt.signal,
               onEvent: (e) => {
+                if (e.cached) fromCache++;
+                else computed++;
                 if (o.json) return;
                 if (e.type === 'layer' && (e.done === e.total || e.done % 10 === 0)) process.stderr.write(`[ergo] ${e.network}: ${e.done}/${e.total} layers\n`);
                 if (e.type === 'reference' && (e.done === e.total || e.done % 20 === 0)) process.stderr.write(`[ergo] ${e.family}: ${e.done}/${e.total} reference matrices\n`);
@@ -77,6 +81,7 @@ export function register(program: Command): void {
         const files = await writeCsdReport(resolve(String(o.out)), report);
         if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
         else process.stdout.write(csdTable(report));
+        process.stderr.write(`[ergo] spectra: ${computed} computed, ${fromCache} from the cache\n`);
         process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
         return EXIT.ok;
       }),
