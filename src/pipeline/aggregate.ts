@@ -185,13 +185,18 @@ export async function aggregateAndReport(dir: string, manifest: Manifest): Promi
     );
   }
   const n = cfg.plot.eigenphaseSize ?? cfg.sizes[Math.min(cfg.sizes.length - 1, Math.floor(cfg.sizes.length / 2))]!;
+  // One matrix per ensemble: the spacing (level repulsion) stays visible, unlike a ring of M*N dots.
   const points = series.flatMap((s) => {
-    const size = s.sizes.find((z) => z.n === n)!;
-    return size.members.flatMap((m) => Array.from(m, (t) => ({ ensemble: s.label, re: Math.cos(t), im: Math.sin(t) })));
+    const first = s.sizes.find((z) => z.n === n)!.members[0]!;
+    return Array.from(first, (t) => ({ ensemble: s.label, re: Math.cos(t), im: Math.sin(t) }));
   });
   put(
     'plots/eigenphases.svg',
-    await eigenphasePlot(points, { title: `Eigenvalues on the unit circle, N = ${n}`, maxPoints: cfg.plot.maxPoints }),
+    await eigenphasePlot(points, {
+      title: `Eigenvalues on the unit circle, N = ${n}`,
+      subtitle: 'first matrix of each ensemble; grey circle: |z| = 1',
+      maxPoints: cfg.plot.maxPoints,
+    }),
   );
   return files;
 }

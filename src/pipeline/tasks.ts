@@ -28,8 +28,8 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       return layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition');
     }
     default: {
-      const never: never = chunk.kind;
-      throw new Error(`unknown chunk kind ${String(never)}`);
+      const unknown: never = chunk;
+      throw new Error(`unknown chunk kind ${(unknown as { kind: string }).kind}`);
     }
   }
 }
