@@ -1,0 +1,110 @@
+// Method `bristol` (reproduction only): the reference's unit_symplectic fixture, the recipe's
+// structure (uniform entries, eigenvectors with phases, elementwise products), stream order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createStream } from '../src/rng/index.js';
+import { unitarityError, unitaryEigenphases } from '../src/linalg/index.js';
+import {
+  REPRODUCTION_ONLY_METHODS,
+  bristolCOE,
+  bristolCSE,
+  bristolCUE,
+  bristolEigenphases,
+  sampleEigenphases,
+  unitAnti,
+  unitSymplectic,
+} from '../src/ensembles/index.js';
+
+const fixtureDir = new URL('./fixtures/bristol/', import.meta.url);
+
+test('unitSymplectic(3, lower) equals the reference fixture exactly', () => {
+  const fx = JSON.parse(readFileSync(new URL('g_unit_symplectic_N3_lower.json', fixtureDir), 'utf8'));
+  const arg = Object.fromEntries(fx.args.map((a: { name: string; value: unknown }) => [a.name, a.value]));
+  const z = unitSymplectic(arg.N, arg.adir);
+  const exp = fx.expected.z;
+  assert.deepEqual(exp.shape, [6, 6]);
+  assert.deepEqual(Array.from(z), (exp.data as number[][]).flat());
+});
+
+test('unitAnti follows the reference rule (negate a triangle incl. diagonal, then zero the diagonal)', () => {
+  // by hand from that rule: N = 2 lower [[0,1],[-1,0]], upper [[0,-1],[1,0]]; N = 3 lower
+  // [[0,1,1],[-1,0,1],[-1,-1,0]]
+  assert.deepEqual(Array.from(unitAnti(2, 'lower')), [0, 1, -1, 0]);
+  assert.deepEqual(Array.from(unitAnti(2, 'upper')), [0, -1, 1, 0]);
+  assert.deepEqual(Array.from(unitAnti(3, 'lower')), [0, 1, 1, -1, 0, 1, -1, -1, 0]);
+  assert.deepEqual(Array.from(unitSymplectic(1, 'upper')), [0, -1, 1, 0]);
+  assert.throws(() => unitAnti(2, 'left' as 'lower'), RangeError);
+});
+
+test('bristol is flagged as reproduction only', () => {
+  assert.deepEqual([...REPRODUCTION_ONLY_METHODS], ['bristol']);
+});
+
+test('bristolCUE: unitary (eigenvectors of a Hermitian matrix); stream: n phases, then A, then B', () => {
+  const n = 9;
+  const s = createStream('bcue');
+  const u = bristolCUE(n, s);
+  assert.ok(unitarityError(u) < 1e-12);
+  const s2 = createStream('bcue');
+  for (let i = 0; i < n + 2 * n * n; i++) s2.uniform();
+  assert.equal(s.uniform(), s2.uniform());
+});
+
+test('bristolCOE is the elementwise product U^T o U of the CUE recipe (symmetric, not unitary)', () => {
+  const n = 6;
+  const u = bristolCUE(n, createStream('bcoe'));
+  const c = bristolCOE(n, createStream('bcoe'));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      const t = j * n + i;
+      assert.equal(c.re[k], u.re[t]! * u.re[k]! - u.im[t]! * u.im[k]!);
+      assert.equal(c.im[k], u.re[t]! * u.im[k]! + u.im[t]! * u.re[k]!);
+      assert.equal(c.re[k], c.re[t]);
+      assert.equal(c.im[k], c.im[t]);
+    }
+  }
+  assert.ok(unitarityError(c) > 1e-3);
+  assert.throws(() => sampleEigenphases('COE', 'bristol', 4, 1, createStream(1)), /general .*complex/);
+});
+
+test('bristolCSE: (Z o U^T o Z) o U is block diagonal [[0,x],[x,0]]; its 2n angles are +-x', () => {
+  const n = 5;
+  const m = 2 * n;
+  const u = bristolCUE(m, createStream('bcse'));
+  const c = bristolCSE(n, createStream('bcse'));
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      const k = i * m + j;
+      if ((i ^ 1) === j) {
+        const t = j * m + i;
+        assert.equal(c.re[k], u.re[t]! * u.re[k]! - u.im[t]! * u.im[k]!);
+        assert.equal(c.im[k], u.re[t]! * u.im[k]! + u.im[t]! * u.re[k]!);
+      } else {
+        assert.equal(c.re[k], 0);
+        assert.equal(c.im[k], 0);
+      }
+    }
+  }
+  const ph = bristolEigenphases('CSE', n, createStream('bcse'));
+  assert.equal(ph.length, m);
+  for (let i = 0; i < n; i++) {
+    const x = Math.atan2(c.im[2 * i * m + 2 * i + 1]!, c.re[2 * i * m + 2 * i + 1]!);
+    const y = x > 0 ? x - Math.PI : x + Math.PI; // angle of -x
+    assert.ok(ph.includes(x) || ph.includes(x === -Math.PI ? Math.PI : x));
+    assert.ok(ph.some((t) => Math.abs(t - y) < 1e-15));
+  }
+  for (let i = 1; i < m; i++) assert.ok(ph[i]! >= ph[i - 1]!);
+});
+
+test('sampleEigenphases bristol CUE: phases of the recipe matrix, n per matrix, deterministic', () => {
+  const n = 7;
+  const a = sampleEigenphases('CUE', 'bristol', n, 2, createStream('bs'));
+  const s = createStream('bs');
+  const first = unitaryEigenphases(bristolCUE(n, s));
+  assert.deepEqual(Array.from(a[0]!), Array.from(first));
+  assert.deepEqual(Array.from(a[1]!), Array.from(unitaryEigenphases(bristolCUE(n, s))));
+  const b = sampleEigenphases('CSE', 'bristol', n, 1, createStream('bs'));
+  assert.equal(b[0]!.length, 2 * n);
+});
