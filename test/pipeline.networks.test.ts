@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { cpseReport, cpseTable, cpseCsv, writeCpseReport, openNetwork, type CpseReport } from '../src/pipeline/networks.js';
 import { layerSpectra, InterruptedError, type SpectraContext } from '../src/pipeline/spectra.js';
-import type { Executor } from '../src/pipeline/executor.js';
+import { createExecutor, type Executor } from '../src/pipeline/executor.js';
 import type { Chunk } from '../src/pipeline/plan.js';
 import type { NetworkSpec } from '../src/pipeline/config.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../src/spectral/pse.js';
@@ -165,17 +165,10 @@ test('table, CSV and files: two networks, and a two-layer network whose cPSE is 
   assert.ok(existsSync(join(out, 'results', 'cpse.csv')));
 });
 
-test('real executors (inline, 1 and 2 pool threads) give the counting executor\'s results', async (t) => {
-  let createExecutor: ((w: number) => Executor) | undefined;
-  try {
-    ({ createExecutor } = await import('../src/pipeline/executor.js'));
-  } catch (e) {
-    t.skip(`executor cannot load yet: ${(e as Error).message.split('\n')[0]}`);
-    return;
-  }
+test('real executors (inline, 1 and 2 pool threads) give the counting executor\'s results', async () => {
   const ref = await cpseReport([spec(stFile, 'a'), spec(npzFile, 'b'), spec(stFile, 'a2')], ctxWith(new CountingExecutor(), tmp()), { bins: 10 });
   for (const w of [0, 1, 2]) {
-    const ex = createExecutor!(w);
+    const ex = createExecutor(w);
     try {
       // the same file twice: a layer's buffer is transferred to the worker, the second load must still work
       const r = await cpseReport([spec(stFile, 'a'), spec(npzFile, 'b'), spec(stFile, 'a2')], ctxWith(ex, tmp()), { bins: 10 });
