@@ -10,8 +10,11 @@ export type ErgoCase =
   | { kind: 'gram'; impl: Impl; n: number; m: number; reps: number; warm: number }
   /** `count` Haar unitaries and their eigenphases by the qr route (sampleEigenphases('CUE', 'qr', ...)). */
   | { kind: 'haar'; n: number; count: number; reps: number; warm: number }
-  /** `count` CUE eigenphase sets by the exact `spectral` (CMV) sampler. */
-  | { kind: 'spectral'; n: number; count: number; reps: number; warm: number }
+  /**
+   * `count` CUE eigenphase sets by the exact `spectral` (CMV) sampler. With `budget` (seconds):
+   * one matrix per call, stopping once the budget is spent, and the time scaled to `count`.
+   */
+  | { kind: 'spectral'; n: number; count: number; reps: number; warm: number; budget?: number }
   /** `problems` independent layer chunks (eigenvalues of A A^T, A n x n) on a PoolExecutor of `workers`. */
   | { kind: 'throughput'; n: number; problems: number; workers: number; reps: number; warm: number }
   /** One Gaussian n x m layer through a one-worker PoolExecutor, as `ergo cpse` runs a layer. */

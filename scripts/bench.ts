@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
 
@@ -26,7 +26,7 @@ const FROM_TS = import.meta.url.endsWith('.ts');
 const ROOT = FROM_TS ? resolve(HERE, '..') : resolve(HERE, '../..');
 const EXT = FROM_TS ? '.ts' : '.js';
 const CHILD = join(HERE, `bench-child${EXT}`);
-const RSS_HOOK = join(HERE, `bench-rss-hook${EXT}`);
+const RSS_HOOK = join(ROOT, 'scripts/bench-rss-hook.mjs');
 const ERGO = FROM_TS ? join(ROOT, 'src/cli/main.ts') : join(ROOT, 'bin/ergo.js');
 const NUMPY = join(ROOT, 'scripts/bench_numpy.py');
 const TIME = '/usr/bin/time';
@@ -176,12 +176,16 @@ async function numpyCase(c: object, threads: number, timeoutMs: number, scale = 
   return withTimes(r.times, scale, p.rssKB ?? r.maxrss_kb);
 }
 
-/** `ergo <args>` end to end, `reps` times (each run a fresh process; prepare() gives each run fresh directories). */
-async function ergoCli(reps: number, timeoutMs: number, args: (rep: number) => string[]): Promise<Measure> {
+/**
+ * `ergo <args>` end to end, up to `reps` times (each run a fresh process; args(rep) gives each run
+ * fresh directories); no further repetition once `stopAfter` seconds have been spent.
+ */
+async function ergoCli(reps: number, timeoutMs: number, args: (rep: number) => string[], stopAfter = Infinity): Promise<Measure> {
   const times: number[] = [];
   let rss = 0;
-  for (let r = 0; r < reps; r++) {
-    const p = await runProcess(process.execPath, [...process.execArgv, '--import', RSS_HOOK, ERGO, ...args(r)], {}, timeoutMs);
+  for (let r = 0; r < reps && times.reduce((a, b) => a + b, 0) < stopAfter; r++) {
+    const hook = HAVE_TIME ? [] : ['--import', pathToFileURL(RSS_HOOK).href];
+    const p = await runProcess(process.execPath, [...process.execArgv, ...hook, ERGO, ...args(r)], {}, timeoutMs);
     if (p.code !== 0) return { error: failure(p, timeoutMs), ...(p.rssKB ? { rssKB: p.rssKB } : {}) };
     times.push(p.wall);
     rss = Math.max(rss, p.rssKB ?? 0);
@@ -288,10 +292,10 @@ function buildJobs(quick: boolean): Job[] {
   }
 
   // 40 Haar unitaries + eigenvalues: ergo qr route vs scipy unitary_group + numpy eigvals.
-  // At N = 1024 both sides time 4 matrices and the times are scaled by 10 (the cost is linear in the count).
-  const haar: [number, number, number][] = quick ? [[64, 10, 1], [128, 10, 1]] : [[128, 40, 3], [256, 40, 1], [512, 40, 1], [1024, 4, 1]];
+  // At N >= 512 both sides time fewer matrices and the times are scaled to 40 (the cost is linear in the count).
+  const haar: [number, number, number][] = quick ? [[64, 10, 1], [128, 4, 1]] : [[128, 40, 3], [256, 40, 1], [512, 10, 1], [1024, 2, 1]];
   for (const [n, count, reps] of haar) {
-    const full = quick ? count : 40;
+    const full = quick ? 10 : 40;
     const scale = full / count;
     jobs.push({
       id: `haar-${n}`,
@@ -316,29 +320,34 @@ function buildJobs(quick: boolean): Job[] {
   }
 
   // The spectral (CMV) sampler at scale: one matrix per size for the scaling, then M = 40 at the largest N.
-  const spectral: [number, number, number][] = quick
-    ? [[1024, 1, 3], [2048, 1, 3], [4096, 1, 3], [4096, 4, 1]]
-    : [[4096, 1, 3], [8192, 1, 3], [16384, 1, 3], [16384, 40, 1]];
-  const spectralRows: Row[] = [];
-  for (const [n, count, reps] of spectral) {
+  // The M = 40 row stops after a time budget (above the target) and scales the time of the matrices it did.
+  const spectral: [number, number, number, number | undefined][] = quick
+    ? [[512, 1, 3, undefined], [1024, 1, 3, undefined], [2048, 40, 1, 3]]
+    : [[4096, 1, 3, undefined], [8192, 1, 1, undefined], [16384, 40, 1, 120]];
+  const perMatrix = new Map<number, number>();
+  for (const [n, count, reps, budget] of spectral) {
     jobs.push({
       id: `spectral-${n}-M${count}`,
       run: async () => {
-        const ergo = await ergoCase({ kind: 'spectral', n, count, reps, warm: 1 }, T);
-        const prev = spectralRows.find((r) => r.what === `CUE N = ${n / 2}, M = ${count}`);
-        const note =
-          prev?.ergo.median && ergo.median ? `t(N) / t(N/2) = ${(ergo.median / prev.ergo.median).toFixed(2)} (O(N^2): 4)` : undefined;
-        const row: Row = {
-          section: "The spectral (CMV) sampler, CUE (sampleEigenphases('CUE', 'spectral'))",
-          what: `CUE N = ${n}, M = ${count}`,
-          impl: 'ergo spectral',
-          runs: runsLabel(reps, 1, ' (warm-up at N <= 1024)'),
-          ergo,
-          ...(n === 16384 && count === 40 ? { target: secondsTarget(120) } : {}),
-          ...(note ? { note } : {}),
-        };
-        spectralRows.push(row);
-        return [row];
+        const ergo = await ergoCase({ kind: 'spectral', n, count, reps, warm: 1, ...(budget ? { budget } : {}) }, T);
+        const notes: string[] = [];
+        if (ergo.note && budget) notes.push(ergo.note);
+        if (ergo.median) {
+          perMatrix.set(n, ergo.median / count);
+          const prev = perMatrix.get(n / 2);
+          if (prev) notes.push(`per matrix ${fmtTime(ergo.median / count)}; t(N) / t(N/2) = ${(ergo.median / count / prev).toFixed(2)} (O(N^2): 4)`);
+        }
+        return [
+          {
+            section: "The spectral (CMV) sampler, CUE (sampleEigenphases('CUE', 'spectral'))",
+            what: `CUE N = ${n}, M = ${count}`,
+            impl: 'ergo spectral',
+            runs: runsLabel(reps, 1, ` (warm-up at N <= 1024)${budget ? `; time budget ${budget} s, then scaled` : ''}`),
+            ergo,
+            ...(n === 16384 && count === 40 ? { target: secondsTarget(120) } : {}),
+            ...(notes.length ? { note: notes.join('; ') } : {}),
+          },
+        ];
       },
     });
   }
@@ -378,14 +387,14 @@ function buildJobs(quick: boolean): Job[] {
       id: 'cpse',
       run: async () => {
         const ergo = existsSync(FACE_API)
-          ? await ergoCli(reps, T, (r) => ['cpse', FACE_API, '--cache', join(scratch, `cpse-cache-${r}`), '--out', join(scratch, `cpse-out-${r}`), '--json'])
+          ? await ergoCli(reps, T, (r) => ['cpse', FACE_API, '--cache', join(scratch, `cpse-cache-${r}`), '--out', join(scratch, `cpse-out-${r}`), '--json'], 40)
           : { error: `${relative(ROOT, FACE_API)} missing: run node scripts/fetch-models.mjs` };
         return [
           {
             section: 'Whole jobs, end to end (`ergo` CLI process, 2 workers; wall time includes start-up)',
             what: 'ergo cpse face-api face_recognition_model (fresh cache)',
             impl: 'ergo cpse',
-            runs: runsLabel(reps, 0),
+            runs: runsLabel(ergo.times?.length ?? reps, 0),
             ergo,
           },
         ];
@@ -400,13 +409,13 @@ function buildJobs(quick: boolean): Job[] {
     jobs.push({
       id: 'sweep-2017',
       run: async () => {
-        const ergo = await ergoCli(reps, T, (r) => ['run', cfg, '--fresh', '--quiet', '--out', join(scratch, `sweep-${r}`)]);
+        const ergo = await ergoCli(reps, T, (r) => ['run', cfg, '--fresh', '--quiet', '--out', join(scratch, `sweep-${r}`)], 40);
         return [
           {
             section: 'Whole jobs, end to end (`ergo` CLI process, 2 workers; wall time includes start-up)',
             what: `ergo run ${cfg} --fresh (CUE, COE, CSE; spectral)`,
             impl: 'ergo run',
-            runs: runsLabel(reps, 0),
+            runs: runsLabel(ergo.times?.length ?? reps, 0, reps > 1 ? ' (no more once 40 s are spent)' : ''),
             ergo,
             ...(quick ? {} : { target: secondsTarget(10) }),
           },
@@ -419,7 +428,10 @@ function buildJobs(quick: boolean): Job[] {
         const raw = parseYaml(readFileSync(join(ROOT, 'config/spectral-ergodicity-2017-qr.yaml'), 'utf8')) as Record<string, unknown>;
         raw['name'] = 'bench-2017-qr-cue';
         raw['ensembles'] = ['CUE'];
-        if (quick) raw['sizes'] = [64, 128];
+        if (quick) {
+          raw['sizes'] = [64, 128];
+          raw['plot'] = { eigenphaseSize: 128 };
+        }
         const file = join(scratch, 'bench-2017-qr-cue.yaml');
         writeFileSync(file, stringifyYaml(raw));
         const sizes = (raw['sizes'] as number[]).join(', ');
