@@ -2,6 +2,8 @@
 // structure (uniform entries, eigenvectors with phases, elementwise products), stream order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { bristolFixtures } from './helpers/cli.js';
 import { readFileSync } from 'node:fs';
 import { createStream } from '../src/rng/index.js';
 import { unitarityError, unitaryEigenphases } from '../src/linalg/index.js';
@@ -16,7 +18,7 @@ import {
   unitSymplectic,
 } from '../src/ensembles/index.js';
 
-const fixtureDir = new URL('./fixtures/bristol/', import.meta.url);
+const fixtureDir = pathToFileURL(bristolFixtures + '/');
 
 test('unitSymplectic(3, lower) equals the reference fixture exactly', () => {
   const fx = JSON.parse(readFileSync(new URL('g_unit_symplectic_N3_lower.json', fixtureDir), 'utf8'));

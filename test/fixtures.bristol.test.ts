@@ -6,6 +6,7 @@
 // bit, since they come from numpy.arange / numpy.linspace).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { bristolFixtures } from './helpers/cli.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpyFile, readNpz, sortNpzMembers, type NpyArray } from '../src/weights/npy.js';
@@ -14,7 +15,7 @@ import {
   type SpectrumKind, type RealMatrix,
 } from '../src/spectral/index.js';
 
-const DIR = new URL('./fixtures/bristol/', import.meta.url).pathname;
+const DIR = bristolFixtures + '/';
 
 interface Tol { rtol: number; atol: number }
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { bristolFixtures } from './helpers/cli.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import {
   readNpy, readNpyFile, readNpz, readNpzBuffer, sortNpzMembers, encodeNpy, encodeNpz, writeNpy, writeNpz, crc32, NpyFormatError,
 } from '../src/weights/npy.js';
 
-const FIX = new URL('./fixtures/bristol/', import.meta.url).pathname;
+const FIX = bristolFixtures + '/';
 
 // python3 with numpy is an optional test oracle; without it those tests skip with a message.
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;

@@ -8,6 +8,7 @@ import { register as registerExport } from './commands/export.js';
 import { register as registerLayers } from './commands/layers.js';
 import { register as registerCpse } from './commands/cpse.js';
 import { register as registerCsd } from './commands/csd.js';
+import { register as registerMme } from './commands/mme.js';
 
 const program = new Command();
 program
@@ -17,7 +18,7 @@ program
   .showHelpAfterError('(add --help for usage)')
   .configureOutput({ outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s) });
 
-for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd]) register(program);
+for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme]) register(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

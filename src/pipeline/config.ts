@@ -220,6 +220,8 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
     const deeper = [...byPath.keys()].some((p) => p !== path && p.startsWith(path + '/'));
     if (deeper && list.every(isBranchMismatch)) continue;
     if (list.some((e) => !isBranchMismatch(e))) list.splice(0, list.length, ...list.filter((e) => !isBranchMismatch(e)));
+    // A value of the right type but a wrong choice ("GUE"): the enum says it; the other branch's type error is noise.
+    if (list.some((e) => e.keyword === 'enum')) list.splice(0, list.length, ...list.filter((e) => e.keyword !== 'type'));
     // For a union like "CUE or {ensemble, method}", report type errors only once.
     const seen = new Set<string>();
     for (const e of list) {

@@ -40,3 +40,6 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** The vendored reference fixtures (test/fixtures/bristol), found from the sources or from dist/. */
+export const bristolFixtures = join(repoRoot, 'test', 'fixtures', 'bristol');
