@@ -7,7 +7,7 @@ import { approachSEFromSpectra, type SweepEntry } from '../spectral/kl.js';
 import { angleEdges, realEdges, realRange } from '../spectral/density.js';
 import type { Semantics } from '../spectral/semantics.js';
 import type { Manifest, ChunkRecord } from './manifest.js';
-import { decodeChunk, writeFileAtomic, TOOL_VERSION } from './store.js';
+import { decodeChunk, writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
 import { dseBarChart, eigenphasePlot } from './plot.js';
 
 export interface SizeResult {
@@ -169,7 +169,7 @@ export async function aggregateAndReport(dir: string, manifest: Manifest): Promi
     writeFileAtomic(join(dir, rel), text);
     files.push(join(dir, rel));
   };
-  put('results/results.json', JSON.stringify(report, null, 1) + '\n');
+  put('results/results.json', resultJson(report));
   put('results/dse.csv', dseCsv(report));
   put('results/omega.csv', omegaCsv(report));
   const rows = report.series.flatMap((s) =>

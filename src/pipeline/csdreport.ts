@@ -11,7 +11,7 @@ import type { WeightsFormat } from '../weights/index.js';
 import type { ReferenceFamily } from './plan.js';
 import { layerSpectra, referenceSpectra, type SpectraContext } from './spectra.js';
 import { openNetwork } from './networks.js';
-import { writeFileAtomic, TOOL_VERSION } from './store.js';
+import { writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
 import { csdCurves, barChart } from './plot.js';
 
 export interface CsdOptions {
@@ -159,7 +159,7 @@ export async function writeCsdReport(dir: string, r: CsdReport, family: (name: s
     writeFileAtomic(join(dir, rel), text);
     files.push(join(dir, rel));
   };
-  put('results/csd.json', JSON.stringify(r, null, 1) + '\n');
+  put('results/csd.json', resultJson(r));
   put('results/csd.csv', csdCsv(r));
   // One CSD figure per family (networks whose names share a prefix), like the paper's figures.
   const width = r.eMax / r.bins;

@@ -7,7 +7,7 @@ import { cpseFromEigenvalues } from '../spectral/pse.js';
 import type { Semantics } from '../spectral/semantics.js';
 import type { NetworkSpec } from './config.js';
 import { layerSpectra, type SpectraContext, type LayerSpectrum } from './spectra.js';
-import { writeFileAtomic, TOOL_VERSION } from './store.js';
+import { writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
 import { depthCurves } from './plot.js';
 
 export interface OpenedNetwork {
@@ -112,7 +112,7 @@ export async function writeCpseReport(dir: string, r: CpseReport): Promise<strin
     writeFileAtomic(join(dir, rel), text);
     files.push(join(dir, rel));
   };
-  put('results/cpse.json', JSON.stringify(r, null, 1) + '\n');
+  put('results/cpse.json', resultJson(r));
   put('results/cpse.csv', cpseCsv(r));
   const series = r.networks.flatMap((n) => n.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: n.name, depth: d.depth, log10D: d.log10D })));
   if (series.length) {

@@ -145,3 +145,12 @@ export function cleanTemporaries(dir: string): number {
   }
   return n;
 }
+
+/**
+ * JSON for result files and --json output. JSON has no NaN or infinities; they are written
+ * as the strings "NaN", "Infinity" and "-Infinity" (the fixtures' convention), so that a
+ * cPSE of NaN (fewer than 3 layers) and of -Infinity (a d_layer of 0) stay distinguishable.
+ */
+export function resultJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n';
+}

@@ -14,6 +14,7 @@ import { decodeChunk } from '../../pipeline/store.js';
 import { ergodicityReport, type SeriesInput } from '../../pipeline/aggregate.js';
 import { semanticsOption } from '../options.js';
 import { action, EXIT, UsageError } from '../errors.js';
+import { resultJson } from '../../pipeline/store.js';
 
 interface Loaded {
   file: string;
@@ -120,7 +121,7 @@ export function register(program: Command): void {
           bins,
         });
         if (o.json) {
-          process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+          process.stdout.write(resultJson(report));
           return EXIT.ok;
         }
         const s = report.series[0]!;

@@ -8,6 +8,7 @@ import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
 import { parseWorkers, interruptController, networkSpecs, semanticsOption } from '../options.js';
+import { resultJson } from '../../pipeline/store.js';
 
 export function register(program: Command): void {
   program
@@ -53,7 +54,7 @@ export function register(program: Command): void {
           await executor.close();
         }
         const files = await writeCpseReport(resolve(String(o.out)), report);
-        if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+        if (o.json) process.stdout.write(resultJson(report));
         else process.stdout.write(cpseTable(report));
         process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
         return EXIT.ok;

@@ -8,6 +8,7 @@ import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipe
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
 import { parseWorkers, interruptController, networkSpecs } from '../options.js';
+import { resultJson } from '../../pipeline/store.js';
 
 function num(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
   const x = Number(v);
@@ -79,7 +80,7 @@ export function register(program: Command): void {
           await executor.close();
         }
         const files = await writeCsdReport(resolve(String(o.out)), report);
-        if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+        if (o.json) process.stdout.write(resultJson(report));
         else process.stdout.write(csdTable(report));
         process.stderr.write(`[ergo] spectra: ${computed} computed, ${fromCache} from the cache\n`);
         process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);

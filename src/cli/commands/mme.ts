@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../pipeline/store.js';
 import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
 import { semanticsOption } from '../options.js';
+import { resultJson } from '../../pipeline/store.js';
 
 function whole(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -49,12 +50,12 @@ export function register(program: Command): void {
           semantics: semanticsOption(String(o.semantics)),
           bins: whole('--bins', String(o.bins), 1),
         });
-        if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+        if (o.json) process.stdout.write(resultJson(report));
         else process.stdout.write(mmeTable(report));
         if (typeof o.out === 'string') {
           const dir = resolve(o.out);
           const files = [join(dir, 'results', 'mme.json')];
-          writeFileAtomic(files[0]!, JSON.stringify(report, null, 1) + '\n');
+          writeFileAtomic(files[0]!, resultJson(report));
           const series = report.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: `${report.ensemble} MME`, depth: d.depth, log10D: d.log10D }));
           if (series.length) {
             files.push(join(dir, 'plots', 'mme-depth.svg'));
