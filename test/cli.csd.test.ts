@@ -75,7 +75,7 @@ test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipR
 
   // The table: a title line, a header, one row per network and per Gaussian twin, classes.
   const report = JSON.parse(json.toString('utf8'));
-  const names = ['upscaler-default', 'face-api/face_recognition_model-weights_manifest', 'face-api/tiny_face_detector_model-weights_manifest', 'silero_vad', 'silero_vad_op18_ifless'];
+  const names = ['upscaler-default', 'face_recognition_model', 'tiny_face_detector_model', 'silero_vad', 'silero_vad_op18_ifless'];
   assert.deepEqual(report.networks.map((n: { name: string }) => n.name), names.flatMap((n) => [n, `${n} (gaussian init)`]));
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^CSD against conjugate circular mixed ensemble .*e_max = 6, 1000 bins, 3 draw\(s\), tolerance 0\.05, delta 0\.1$/);
@@ -99,7 +99,7 @@ test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipR
   const csv = readFileSync(join(base, 'outA', 'results', 'csd.csv'), 'utf8').trimEnd().split('\n');
   assert.equal(csv.length, 1 + report.networks.length);
   const plots = join(base, 'outA', 'plots');
-  for (const fam of ['upscaler-default', 'face-api', 'silero_vad', 'silero_vad_op18_ifless']) checkSvg(join(plots, `csd-${fam}.svg`));
+  for (const fam of ['upscaler', 'face', 'tiny', 'silero']) checkSvg(join(plots, `csd-${fam}.svg`));
   checkSvg(join(plots, 'var-csd.svg'));
   assert.equal(readdirSync(plots).filter((f) => f.endsWith('.svg')).length, 5);
 });

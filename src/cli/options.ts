@@ -57,7 +57,8 @@ export function networkSpecs(models: string[], o: { include?: string; exclude?: 
   return models.map((path) => {
     // model.json files are all called model: name them by their folder instead.
     let name = basename(path, extname(path));
-    if (name === 'model' || name.endsWith('weights_manifest')) name = basename(resolve(path, '..')) + (name === 'model' ? '' : `/${name}`);
+    if (name === 'model') name = basename(resolve(path, '..'));
+    name = name.replace(/[-_]weights_manifest$/, '');
     const k = names.get(name) ?? 0;
     names.set(name, k + 1);
     return { path, name: k ? `${name}#${k + 1}` : name, ...(include !== undefined ? { include } : {}), ...(exclude !== undefined ? { exclude } : {}) };

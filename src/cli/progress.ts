@@ -43,7 +43,7 @@ export function createProgress(label: string, opts: ProgressOptions = {}): { onE
     else write(s);
   };
   const onEvent = (e: RunEvent): void => {
-    if (opts.quiet && e.type !== 'failed') return;
+    if (opts.quiet && e.type !== 'failed' && e.type !== 'note') return; // notes (recomputed chunks, reuse) always show
     switch (e.type) {
       case 'start':
         started = Date.now();

@@ -48,7 +48,7 @@ export interface RunConfig {
   /** cpse: the network files hold matrices M given directly (eigenvalues of M M^T). */
   vanilla: boolean;
   /** against: 'circular' (default), 'gaussian', or a model path. */
-  csd: { eMax: number; bins: number; tolerance: number; delta: number; draws: number; against: string; gaussianInit: boolean };
+  csd: { eMax: number; bins: number; tolerance: number; delta: number; draws: number; against: string; gaussianInit: boolean; normalise: 'none' | 'trace' };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +135,7 @@ export const configSchema = {
         draws: { type: 'integer', minimum: 1 },
         against: { type: 'string', minLength: 1 },
         gaussianInit: { type: 'boolean' },
+        normalise: { enum: ['none', 'trace'] },
       },
     },
   },
@@ -350,6 +351,7 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
       draws: csd.draws ?? 5,
       against: csd.against ?? 'circular',
       gaussianInit: csd.gaussianInit ?? false,
+      normalise: csd.normalise ?? 'none',
     },
   };
   if (raw.seeds !== undefined) cfg.seeds = raw.seeds as (string | number)[];

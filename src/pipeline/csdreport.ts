@@ -25,7 +25,23 @@ export interface CsdOptions {
   against: ReferenceFamily | { network: NetworkSpec };
   /** Also report a Gaussian-initialised twin (same layer shapes, N(0, 1/fan_in)) per network. */
   gaussianTwin: boolean;
+  /**
+   * none (SPEC 7, default): eigenvalues as they are. trace: each matrix's eigenvalues divided
+   * by their mean tr(X)/N, the scale of the circular reference (|U| has unit-norm rows), so
+   * the comparison is about the shape of the spectrum rather than the size of the weights.
+   */
+  normalise?: 'none' | 'trace';
   format?: WeightsFormat;
+}
+
+/** Divide each matrix's eigenvalues by their mean (tr X / N); all-zero matrices stay zero. */
+export function traceNormalised(eigs: readonly Float64Array[]): Float64Array[] {
+  return eigs.map((e) => {
+    let s = 0;
+    for (const v of e) s += v;
+    const mean = s / e.length;
+    return mean > 0 ? e.map((v) => v / mean) : e;
+  });
 }
 
 export interface CsdNetworkResult {
@@ -52,6 +68,7 @@ export interface CsdReport {
   version: string;
   experiment: 'csd';
   against: string;
+  normalise: 'none' | 'trace';
   eMax: number;
   bins: number;
   tolerance: number;
@@ -77,9 +94,10 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
 
   // No cache statistics in the result: it must not depend on what the cache held (a resumed
   // run writes the same JSON as an uninterrupted one); SpectraEvent.cached reports them.
+  const scale = (e: Float64Array[]): Float64Array[] => (o.normalise === 'trace' ? traceNormalised(e) : e);
   const compare = (name: string, path: string, format: string, shapes: { n: number; m: number }[], eigs: Float64Array[], refs: Float64Array[][]): CsdNetworkResult => {
-    const net = pooledDensity(eigs, { eMax: o.eMax, bins: o.bins });
-    const r = csdOverCircularDraws(net, refs, { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
+    const net = pooledDensity(scale(eigs), { eMax: o.eMax, bins: o.bins });
+    const r = csdOverCircularDraws(net, refs.map(scale), { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
     return {
       name,
       path,
@@ -122,6 +140,7 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
     version: TOOL_VERSION,
     experiment: 'csd',
     against: againstLabel,
+    normalise: o.normalise ?? 'none',
     eMax: o.eMax,
     bins: o.bins,
     tolerance: o.tolerance,
@@ -139,7 +158,7 @@ export function csdTable(r: CsdReport): string {
   const head = ['network', 'layers', 'Var(CSD) mean', 'std', 'cum. CSD at e_max', 'conjugate', 'class'];
   const rows = [head, ...r.networks.map((n) => [n.name, String(n.layers), fmt(n.varCsd.mean), fmt(n.varCsd.std), fmt(n.cumulativeAtEMax.mean), n.conjugate ? 'yes' : 'no', String(n.class + 1)])];
   const w = head.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = [`CSD against ${r.against}; e_max = ${r.eMax}, ${r.bins} bins, ${r.draws} draw(s), tolerance ${r.tolerance}, delta ${r.delta}`];
+  const lines = [`CSD against ${r.against}${r.normalise === "trace" ? ", spectra divided by their mean eigenvalue" : ""}; e_max = ${r.eMax}, ${r.bins} bins, ${r.draws} draw(s), tolerance ${r.tolerance}, delta ${r.delta}`];
   for (const row of rows) lines.push(row.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
   r.equivalence.classes.forEach((c, i) => lines.push(`class ${i + 1}: ${c.join(', ')}`));
   for (const f of r.equivalence.flags) lines.push(`note: ${f.a} and ${f.b} share class ${f.classIndex + 1} through a chain, but differ by ${fmt(f.diff)} > delta`);
@@ -152,8 +171,13 @@ export function csdCsv(r: CsdReport): string {
   return rows.join('\n') + '\n';
 }
 
+/** Architecture family of a network name: its leading letters (vgg16 -> vgg, resnet50 -> resnet). */
+export function familyOf(name: string): string {
+  return (/^[A-Za-z]+/.exec(name)?.[0] ?? name).toLowerCase();
+}
+
 /** Write csd.json, csd.csv and plots; return the paths. */
-export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = (n) => n.split(/[ /#(]/)[0]!): Promise<string[]> {
+export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf): Promise<string[]> {
   const files: string[] = [];
   const put = (rel: string, text: string): void => {
     writeFileAtomic(join(dir, rel), text);

@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .option('--draws <n>', 'independent circular draws (Var(CSD) mean and std)', '5')
     .option('--seed <s>', 'seed of the circular draws', '0')
     .option('--against <what>', 'circular (default), gaussian, or a model file to compare with', 'circular')
+    .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', 'none')
     .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
     .option('--include <re>', 'keep only tensors whose name matches')
     .option('--exclude <re>', 'drop tensors whose name matches')
@@ -50,6 +51,7 @@ export function register(program: Command): void {
           seed: String(o.seed),
           against,
           gaussianTwin: !!o.gaussianInit,
+          normalise: o.normalise === 'trace' ? 'trace' : o.normalise === 'none' ? 'none' : (() => { throw new UsageError(`--normalise: expected none or trace, got "${o.normalise}"`); })(),
           ...(o.format ? { format: o.format as WeightsFormat } : {}),
         };
         const executor = createExecutor(parseWorkers(String(o.workers)));
