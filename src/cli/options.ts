@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { NetworkSpec } from '../pipeline/config.js';
 import { parseSemantics, type Semantics } from '../spectral/semantics.js';
 import { EXIT, UsageError } from './errors.js';
+import { createExecutor, type Executor } from '../pipeline/executor.js';
 
 export function parseWorkers(v: string): number {
   const n = Number(v);
@@ -65,3 +66,15 @@ export function networkSpecs(models: string[], o: { include?: string; exclude?: 
   });
 }
 
+
+/** Run `fn` with an executor of `workers` threads and Ctrl-C handling; always cleans both up. */
+export async function withExecutor<T>(workers: number, fn: (executor: Executor, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const executor = createExecutor(workers);
+  const interrupt = interruptController();
+  try {
+    return await fn(executor, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+    await executor.close();
+  }
+}

@@ -7,7 +7,7 @@ import { approachSEFromSpectra, type SweepEntry } from '../spectral/kl.js';
 import { angleEdges, realEdges, realRange } from '../spectral/density.js';
 import type { Semantics } from '../spectral/semantics.js';
 import type { Manifest, ChunkRecord } from './manifest.js';
-import { decodeChunk, writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
+import { decodeChunk, TOOL_VERSION, resultJson , resultWriter } from './store.js';
 import { dseBarChart, eigenphasePlot } from './plot.js';
 
 export interface SizeResult {
@@ -164,11 +164,7 @@ export async function aggregateAndReport(dir: string, manifest: Manifest): Promi
     delta: cfg.delta,
     bins: cfg.bins,
   });
-  const files: string[] = [];
-  const put = (rel: string, text: string): void => {
-    writeFileAtomic(join(dir, rel), text);
-    files.push(join(dir, rel));
-  };
+  const { put, files } = resultWriter(dir);
   put('results/results.json', resultJson(report));
   put('results/dse.csv', dseCsv(report));
   put('results/omega.csv', omegaCsv(report));

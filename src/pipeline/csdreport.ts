@@ -11,7 +11,7 @@ import type { WeightsFormat } from '../weights/index.js';
 import type { ReferenceFamily } from './plan.js';
 import { layerSpectra, referenceSpectra, type SpectraContext } from './spectra.js';
 import { openNetwork } from './networks.js';
-import { writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
+import { TOOL_VERSION, resultJson , resultWriter } from './store.js';
 import { csdCurves, barChart } from './plot.js';
 
 export interface CsdOptions {
@@ -178,11 +178,7 @@ export function familyOf(name: string): string {
 
 /** Write csd.json, csd.csv and plots; return the paths. */
 export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf): Promise<string[]> {
-  const files: string[] = [];
-  const put = (rel: string, text: string): void => {
-    writeFileAtomic(join(dir, rel), text);
-    files.push(join(dir, rel));
-  };
+  const { put, files } = resultWriter(dir);
   put('results/csd.json', resultJson(r));
   put('results/csd.csv', csdCsv(r));
   // One CSD figure per family (networks whose names share a prefix), like the paper's figures.

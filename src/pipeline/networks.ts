@@ -7,7 +7,7 @@ import { cpseFromEigenvalues } from '../spectral/pse.js';
 import type { Semantics } from '../spectral/semantics.js';
 import type { NetworkSpec } from './config.js';
 import { layerSpectra, type SpectraContext, type LayerSpectrum } from './spectra.js';
-import { writeFileAtomic, TOOL_VERSION, resultJson } from './store.js';
+import { TOOL_VERSION, resultJson , resultWriter } from './store.js';
 import { depthCurves } from './plot.js';
 
 export interface OpenedNetwork {
@@ -107,11 +107,7 @@ export function cpseCsv(r: CpseReport): string {
 
 /** Write cpse.json, cpse.csv and the depth plot into `dir`; return the paths. */
 export async function writeCpseReport(dir: string, r: CpseReport): Promise<string[]> {
-  const files: string[] = [];
-  const put = (rel: string, text: string): void => {
-    writeFileAtomic(join(dir, rel), text);
-    files.push(join(dir, rel));
-  };
+  const { put, files } = resultWriter(dir);
   put('results/cpse.json', resultJson(r));
   put('results/cpse.csv', cpseCsv(r));
   const series = r.networks.flatMap((n) => n.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: n.name, depth: d.depth, log10D: d.log10D })));

@@ -154,3 +154,15 @@ export function cleanTemporaries(dir: string): number {
 export function resultJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n';
 }
+
+/** Collects result files written atomically under `dir` (paths relative to it), for the final "wrote ..." line. */
+export function resultWriter(dir: string): { put: (rel: string, text: string) => void; files: string[] } {
+  const files: string[] = [];
+  return {
+    files,
+    put(rel: string, text: string): void {
+      writeFileAtomic(join(dir, rel), text);
+      files.push(join(dir, rel));
+    },
+  };
+}

@@ -2,12 +2,11 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve, relative } from 'node:path';
-import { createExecutor } from '../../pipeline/executor.js';
 import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, interruptController, networkSpecs, semanticsOption } from '../options.js';
+import { parseWorkers, withExecutor, networkSpecs, semanticsOption } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
 
 export function register(program: Command): void {
@@ -31,28 +30,22 @@ export function register(program: Command): void {
         const bins = Number(o.bins);
         if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`--bins: expected a whole number >= 1, got "${o.bins}"`);
         const specs = networkSpecs(models, o as { include?: string; exclude?: string });
-        const executor = createExecutor(parseWorkers(String(o.workers)));
-        const interrupt = interruptController();
-        let report;
-        try {
-          report = await cpseReport(
+        const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
+          cpseReport(
             specs,
             {
               executor,
               cacheDir: resolve(typeof o.cache === 'string' ? o.cache : defaultCacheDir()),
               semantics,
               vanilla: !!o.vanilla,
-              signal: interrupt.signal,
+              signal,
               onEvent: (e) => {
                 if (e.type === 'layer' && !o.json) process.stderr.write(`[ergo] ${e.network}: layer ${e.done}/${e.total} ${e.name}${e.cached ? ' (cached)' : ''}\n`);
               },
             },
             o.format ? { bins, format: o.format as WeightsFormat } : { bins },
-          );
-        } finally {
-          interrupt.dispose();
-          await executor.close();
-        }
+          ),
+        );
         const files = await writeCpseReport(resolve(String(o.out)), report);
         if (o.json) process.stdout.write(resultJson(report));
         else process.stdout.write(cpseTable(report));

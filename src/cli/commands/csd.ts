@@ -2,12 +2,11 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve, relative } from 'node:path';
-import { createExecutor } from '../../pipeline/executor.js';
 import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipeline/csdreport.js';
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, interruptController, networkSpecs } from '../options.js';
+import { parseWorkers, withExecutor, networkSpecs } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
 
 function num(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
@@ -54,19 +53,16 @@ export function register(program: Command): void {
           normalise: o.normalise === 'trace' ? 'trace' : o.normalise === 'none' ? 'none' : (() => { throw new UsageError(`--normalise: expected none or trace, got "${o.normalise}"`); })(),
           ...(o.format ? { format: o.format as WeightsFormat } : {}),
         };
-        const executor = createExecutor(parseWorkers(String(o.workers)));
-        const interrupt = interruptController();
-        let report;
         let computed = 0;
         let fromCache = 0;
-        try {
-          report = await csdReport(
+        const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
+          csdReport(
             specs,
             {
               executor,
               cacheDir: resolve(typeof o.cache === 'string' ? o.cache : defaultCacheDir()),
               semantics: 'definition',
-              signal: interrupt.signal,
+              signal,
               onEvent: (e) => {
                 if (e.cached) fromCache++;
                 else computed++;
@@ -76,11 +72,8 @@ export function register(program: Command): void {
               },
             },
             opts,
-          );
-        } finally {
-          interrupt.dispose();
-          await executor.close();
-        }
+          ),
+        );
         const files = await writeCsdReport(resolve(String(o.out)), report);
         if (o.json) process.stdout.write(resultJson(report));
         else process.stdout.write(csdTable(report));
