@@ -6,13 +6,21 @@ import { pathToFileURL } from 'node:url';
 import { bristolFixtures } from './helpers/cli.js';
 import { readFileSync } from 'node:fs';
 import { createStream } from '../src/rng/index.js';
-import { unitarityError, unitaryEigenphases } from '../src/linalg/index.js';
+import {
+  complexMatmul,
+  complexMatrix,
+  conjugateTranspose,
+  unitarityError,
+  unitaryEigenphases,
+} from '../src/linalg/index.js';
 import {
   REPRODUCTION_ONLY_METHODS,
   bristolCOE,
   bristolCSE,
   bristolCUE,
   bristolEigenphases,
+  complexEigenvalues,
+  sampleCUE,
   sampleEigenphases,
   unitAnti,
   unitSymplectic,
@@ -68,7 +76,11 @@ test('bristolCOE is the elementwise product U^T o U of the CUE recipe (symmetric
     }
   }
   assert.ok(unitarityError(c) > 1e-3);
-  assert.throws(() => sampleEigenphases('COE', 'bristol', 4, 1, createStream(1)), /general .*complex/);
+  // its eigenphases: angles of the eigenvalues of that same matrix
+  const ph = sampleEigenphases('COE', 'bristol', n, 1, createStream('bcoe'))[0]!;
+  const e = complexEigenvalues(c);
+  const ref = Array.from(e.re, (x, i) => Math.atan2(e.im[i]!, x)).sort((p, q) => p - q);
+  assert.deepEqual(Array.from(ph), ref);
 });
 
 test('bristolCSE: (Z o U^T o Z) o U is block diagonal [[0,x],[x,0]]; its 2n angles are +-x', () => {
@@ -109,4 +121,47 @@ test('sampleEigenphases bristol CUE: phases of the recipe matrix, n per matrix, 
   assert.deepEqual(Array.from(a[1]!), Array.from(unitaryEigenphases(bristolCUE(n, s))));
   const b = sampleEigenphases('CSE', 'bristol', n, 1, createStream('bs'));
   assert.equal(b[0]!.length, 2 * n);
+});
+
+test('complexEigenvalues: eigenvalues of Q T Q^H are diag(T) (non-normal T), trace identities', () => {
+  // Q unitary (CUE), T upper triangular with a prescribed diagonal and a large random strictly
+  // upper part, so the matrix is far from normal; its eigenvalues are exactly diag(T).
+  for (const n of [1, 2, 5, 30]) {
+    const s = createStream(`geig-${n}`);
+    const q = sampleCUE(n, s);
+    const t = complexMatrix(n);
+    const dRe: number[] = [];
+    const dIm: number[] = [];
+    for (let i = 0; i < n; i++) {
+      dRe.push(i + 1);
+      dIm.push((i % 3) - 1);
+      t.re[i * n + i] = dRe[i]!;
+      t.im[i * n + i] = dIm[i]!;
+      for (let j = i + 1; j < n; j++) {
+        t.re[i * n + j] = 2 * s.normal();
+        t.im[i * n + j] = 2 * s.normal();
+      }
+    }
+    const a = complexMatmul(complexMatmul(q, t), conjugateTranspose(q));
+    const e = complexEigenvalues(a);
+    // match each prescribed eigenvalue to the nearest computed one (all are distinct by >= 1)
+    const used = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      let best = -1;
+      let bestD = Infinity;
+      for (let k = 0; k < n; k++) {
+        const d = Math.hypot(e.re[k]! - dRe[i]!, e.im[k]! - dIm[i]!);
+        if (d < bestD && !used.has(k)) {
+          bestD = d;
+          best = k;
+        }
+      }
+      used.add(best);
+      assert.ok(bestD < 1e-10 * n, `n ${n}: eigenvalue ${dRe[i]} + ${dIm[i]}i off by ${bestD}`);
+    }
+  }
+  assert.throws(() => complexEigenvalues(complexMatrix(2, 3)), RangeError);
+  const bad = complexMatrix(2);
+  bad.re[1] = Number.NaN;
+  assert.throws(() => complexEigenvalues(bad), /non-finite/);
 });

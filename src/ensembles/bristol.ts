@@ -18,6 +18,7 @@
 import type { RandomStream } from '../rng/index.js';
 import { complexMatrix, hermitianEigen, unitaryEigenphases, type ComplexMatrix } from '../linalg/index.js';
 import { checkOrder } from './dense.js';
+import { complexEigenvalues } from './general-eig.js';
 
 export type AntisymmetryDirection = 'lower' | 'upper';
 
@@ -124,28 +125,29 @@ export function bristolCSE(n: number, stream: RandomStream, adir: AntisymmetryDi
 
 /**
  * Eigenphases (arguments of the eigenvalues, ascending in (-pi, pi]) of one bristol-recipe
- * matrix. CUE: the matrix is unitary up to rounding, so the unitary solver applies. CSE: the
- * exact eigenvalues +-x_i of the 2 x 2 blocks (2n angles). COE: the elementwise product is a
- * general complex symmetric matrix; no general complex eigensolver exists in src/linalg yet,
- * so this throws (see docs).
+ * matrix. CUE: the matrix is unitary up to rounding, so the unitary solver applies. COE: the
+ * elementwise product is a general complex symmetric matrix: general complex QR
+ * (general-eig.ts), n angles; the moduli are dropped, as the reference's angle histograms do.
+ * CSE: the exact eigenvalues +-x_i of the 2 x 2 blocks, 2n angles.
  */
 export function bristolEigenphases(ensemble: 'CUE' | 'COE' | 'CSE', n: number, stream: RandomStream): Float64Array {
   if (ensemble === 'CUE') return unitaryEigenphases(bristolCUE(n, stream));
-  if (ensemble === 'CSE') {
-    const h = bristolCSE(n, stream);
-    const m = 2 * n;
-    const out = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      const xr = h.re[2 * i * m + 2 * i + 1]!;
-      const xi = h.im[2 * i * m + 2 * i + 1]!;
-      out[2 * i] = angle(xr, xi);
-      out[2 * i + 1] = angle(-xr, -xi);
-    }
+  if (ensemble === 'COE') {
+    const e = complexEigenvalues(bristolCOE(n, stream));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = angle(e.re[i]!, e.im[i]!);
     return out.sort();
   }
-  throw new RangeError(
-    "bristolEigenphases: method 'bristol' for COE needs eigenvalues of a general (non-normal) complex matrix, which src/linalg does not provide yet",
-  );
+  const h = bristolCSE(n, stream);
+  const m = 2 * n;
+  const out = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const xr = h.re[2 * i * m + 2 * i + 1]!;
+    const xi = h.im[2 * i * m + 2 * i + 1]!;
+    out[2 * i] = angle(xr, xi);
+    out[2 * i + 1] = angle(-xr, -xi);
+  }
+  return out.sort();
 }
 
 /** np.angle convention: atan2, in (-pi, pi]; -0 imaginary parts map to pi, not -pi. */
