@@ -19,7 +19,6 @@ import {
   bristolCSE,
   bristolCUE,
   bristolEigenphases,
-  complexEigenvalues,
   sampleCUE,
   sampleEigenphases,
   unitAnti,

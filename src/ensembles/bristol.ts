@@ -18,7 +18,7 @@
 import type { RandomStream } from '../rng/index.js';
 import { complexMatrix, hermitianEigen, unitaryEigenphases, type ComplexMatrix } from '../linalg/index.js';
 import { checkOrder } from './dense.js';
-import { complexEigenvalues } from './general-eig.js';
+import { complexEigenvalues } from '../linalg/index.js';
 
 export type AntisymmetryDirection = 'lower' | 'upper';
 
@@ -127,7 +127,7 @@ export function bristolCSE(n: number, stream: RandomStream, adir: AntisymmetryDi
  * Eigenphases (arguments of the eigenvalues, ascending in (-pi, pi]) of one bristol-recipe
  * matrix. CUE: the matrix is unitary up to rounding, so the unitary solver applies. COE: the
  * elementwise product is a general complex symmetric matrix: general complex QR
- * (general-eig.ts), n angles; the moduli are dropped, as the reference's angle histograms do.
+ * (linalg/general.ts), n angles; the moduli are dropped, as the reference's angle histograms do.
  * CSE: the exact eigenvalues +-x_i of the 2 x 2 blocks, 2n angles.
  */
 export function bristolEigenphases(ensemble: 'CUE' | 'COE' | 'CSE', n: number, stream: RandomStream): Float64Array {

@@ -18,7 +18,6 @@ export {
   type AntisymmetryDirection,
 } from './bristol.js';
 export { circularMixedLayer, mixedOrders } from './mixed.js';
-export { complexEigenvalues } from './general-eig.js';
 
 export type EnsembleName = 'CUE' | 'COE' | 'CSE';
 export type Method = 'qr' | 'eigvec' | 'spectral' | 'bristol';

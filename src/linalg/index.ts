@@ -16,3 +16,4 @@ export {
   type HermitianEigen,
 } from './hermitian.js';
 export { unitaryEigenphases, unitarityError } from './unitary.js';
+export { complexEigenvalues } from './general.js';

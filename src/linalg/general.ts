@@ -1,8 +1,7 @@
-// Eigenvalues of a general (non-normal) complex square matrix. Needed only by the `bristol`
+// Eigenvalues of a general (non-normal) complex square matrix. Used by the `bristol`
 // reproduction recipe for COE, whose elementwise product U^T o U is neither unitary nor
-// Hermitian. src/linalg has no general complex eigensolver, so this lives here as a
-// workaround; it belongs in src/linalg and should move there.
-import { assertFinite, type ComplexMatrix } from '../linalg/index.js';
+// Hermitian (unitaryEigenphases refuses it).
+import { assertFinite, type ComplexMatrix } from './types.js';
 
 const EPS = Number.EPSILON;
 
