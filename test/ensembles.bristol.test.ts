@@ -10,6 +10,7 @@ import {
   complexMatmul,
   complexMatrix,
   conjugateTranspose,
+  complexEigenvalues,
   unitarityError,
   unitaryEigenphases,
 } from '../src/linalg/index.js';
