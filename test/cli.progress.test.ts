@@ -99,7 +99,7 @@ test('log lines are periodic: none between intervals, always the final one', (t)
   assert.equal(progress.at(-1), '[ergo] job: 100/100 chunks (100%), 1.00 chunks/s, elapsed 80 s, ETA 0 s');
 });
 
-test('quiet: progress, retries and notes are hidden, a failed chunk is still reported', () => {
+test('quiet: progress and retries are hidden; notes (recomputed, reused, stale lock) and failures are still reported', () => {
   const lines: string[] = [];
   const p = createProgress('job', { tty: false, quiet: true, write: (l) => lines.push(l) });
   p.onEvent({ type: 'start', total: 2, done: 0, toCompute: 2 });
@@ -108,5 +108,5 @@ test('quiet: progress, retries and notes are hidden, a failed chunk is still rep
   p.onEvent({ type: 'note', message: 'took over a stale lock of pid 1' });
   p.onEvent({ type: 'failed', id: 'b', error: 'boom' });
   p.stop();
-  assert.deepEqual(lines, ['[ergo] chunk b FAILED: boom']);
+  assert.deepEqual(lines, ['[ergo] took over a stale lock of pid 1', '[ergo] chunk b FAILED: boom']);
 });
