@@ -1,4 +1,4 @@
-// Every case of test/fixtures/bristol (groups a-f) recomputed in 'bristol'
+// Every case of test/fixtures/bristol (groups a-g) recomputed in 'bristol'
 // semantics and compared with the reference's numbers under each case's own
 // tolerance: |got - exp| <= atol + rtol*|exp| elementwise, lengths/shapes equal,
 // "NaN"/"Infinity"/"-Infinity" strings matched exactly. Where a case carries
@@ -14,6 +14,7 @@ import {
   anglesOf, angleDensity, realDensity, thirumalaiMountain, klSymmetric, approachSEFromSpectra, cpseVanilla, cpseFromEigenvalues,
   type SpectrumKind, type RealMatrix,
 } from '../src/spectral/index.js';
+import { unitSymplectic } from '../src/ensembles/index.js';
 
 const DIR = bristolFixtures + '/';
 
@@ -123,6 +124,12 @@ const runners: Record<string, (c: Json, tol: Tol) => Promise<void> | void> = {
     const ub = c.intermediate?.upper_bound;
     if (ub !== undefined) assert.equal(r.nMax, ub);
   },
+  'Circular.unit_symplectic': (c) => {
+    const n: number = arg(c, 'N'), adir: 'lower' | 'upper' = arg(c, 'adir');
+    const z: number[][] = c.expected.z.data;
+    const got = unitSymplectic(n, adir);
+    assert.deepEqual(Array.from(got), z.flat(), `${c.name}: exact`);
+  },
   'cPSE.eigenvals_set_to_periodic + cPSE.d_layers_pse (+ mean(log10))': async (c, tol) => {
     const layers = (await listArg(arg(c, 'layer_eigens'))).map((a) => a.data);
     const r = cpseFromEigenvalues(layers, { semantics: 'bristol' });
@@ -135,14 +142,11 @@ const index = JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8'));
 
 test('fixture index lists cases of groups a-g', () => {
   const groups = new Set(index.cases.map((c: Json) => c.group));
-  for (const g of ['a', 'b', 'c', 'd', 'e', 'f']) assert.ok(groups.has(g), `group ${g} present`);
+  for (const g of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) assert.ok(groups.has(g), `group ${g} present`);
 });
 
 for (const entry of index.cases) {
-  const skip = entry.group === 'g'
-    ? 'group g (Circular.unit_symplectic, the CSE J matrix) belongs to the ensembles engineer (src/ensembles) and is not checked in this file'
-    : false;
-  test(`bristol fixture ${entry.group}: ${entry.name} (${entry.function})`, { skip }, async () => {
+  test(`bristol fixture ${entry.group}: ${entry.name} (${entry.function})`, async () => {
     const c = JSON.parse(readFileSync(join(DIR, entry.file), 'utf8'));
     assert.equal(c.function, entry.function);
     const run = runners[c.function];
