@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the AssemblyScript kernels (src/linalg/wasm/assembly/index.ts) to
+// Compiles the AssemblyScript kernels (src/linalg/wasm/assembly/index.ts and
+// cmv.ts, both entry files: their exports are the module's) to
 // dist/wasm/ergo-kernels.wasm. Run by `npm run build:wasm` (part of `build`).
 // If the AssemblyScript compiler is not installed (e.g. production install
 // without devDependencies) this prints a note and exits 0: the library then
@@ -9,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'src/linalg/wasm/assembly/index.ts');
+const entries = ['index.ts', 'cmv.ts'].map((f) => join(root, 'src/linalg/wasm/assembly', f));
 const outDir = join(root, 'dist/wasm');
 const outFile = join(outDir, 'ergo-kernels.wasm');
 
@@ -24,7 +25,7 @@ try {
 mkdirSync(outDir, { recursive: true });
 const { error, stderr } = await asc.main(
   [
-    entry,
+    ...entries,
     '--outFile', outFile,
     '--enable', 'simd',
     '--runtime', 'stub',

@@ -39,7 +39,8 @@
 // is carried (rescaled) and its crossings of the negative real axis are counted, which is
 // exact because each factor turns by less than pi/2.
 import type { RandomStream } from '../rng/index.js';
-import { complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
+import { assertFinite, complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
+import { wasmKernels } from '../linalg/wasm/index.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -80,202 +81,443 @@ export function sampleVerblunsky(n: number, beta: number, stream: RandomStream):
   return { n, re, im, rho2 };
 }
 
-const SCALE_UP = 2 ** 500;
-const SCALE_DOWN = 2 ** -500;
+/** Values per coefficient in the packed layout shared with the WebAssembly kernel. */
+export const CMV_COEF_STRIDE = 8;
 
-/** Per-coefficient data for `matchPhase`: unit phase of alpha_k, |alpha_k|, 1 - |alpha_k|. */
-interface Prepared {
-  n: number;
-  ur: Float64Array;
-  ui: Float64Array;
-  mod: Float64Array;
-  gap: Float64Array;
-  rho2: Float64Array;
+/** Packed coefficients for the matching-phase kernels, see `cmvMatchPhaseTS`. */
+export interface PackedVerblunsky {
+  /** m = n - 1 packed coefficients alpha_0 .. alpha_{n-2}. */
+  coef: Float64Array;
+  m: number;
+  /** The running product is rescaled at every k >= kTiny (where some 1 - |alpha_k| < 2^-60). */
+  kTiny: number;
+  /** c_{n-1} = conj(alpha_{n-1}) = exp(-i lastArg). */
+  c0r: number;
+  c0i: number;
   lastArg: number;
 }
 
-function prepare(v: Verblunsky): Prepared {
+/**
+ * Packs alpha_0 .. alpha_{n-2}: per k, [u_re, u_im, alpha_re, alpha_im, |alpha| / 2,
+ * 1 - |alpha|, rho2, 0] with u = alpha / |alpha|.
+ */
+export function packVerblunsky(v: Verblunsky): PackedVerblunsky {
   const n = v.n;
-  const ur = new Float64Array(n);
-  const ui = new Float64Array(n);
-  const mod = new Float64Array(n);
-  const gap = new Float64Array(n);
-  for (let k = 0; k < n - 1; k++) {
-    const r = Math.hypot(v.re[k]!, v.im[k]!);
-    mod[k] = r;
+  const m = n - 1;
+  const coef = new Float64Array(CMV_COEF_STRIDE * m);
+  let kTiny = 0;
+  for (let k = 0; k < m; k++) {
+    const re = v.re[k]!;
+    const im = v.im[k]!;
+    const r = Math.hypot(re, im);
+    const o = CMV_COEF_STRIDE * k;
+    coef[o] = r > 0 ? re / r : 1;
+    coef[o + 1] = r > 0 ? im / r : 0;
+    coef[o + 2] = re;
+    coef[o + 3] = im;
+    coef[o + 4] = 0.5 * r;
     // 1 - r from rho2 = 1 - r^2 without cancellation; a tiny floor keeps it > 0 even when
     // sqrt(1 - rho2) rounded r up to 1 (only reachable for very small beta).
-    gap[k] = Math.max(v.rho2[k]! / (1 + r), Number.MIN_VALUE);
-    if (r > 0) {
-      ur[k] = v.re[k]! / r;
-      ui[k] = v.im[k]! / r;
-    } else {
-      ur[k] = 1;
-    }
+    const gap = Math.max(v.rho2[k]! / (1 + r), Number.MIN_VALUE);
+    coef[o + 5] = gap;
+    coef[o + 6] = v.rho2[k]!;
+    // |p_k| >= 1 - |alpha_k|: with all gaps >= 2^-60, eight steps shrink P by at most 2^-480
+    if (gap < 2 ** -60) kTiny = k + 1;
   }
-  return { n, ur, ui, mod, gap, rho2: v.rho2, lastArg: Math.atan2(v.im[n - 1]!, v.re[n - 1]!) };
+  const lastArg = Math.atan2(v.im[n - 1]!, v.re[n - 1]!);
+  return { coef, m, kTiny, c0r: Math.cos(lastArg), c0i: -Math.sin(lastArg), lastArg };
 }
+
+const SCALE_UP = 2 ** 500;
+const SCALE_DOWN = 2 ** -500;
 
 /**
- * Matching phase F(theta) = n theta + arg(alpha_{n-1}) + 2 sum_k arg p_k and F'(theta)
- * (see module header). Writes [F, F', F''] into `out`.
- * Re p_k = 1 + |alpha_k| cos(eta) is formed as (1 - |alpha_k|) + |alpha_k| (1 + cos eta), with
- * 1 + cos eta = sin^2 eta / (1 - cos eta) when cos eta < 0: it then stays > 0 in floating point
- * (so |arg p_k| < pi/2 holds and the crossing count below is exact) even for |alpha_k| ~ 1.
+ * The pull-back recursion of the module header at `count` points z_j = exp(i theta_j), given
+ * as zr = cos theta, zi = -sin theta (that is conj z); coefficients packed by `packVerblunsky`,
+ * (c0r, c0i) = c_{n-1}. Writes 5 arrays of `count` values into `out`:
+ *   full:  P_re, P_im, wraps, D_0, D_0'  with P the product of the p_k (rescaled by powers
+ *          of two) and wraps its crossings of the negative real axis, so that
+ *          sum_k arg p_k = atan2(P_im, P_re) + 2 pi wraps;
+ *   light: c_0 (re, im), 0, D_0, D_0'   (F is then known modulo 2 pi: F = theta - arg c_0).
+ *
+ * Re p_k = 1 + |alpha_k| cos eta = (1 - |alpha_k|) + (|alpha_k| / 2) |conj(u) + w|^2 with
+ * u = alpha_k / |alpha_k| and e^{i eta} = u w: a sum of non-negative terms, so Re p_k > 0
+ * holds in floating point too (|arg p_k| < pi/2, which makes the crossing count exact) and
+ * the small value near eta = pi is formed without cancellation. |c_k| = |w| up to rounding;
+ * c is pulled back onto the unit circle every 8 steps (one Newton step for 1/|c|).
+ *
+ * This is the reference for the WebAssembly kernel, which performs the same IEEE operations
+ * in the same order on every lane: both paths give the same bits.
  */
-function matchPhase(pp: Prepared, theta: number, out: Float64Array): void {
-  const n = pp.n;
-  const aur = pp.ur;
-  const aui = pp.ui;
-  const mod = pp.mod;
-  const gap = pp.gap;
-  const rho2 = pp.rho2;
-  const zr = Math.cos(theta);
-  const zi = -Math.sin(theta); // conj(z)
-  let cr = Math.cos(pp.lastArg);
-  let ci = -Math.sin(pp.lastArg); // c_{n-1} = conj(alpha_{n-1})
-  let d = 0;
-  let d2 = 0; // dD/dtheta
-  // Running product P of the p_k (unnormalised, rescaled by powers of two when needed) and
-  // the number of times its principal argument wrapped past +-pi.
-  let pr = 1;
-  let pim = 0;
-  let wraps = 0;
-  for (let k = n - 2; k >= 0; k--) {
-    let wr = cr * zr - ci * zi; // w = c_{k+1} conj(z)
-    let wi = cr * zi + ci * zr;
-    // pull w back onto the unit circle (one Newton step for 1/|w|; rounding drift only)
-    const t = 1.5 - 0.5 * (wr * wr + wi * wi);
-    wr *= t;
-    wi *= t;
-    const ar = aur[k]!;
-    const ai = aui[k]!;
-    const r = mod[k]!;
-    const er0 = ar * wr - ai * wi; // e^{i eta} = (alpha_k / |alpha_k|) w
-    const ei0 = ar * wi + ai * wr;
-    const onePlusCos = er0 >= 0 ? 1 + er0 : (ei0 * ei0) / (1 - er0);
-    const qr = gap[k]! + r * onePlusCos; // p_k = 1 + alpha_k w
-    const qi = r * ei0;
-    const inv = 1 / (qr * qr + qi * qi);
-    const er = (qr * qr - qi * qi) * inv; // conj(p)^2 / |p|^2
-    const ei = -2 * qr * qi * inv;
-    cr = er * wr - ei * wi; // c_k = w conj(p)^2 / |p|^2
-    ci = er * wi + ei * wr;
-    // D_k = (D_{k+1} + 1) rho^2 / |p|^2 and, using d|p|^2/dtheta = 2 (D_{k+1} + 1) Im p,
-    // D_k' = rho^2 / |p|^2 (D_{k+1}' - 2 (D_{k+1} + 1)^2 Im p / |p|^2).
-    const d1 = d + 1;
-    const g = rho2[k]! * inv;
-    d2 = g * (d2 - 2 * d1 * d1 * qi * inv);
-    d = d1 * g;
-    const npr = pr * qr - pim * qi;
-    const npi = pr * qi + pim * qr;
-    // |arg p_k| < pi/2, so a sign change of Im P tells a crossing of the negative real axis.
-    if (qi > 0) {
-      if (pim >= 0 && npi < 0) wraps++;
-    } else if (qi < 0) {
-      if (pim < 0 && npi >= 0) wraps--;
+export function cmvMatchPhaseTS(
+  coef: Float64Array,
+  m: number,
+  kTiny: number,
+  c0r: number,
+  c0i: number,
+  zr: Float64Array,
+  zi: Float64Array,
+  count: number,
+  full: boolean,
+  out: Float64Array,
+): void {
+  for (let j = 0; j < count; j++) {
+    const xr = zr[j]!;
+    const xi = zi[j]!;
+    let cr = c0r;
+    let ci = c0i;
+    let d = 0;
+    let dd = 0; // dD/dtheta
+    let pr = 1;
+    let pim = 0;
+    let wraps = 0;
+    for (let k = m - 1; k >= 0; k--) {
+      const o = CMV_COEF_STRIDE * k;
+      const wr = cr * xr - ci * xi; // w = c_{k+1} conj(z)
+      const wi = cr * xi + ci * xr;
+      const sr = coef[o]! + wr; // conj(u) + w
+      const si = wi - coef[o + 1]!;
+      const h = sr * sr + si * si; // 2 (1 + cos eta)
+      const qr = coef[o + 5]! + coef[o + 4]! * h; // p = 1 + alpha w
+      const qi = coef[o + 2]! * wi + coef[o + 3]! * wr;
+      const q2r = qr * qr;
+      const q2i = qi * qi;
+      const inv = 1 / (q2r + q2i);
+      const t2 = qi * (-2 * inv);
+      const er = (q2r - q2i) * inv; // conj(p)^2 / |p|^2
+      const ei = qr * t2;
+      cr = er * wr - ei * wi; // c_k = w conj(p)^2 / |p|^2
+      ci = er * wi + ei * wr;
+      if ((k & 7) === 0) {
+        const t = 1.5 - 0.5 * (cr * cr + ci * ci);
+        cr *= t;
+        ci *= t;
+      }
+      // D_k = (D_{k+1} + 1) rho^2 / |p|^2 and, using d|p|^2/dtheta = 2 (D_{k+1} + 1) Im p,
+      // D_k' = (rho^2 / |p|^2) D_{k+1}' - 2 D_k (D_{k+1} + 1) Im p / |p|^2.
+      const d1 = d + 1;
+      const g = coef[o + 6]! * inv;
+      d = d1 * g;
+      dd = g * dd + d * d1 * t2;
+      if (full) {
+        const npr = pr * qr - pim * qi;
+        const npi = pr * qi + pim * qr;
+        // |arg p_k| < pi/2: a sign change of Im P in the direction P turns is a crossing of
+        // the negative real axis (one in the other direction crosses the positive one).
+        if (qi > 0) {
+          if (pim >= 0 && npi < 0) wraps++;
+        } else if (qi < 0) {
+          if (pim < 0 && npi >= 0) wraps--;
+        }
+        pr = npr;
+        pim = npi;
+        // |p_k| <= 2 and, below kTiny, >= 2^-60: checking every 8 steps keeps P normal
+        if ((k & 7) === 0 || k >= kTiny) {
+          const size = Math.abs(pr) + Math.abs(pim);
+          if (size < SCALE_DOWN) {
+            pr *= SCALE_UP;
+            pim *= SCALE_UP;
+          } else if (size > SCALE_UP) {
+            pr *= SCALE_DOWN;
+            pim *= SCALE_DOWN;
+          }
+        }
+      }
     }
-    pr = npr;
-    pim = npi;
-    const size = Math.abs(pr) + Math.abs(pim);
-    if (size < SCALE_DOWN) {
-      pr *= SCALE_UP;
-      pim *= SCALE_UP;
-    } else if (size > SCALE_UP) {
-      pr *= SCALE_DOWN;
-      pim *= SCALE_DOWN;
-    }
+    out[j] = full ? pr : cr;
+    out[count + j] = full ? pim : ci;
+    out[2 * count + j] = wraps;
+    out[3 * count + j] = d;
+    out[4 * count + j] = dd;
   }
-  const sumArg = Math.atan2(pim, pr) + TWO_PI * wraps;
-  out[0] = n * theta + pp.lastArg + 2 * sumArg;
-  out[1] = 1 + d;
-  out[2] = d2;
 }
 
-const MAX_ITER = 200;
+type PhaseKernel = typeof cmvMatchPhaseTS;
+
+/** Evaluates F, F', F'' at many thetas per pass over the coefficients (see `cmvMatchPhaseTS`). */
+class MatchPhase {
+  readonly n: number;
+  private readonly pv: PackedVerblunsky;
+  private readonly kernel: PhaseKernel;
+  private readonly zr: Float64Array;
+  private readonly zi: Float64Array;
+  private readonly raw: Float64Array;
+  /** F (full) or F modulo 2 pi (light), F', F'' of the last `evaluate` call. */
+  readonly f: Float64Array;
+  readonly d: Float64Array;
+  readonly dd: Float64Array;
+  /** Points evaluated so far, and how many of them with the full kernel. */
+  evaluations = 0;
+  fullEvaluations = 0;
+
+  constructor(v: Verblunsky, capacity: number, kernel: PhaseKernel) {
+    this.n = v.n;
+    this.pv = packVerblunsky(v);
+    this.kernel = kernel;
+    this.zr = new Float64Array(capacity);
+    this.zi = new Float64Array(capacity);
+    this.raw = new Float64Array(5 * capacity);
+    this.f = new Float64Array(capacity);
+    this.d = new Float64Array(capacity);
+    this.dd = new Float64Array(capacity);
+  }
+
+  /**
+   * full: F(theta) = n theta + arg(alpha_{n-1}) + 2 sum_k arg p_k at x[0..count);
+   * light: theta - arg c_0, equal to F modulo 2 pi (module header). Derivatives in both.
+   */
+  evaluate(x: Float64Array, count: number, full: boolean): void {
+    const { zr, zi, n, pv } = this;
+    for (let j = 0; j < count; j++) {
+      zr[j] = Math.cos(x[j]!);
+      zi[j] = -Math.sin(x[j]!);
+    }
+    const out = this.raw.subarray(0, 5 * count);
+    this.kernel(pv.coef, pv.m, pv.kTiny, pv.c0r, pv.c0i, zr, zi, count, full, out);
+    for (let j = 0; j < count; j++) {
+      if (full) {
+        const sumArg = Math.atan2(out[count + j]!, out[j]!) + TWO_PI * out[2 * count + j]!;
+        this.f[j] = n * x[j]! + pv.lastArg + 2 * sumArg;
+      } else {
+        this.f[j] = x[j]! - Math.atan2(out[count + j]!, out[j]!);
+      }
+      this.d[j] = 1 + out[3 * count + j]!;
+      this.dd[j] = out[4 * count + j]!;
+    }
+    this.evaluations += count;
+    if (full) this.fullEvaluations += count;
+  }
+}
+
+const MAX_PASSES = 200;
+// A bracket whose F values differ by less than this pins F inside it from F modulo 2 pi.
+const LIGHT_SPAN = TWO_PI - 1e-3;
+
+/** Cost of the last `cmvEigenphases` call in this thread (for tests and benchmarks). */
+export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, wasm: false };
 
 // Eigenphases of the finite CMV matrix with these Verblunsky coefficients (|alpha_{n-1}| = 1):
-// roots of the monotone matching phase F(theta) = 2 pi m, safeguarded Newton in a bracket
-// (Szegő recursion: Simon, "Orthogonal Polynomials on the Unit Circle", 2005; model: Killip &
-// Nenciu 2004).
-export function cmvEigenphases(v: Verblunsky): Float64Array {
+// roots of the monotone matching phase F(theta) = 2 pi m by safeguarded Halley/Newton steps in
+// brackets, all roots iterated in lockstep (Szegő recursion: Simon, "Orthogonal Polynomials on
+// the Unit Circle", 2005; model: Killip & Nenciu 2004; safeguard: "rtsafe", Numerical
+// Recipes 9.4). Evaluation uses WebAssembly when it loads (ERGO_NO_WASM=1: TypeScript);
+// both give the same bits. options.kernel = 'ts' forces the TypeScript kernel (tests).
+export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' } = {}): Float64Array {
   const n = v.n;
-  const out = new Float64Array(n);
-  const buf = new Float64Array(3);
-  const pp = prepare(v);
-  matchPhase(pp, -Math.PI, buf);
-  const f0 = buf[0]!;
-  const fEnd = f0 + TWO_PI * n; // F(pi), exactly, by the winding count
+  if (!Number.isInteger(n) || n < 1 || v.re.length < n || v.im.length < n || v.rho2.length < n) {
+    throw new RangeError(`cmvEigenphases: expected n >= 1 coefficients, got n = ${n}`);
+  }
+  assertFinite(v.re.subarray(0, n), 'cmvEigenphases (re)');
+  assertFinite(v.im.subarray(0, n), 'cmvEigenphases (im)');
+  assertFinite(v.rho2.subarray(0, n), 'cmvEigenphases (rho2)');
+  const wk = options.kernel === 'ts' ? null : wasmKernels();
+  const kernel: PhaseKernel = wk ? wk.cmvMatchPhase : cmvMatchPhaseTS;
+  const mp = new MatchPhase(v, n + 1, kernel);
+  const x = new Float64Array(n + 1);
+
+  // F at -pi; F(pi) = F(-pi) + 2 pi n exactly, by the winding count.
+  x[0] = -Math.PI;
+  mp.evaluate(x, 1, true);
+  const f0 = mp.f[0]!;
+  const d0 = mp.d[0]!;
+  const fEnd = f0 + TWO_PI * n;
   // first target: smallest multiple of 2 pi strictly above F(-pi)
   let m0 = Math.ceil(f0 / TWO_PI);
   if (TWO_PI * m0 <= f0) m0++;
-  let lo = -Math.PI;
-  let fLo = f0;
-  let dLo = buf[1]!;
+  const target = new Float64Array(n);
+  for (let j = 0; j < n; j++) target[j] = TWO_PI * (m0 + j);
+
+  // Pass 0: F on a grid, at the points where a constant slope n would put the roots. Being
+  // increasing, F brackets every target between two grid points; inverse cubic Hermite
+  // interpolation of theta(F) over that bracket gives the first iterate.
+  const gx = new Float64Array(n + 2);
+  const gf = new Float64Array(n + 2);
+  const gd = new Float64Array(n + 2);
+  gx[0] = -Math.PI;
+  gf[0] = f0;
+  gd[0] = d0;
+  for (let j = 0; j < n; j++) x[j] = Math.min(-Math.PI + (target[j]! - f0) / n, Math.PI);
+  mp.evaluate(x, n, true);
   for (let j = 0; j < n; j++) {
-    const target = TWO_PI * (m0 + j);
-    if (fEnd - target <= 0) {
+    gx[j + 1] = x[j]!;
+    gf[j + 1] = mp.f[j]!;
+    gd[j + 1] = mp.d[j]!;
+  }
+  gx[n + 1] = Math.PI;
+  gf[n + 1] = fEnd;
+  gd[n + 1] = d0;
+
+  const out = new Float64Array(n);
+  const lo = new Float64Array(n); // F(lo) < target <= F(hi)
+  const hi = new Float64Array(n);
+  const fLo = new Float64Array(n);
+  const fHi = new Float64Array(n);
+  const cur = new Float64Array(n); // current iterate
+  const stepOld = new Float64Array(n);
+  const stepCur = new Float64Array(n);
+  const fAt = new Float64Array(n); // F at the iterate of the latest pass
+  const dAt = new Float64Array(n);
+  const ddAt = new Float64Array(n);
+  let active = new Int32Array(n);
+  let nActive = 0;
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    const t = target[j]!;
+    if (fEnd - t <= 0) {
       // only rounding can put a target at F(pi): the root is pi itself
       out[j] = Math.PI;
       continue;
     }
-    let a = lo; // F(a) < target
-    let b = Math.PI; // F(b) >= target
-    // First guess: a Newton step from the previous root, with the slope capped at n (the mean
-    // of F' over the circle): a root where F is steep says little about the gap to the next.
-    let x = a + (target - fLo) / Math.min(dLo, n);
-    if (!(x > a && x < b)) x = 0.5 * (a + b);
-    let fx = fLo - target;
-    let dx = dLo;
-    // Newton steps are accepted only while they stay in the bracket and at least halve
-    // every second step (as in "rtsafe", Numerical Recipes 9.4); otherwise bisect.
-    let stepOld = b - a;
-    let stepCur = b - a;
-    let done = false;
-    for (let it = 0; it < MAX_ITER; it++) {
-      matchPhase(pp, x, buf);
-      fx = buf[0]! - target;
-      dx = buf[1]!;
-      const ddx = buf[2]!;
-      if (fx === 0) {
-        done = true;
-        break;
+    while (i + 1 < n + 1 && gf[i + 1]! < t) i++;
+    const a = gx[i]!;
+    const b = gx[i + 1]!;
+    lo[j] = a;
+    hi[j] = b;
+    fLo[j] = gf[i]!;
+    fHi[j] = gf[i + 1]!;
+    const span = gf[i + 1]! - gf[i]!;
+    const s = (t - gf[i]!) / span;
+    // theta(F) on [F(a), F(b)]: Hermite basis with slopes 1 / F' at both ends
+    const s2 = s * s;
+    const s3 = s2 * s;
+    let g =
+      (2 * s3 - 3 * s2 + 1) * a +
+      (s3 - 2 * s2 + s) * (span / gd[i]!) +
+      (3 * s2 - 2 * s3) * b +
+      (s3 - s2) * (span / gd[i + 1]!);
+    if (!(g > a && g <= b)) g = a + s * (b - a);
+    if (!(g > a && g <= b)) g = 0.5 * (a + b);
+    cur[j] = g;
+    stepOld[j] = b - a;
+    stepCur[j] = b - a;
+    active[nActive++] = j;
+  }
+
+  const tighten = (j: number, xo: number, fo: number): void => {
+    if (fo < target[j]!) {
+      if (xo > lo[j]!) {
+        lo[j] = xo;
+        fLo[j] = fo;
       }
-      if (fx < 0) a = x;
-      else b = x;
+    } else if (xo < hi[j]!) {
+      hi[j] = xo;
+      fHi[j] = fo;
+    }
+  };
+
+  let passes = 0;
+  let next = new Int32Array(n);
+  const lightIdx = new Int32Array(n);
+  const fullIdx = new Int32Array(n);
+  while (nActive > 0 && passes < MAX_PASSES) {
+    passes++;
+    // Roots whose bracket spans less than 2 pi of F need F only modulo 2 pi (light kernel).
+    let nl = 0;
+    let nf = 0;
+    for (let q = 0; q < nActive; q++) {
+      const j = active[q]!;
+      if (fHi[j]! - fLo[j]! < LIGHT_SPAN) lightIdx[nl++] = j;
+      else fullIdx[nf++] = j;
+    }
+    if (nf > 0) {
+      for (let q = 0; q < nf; q++) x[q] = cur[fullIdx[q]!]!;
+      mp.evaluate(x, nf, true);
+      for (let q = 0; q < nf; q++) {
+        const j = fullIdx[q]!;
+        fAt[j] = mp.f[q]!;
+        dAt[j] = mp.d[q]!;
+        ddAt[j] = mp.dd[q]!;
+      }
+    }
+    if (nl > 0) {
+      for (let q = 0; q < nl; q++) x[q] = cur[lightIdx[q]!]!;
+      mp.evaluate(x, nl, false);
+      for (let q = 0; q < nl; q++) {
+        const j = lightIdx[q]!;
+        // F(x) lies in (F(lo), F(hi)), an interval shorter than 2 pi around its midpoint
+        const mid = 0.5 * (fLo[j]! + fHi[j]!);
+        const fm = mp.f[q]!;
+        fAt[j] = fm + TWO_PI * Math.round((mid - fm) / TWO_PI);
+        dAt[j] = mp.d[q]!;
+        ddAt[j] = mp.dd[q]!;
+      }
+    }
+    for (let q = 0; q < nActive; q++) {
+      const j = active[q]!;
+      tighten(j, cur[j]!, fAt[j]!);
+    }
+    // F is increasing, so a neighbour's iterate is a bracket end for this target too.
+    for (let q = 0; q < nActive; q++) {
+      const j = active[q]!;
+      if (q > 0 && active[q - 1] === j - 1) tighten(j, cur[j - 1]!, fAt[j - 1]!);
+      if (q + 1 < nActive && active[q + 1] === j + 1) tighten(j, cur[j + 1]!, fAt[j + 1]!);
+    }
+    let nNext = 0;
+    for (let q = 0; q < nActive; q++) {
+      const j = active[q]!;
+      const xj = cur[j]!;
+      const fx = fAt[j]! - target[j]!;
+      const dx = dAt[j]!;
+      const ddx = ddAt[j]!;
+      if (fx === 0) {
+        out[j] = xj;
+        continue;
+      }
+      const a = lo[j]!;
+      const b = hi[j]!;
       // Halley's step (cubic convergence; Householder 1970), Newton's if the correction is unsafe
       const hd = 2 * dx * dx - fx * ddx;
-      const step = hd > dx * dx ? (-2 * fx * dx) / hd : -fx / dx;
-      const xn = x + step;
+      const halley = hd > dx * dx;
+      const step = halley ? (-2 * fx * dx) / hd : -fx / dx;
+      const xn = xj + step;
       // A vanishing Newton step with F far from the target means x sits inside a jump of F
       // that is steeper than the float grid (|alpha_k| ~ 1): bisect instead of crawling.
       const stalled = Math.abs(step) <= 1e-12 && Math.abs(fx) > 1e-3;
-      const newtonOk = xn > a && xn < b && Math.abs(step) <= 0.5 * Math.abs(stepOld) && !stalled;
+      if (!stalled && Math.abs(step) <= 1e-15) {
+        // a correction at the rounding level of theta: x is the root to working accuracy
+        out[j] = Math.min(Math.max(xn, a), b);
+        continue;
+      }
+      // Newton steps are accepted only while they stay in the bracket and at least halve
+      // every second step (as in "rtsafe"); otherwise bisect.
+      const newtonOk = xn > a && xn < b && Math.abs(step) <= 0.5 * Math.abs(stepOld[j]!) && !stalled;
       if (newtonOk && Math.abs(fx) <= 0.05) {
-        // The error left after this step is at most about K step^2, K ~ |F''| / (2 F')
-        // (Newton's bound; Halley's is smaller): accept once that is below rounding.
+        // The error left after this step is about K step^2, K ~ |F''| / (2 F') for Newton,
+        // and about K^2 |step|^3 for Halley (cubic; F''' on the same scale, with margin):
+        // accept once that is below rounding.
         const curv = Math.abs(ddx) / dx;
-        if (Math.abs(step) <= 1e-15 || (Math.abs(step) <= 1e-6 && curv * step * step <= 1e-17)) {
-          x = xn;
-          done = true;
-          break;
+        const as = Math.abs(step);
+        if (as <= 1e-6 && (curv * as * as <= 1e-17 || (halley && curv * curv * as * as * as <= 1e-19))) {
+          out[j] = xn;
+          continue;
         }
       }
-      if (b - a <= 2 * Number.EPSILON * Math.max(1, Math.abs(x))) {
-        done = true;
-        break;
+      if (b - a <= 2 * Number.EPSILON * Math.max(1, Math.abs(xj))) {
+        out[j] = xj;
+        continue;
       }
-      const next = newtonOk ? xn : 0.5 * (a + b);
-      stepOld = stepCur;
-      stepCur = next - x;
-      x = next;
+      const nx = newtonOk ? xn : 0.5 * (a + b);
+      stepOld[j] = stepCur[j]!;
+      stepCur[j] = nx - xj;
+      cur[j] = nx;
+      next[nNext++] = j;
     }
-    if (!done) x = 0.5 * (a + b); // iteration budget spent: bracket midpoint
-    out[j] = x;
-    lo = x;
-    fLo = fx + target;
-    dLo = dx;
+    const swap = active;
+    active = next;
+    next = swap;
+    nActive = nNext;
   }
+  // iteration budget spent: bracket midpoint
+  for (let q = 0; q < nActive; q++) {
+    const j = active[q]!;
+    out[j] = 0.5 * (lo[j]! + hi[j]!);
+  }
+  cmvLastCost.n = n;
+  cmvLastCost.evaluations = mp.evaluations;
+  cmvLastCost.fullEvaluations = mp.fullEvaluations;
+  cmvLastCost.passes = passes;
+  cmvLastCost.wasm = wk !== null;
+
   // Angles are in [-pi, pi]; -pi is represented as pi, then keep ascending order.
   let wrapped = false;
   for (let j = 0; j < n; j++) {

@@ -21,6 +21,23 @@ export interface WasmKernels {
   complexQR(a: ComplexMatrix): { q: ComplexMatrix; rDiagRe: Float64Array; rDiagIm: Float64Array };
   /** X = A A^T for row-major A (n x m); n x n, both triangles. */
   gram(a: Float64Array, n: number, m: number): Float64Array;
+  /**
+   * Matching-phase recursion of the CMV spectral sampler at `count` points, the same
+   * arithmetic as `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments
+   * and the 5 * count outputs).
+   */
+  cmvMatchPhase(
+    coef: Float64Array,
+    m: number,
+    kTiny: number,
+    c0r: number,
+    c0i: number,
+    zr: Float64Array,
+    zi: Float64Array,
+    count: number,
+    full: boolean,
+    out: Float64Array,
+  ): void;
   /** Bytes of linear memory currently held by this thread's instance. */
   memoryBytes(): number;
 }
@@ -44,9 +61,13 @@ interface Exports {
   hermTridiag(ar: number, ai: number, n: number, d: number, e: number, work: number): void;
   complexQR(ar: number, ai: number, n: number, rdr: number, rdi: number, work: number): void;
   gram(a: number, n: number, m: number, x: number): void;
+  cmvPhase(coef: number, m: number, kTiny: number, c0r: number, c0i: number, zr: number, zi: number, count: number, full: number, out: number, work: number): void;
 }
 
 const WASM_NAME = 'ergo-kernels.wasm';
+// cmvPhase (assembly/cmv.ts): f64 per packed coefficient, points per group
+const CMV_STRIDE = 8;
+const CMV_GROUP = 16;
 const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE; // wasm32 limit
 
@@ -219,6 +240,26 @@ function makeKernels(x: Exports): WasmKernels {
       x.gram(pa, n, m, px);
       return f64.slice(px / 8, px / 8 + n * n);
     },
+    cmvMatchPhase(coef, m, kTiny, c0r, c0i, zr, zi, count, full, out) {
+      if (!Number.isInteger(m) || m < 0 || coef.length < CMV_STRIDE * m) {
+        throw new RangeError(`cmvMatchPhase: expected ${CMV_STRIDE} x ${m} coefficients, got ${coef.length}`);
+      }
+      if (!Number.isInteger(count) || count < 0 || zr.length < count || zi.length < count || out.length < 5 * count) {
+        throw new RangeError(`cmvMatchPhase: arrays too short for ${count} points`);
+      }
+      if (count === 0) return;
+      // the kernel takes whole groups of points: pad with z = 1
+      const cg = Math.ceil(count / CMV_GROUP) * CMV_GROUP;
+      const [pc, pr, pi, po, pw] = layout(CMV_STRIDE * m, cg, cg, 5 * cg, 7 * CMV_GROUP) as [number, number, number, number, number];
+      f64.set(coef.subarray(0, CMV_STRIDE * m), pc / 8);
+      f64.set(zr.subarray(0, count), pr / 8);
+      f64.set(zi.subarray(0, count), pi / 8);
+      f64.fill(1, pr / 8 + count, pr / 8 + cg);
+      f64.fill(0, pi / 8 + count, pi / 8 + cg);
+      x.cmvPhase(pc, m, kTiny, c0r, c0i, pr, pi, cg, full ? 1 : 0, po, pw);
+      const o = po / 8;
+      for (let v = 0; v < 5; v++) out.set(f64.subarray(o + v * cg, o + v * cg + count), v * count);
+    },
     memoryBytes() {
       return mem.buffer.byteLength;
     },
@@ -250,4 +291,18 @@ function warmUp(k: WasmKernels): void {
     k.complexQR(c);
     k.gram(a, n, n);
   }
+  // cmvMatchPhase: 48 points through 47 coefficients |alpha| = 0.5, both variants
+  const m = 47;
+  const coef = new Float64Array(CMV_STRIDE * m);
+  for (let i = 0; i < m; i++) {
+    coef.set([Math.cos(i), Math.sin(i), 0.5 * Math.cos(i), 0.5 * Math.sin(i), 0.25, 0.5, 0.75, 0], CMV_STRIDE * i);
+  }
+  const zr = new Float64Array(n);
+  const zi = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    zr[j] = Math.cos(0.1 * j);
+    zi[j] = -Math.sin(0.1 * j);
+  }
+  const out = new Float64Array(5 * n);
+  for (let r = 0; r < 20; r++) k.cmvMatchPhase(coef, m, m, 1, 0, zr, zi, n, r % 2 === 0, out);
 }
