@@ -65,7 +65,7 @@ interface Exports {
 }
 
 const WASM_NAME = 'ergo-kernels.wasm';
-// cmvPhase (assembly/cmv.ts): f64 per packed coefficient, points per group
+// cmvPhase (assembly/cmv.ts): f64 per packed coefficient, points per group (scratch size)
 const CMV_STRIDE = 8;
 const CMV_GROUP = 16;
 const PAGE = 65536;
@@ -160,6 +160,9 @@ function instantiate(): WasmKernels {
   if (!bytes) throw new Error(`${WASM_NAME} not found (run npm run build:wasm); looked in ${tried.join(', ')}`);
   const mod = new wa.Module(bytes);
   const inst = new wa.Instance(mod, {});
+  const exp = inst.exports as Record<string, unknown>;
+  const missing = ['heapBase', 'symTridiag', 'hermTridiag', 'complexQR', 'gram', 'cmvPhase'].filter((f) => typeof exp[f] !== 'function');
+  if (missing.length > 0) throw new Error(`${WASM_NAME} is stale (no ${missing.join(', ')}; run npm run build:wasm)`);
   const k = makeKernels(inst.exports as unknown as Exports);
   warmUp(k);
   return k;
@@ -248,8 +251,8 @@ function makeKernels(x: Exports): WasmKernels {
         throw new RangeError(`cmvMatchPhase: arrays too short for ${count} points`);
       }
       if (count === 0) return;
-      // the kernel takes whole groups of points: pad with z = 1
-      const cg = Math.ceil(count / CMV_GROUP) * CMV_GROUP;
+      // the kernel takes pairs of points: an odd count gets a padding point z = 1
+      const cg = count + (count & 1);
       const [pc, pr, pi, po, pw] = layout(CMV_STRIDE * m, cg, cg, 5 * cg, 7 * CMV_GROUP) as [number, number, number, number, number];
       f64.set(coef.subarray(0, CMV_STRIDE * m), pc / 8);
       f64.set(zr.subarray(0, count), pr / 8);
