@@ -89,7 +89,7 @@ export interface PackedVerblunsky {
   /** m = n - 1 packed coefficients alpha_0 .. alpha_{n-2}. */
   coef: Float64Array;
   m: number;
-  /** The running product is rescaled at every k >= kTiny (where some 1 - |alpha_k| < 2^-60). */
+  /** The running product is rescaled at every k >= kTiny: the first k with 1 - |alpha_k| < 2^-60 (else m). */
   kTiny: number;
   /** c_{n-1} = conj(alpha_{n-1}) = exp(-i lastArg). */
   c0r: number;
@@ -105,7 +105,7 @@ export function packVerblunsky(v: Verblunsky): PackedVerblunsky {
   const n = v.n;
   const m = n - 1;
   const coef = new Float64Array(CMV_COEF_STRIDE * m);
-  let kTiny = 0;
+  let kTiny = m;
   for (let k = 0; k < m; k++) {
     const re = v.re[k]!;
     const im = v.im[k]!;
@@ -122,7 +122,7 @@ export function packVerblunsky(v: Verblunsky): PackedVerblunsky {
     coef[o + 5] = gap;
     coef[o + 6] = v.rho2[k]!;
     // |p_k| >= 1 - |alpha_k|: with all gaps >= 2^-60, eight steps shrink P by at most 2^-480
-    if (gap < 2 ** -60) kTiny = k + 1;
+    if (gap < 2 ** -60 && k < kTiny) kTiny = k;
   }
   const lastArg = Math.atan2(v.im[n - 1]!, v.re[n - 1]!);
   return { coef, m, kTiny, c0r: Math.cos(lastArg), c0i: -Math.sin(lastArg), lastArg };
