@@ -290,8 +290,12 @@ class MatchPhase {
 }
 
 const MAX_PASSES = 200;
-// A bracket whose F values differ by less than this pins F inside it from F modulo 2 pi.
-const LIGHT_SPAN = TWO_PI - 1e-3;
+// F at a point inside a bracket follows from F modulo 2 pi when one value of that class
+// lies in [F(lo) - tol, F(hi) + tol]: always for spans below 2 pi - 2 tol, and for
+// slightly wider ones unless the value falls near an end (then the full kernel is run).
+// Brackets up to LIGHT_SPAN wide try the light kernel first.
+const LIGHT_TOL = 1e-6;
+const LIGHT_SPAN = TWO_PI + 2;
 
 /** Cost of the last `cmvEigenphases` call in this thread (for tests and benchmarks). */
 export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, wasm: false };
@@ -411,7 +415,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   const fullIdx = new Int32Array(n);
   while (nActive > 0 && passes < MAX_PASSES) {
     passes++;
-    // Roots whose bracket spans less than 2 pi of F need F only modulo 2 pi (light kernel).
+    // Roots with narrow brackets need F only modulo 2 pi (light kernel), see LIGHT_SPAN.
     let nl = 0;
     let nf = 0;
     for (let q = 0; q < nActive; q++) {
@@ -432,14 +436,30 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
     if (nl > 0) {
       for (let q = 0; q < nl; q++) x[q] = cur[lightIdx[q]!]!;
       mp.evaluate(x, nl, false);
+      let nRedo = 0;
       for (let q = 0; q < nl; q++) {
         const j = lightIdx[q]!;
-        // F(x) lies in (F(lo), F(hi)), an interval shorter than 2 pi around its midpoint
-        const mid = 0.5 * (fLo[j]! + fHi[j]!);
+        // F(x) lies in (F(lo), F(hi)); F modulo 2 pi picks it if only one candidate fits
         const fm = mp.f[q]!;
-        fAt[j] = fm + TWO_PI * Math.round((mid - fm) / TWO_PI);
+        const kLo = Math.ceil((fLo[j]! - LIGHT_TOL - fm) / TWO_PI);
+        const kHi = Math.floor((fHi[j]! + LIGHT_TOL - fm) / TWO_PI);
+        if (kLo !== kHi) {
+          fullIdx[nRedo++] = j;
+          continue;
+        }
+        fAt[j] = fm + TWO_PI * kLo;
         dAt[j] = mp.d[q]!;
         ddAt[j] = mp.dd[q]!;
+      }
+      if (nRedo > 0) {
+        for (let q = 0; q < nRedo; q++) x[q] = cur[fullIdx[q]!]!;
+        mp.evaluate(x, nRedo, true);
+        for (let q = 0; q < nRedo; q++) {
+          const j = fullIdx[q]!;
+          fAt[j] = mp.f[q]!;
+          dAt[j] = mp.d[q]!;
+          ddAt[j] = mp.dd[q]!;
+        }
       }
     }
     for (let q = 0; q < nActive; q++) {
