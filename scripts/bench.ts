@@ -569,6 +569,12 @@ function render(h: Header, rows: Row[]): string {
   out.push(
     `- load average (1 / 5 / 15 min) before the run: ${load(h.loadStart)}; after: ${load(h.loadEnd)} (the bench itself adds 1-2)`,
   );
+  if (!loaded && h.loadEnd && h.loadEnd[0]! >= 2.5) {
+    out.push('');
+    out.push(
+      `> The 1-minute load average was ${h.loadEnd[0]!.toFixed(2)} when the run ended (the bench itself accounts for 1-2): other processes may have competed for the cores during part of the run.`,
+    );
+  }
   if (loaded) {
     out.push('');
     out.push(
