@@ -31,13 +31,24 @@
 //   F(theta) = n theta + arg(alpha_{n-1}) + 2 sum_{k<n-1} arg p_k,   arg p_k in (-pi/2, pi/2),
 // with F'(theta) = 1 + D_0, D_{n-1} = 0, D_k = (D_{k+1} + 1)(1 - |alpha_k|^2) / |p_k|^2 > 0,
 // so F is strictly increasing and gains 2 pi n over one turn; the eigenphases are the n
-// solutions of F(theta) = 2 pi m. Each is found in turn from -pi upwards by Halley/Newton
-// steps safeguarded with bisection inside its bracket (F'' comes from the same recursion).
-// One evaluation is O(n) with no O(n^2) storage; a root takes about 5-9 evaluations
-// (measured at n = 1024: beta 4, 2, 1), so a matrix costs O(n^2).
-// The arguments are summed without a transcendental call per step: the product of the p_k
-// is carried (rescaled) and its crossings of the negative real axis are counted, which is
-// exact because each factor turns by less than pi/2.
+// solutions of F(theta) = 2 pi m. Since c_0 = c_{n-1} conj(z)^{n-1} prod_k conj(p_k)^2/|p_k|^2,
+// also F = theta - arg c_0 modulo 2 pi.
+//
+// All n roots are iterated in lockstep, so that one pass over the coefficients evaluates F
+// (with F' and F'', from the same recursion) at every pending iterate: evaluating many points
+// per pass is what lets the WebAssembly SIMD kernel (src/linalg/wasm/assembly/cmv.ts; the
+// TypeScript kernel below is its reference and gives the same bits) keep many independent
+// recursions in flight. Pass 0 evaluates F on a grid, one point per root where a constant
+// slope n would put it; the grid brackets every target and inverse cubic Hermite
+// interpolation gives each root its start. Then safeguarded Halley/Newton steps ("rtsafe"),
+// brackets shrinking with each root's own and its neighbours' iterates. One evaluation is
+// O(n) with no O(n^2) storage; a root takes about 4 (beta 4) to 5.8 (beta 1) evaluations,
+// grid included (measured at n = 2048), so a matrix costs O(n^2).
+// Two kernels: the full one sums the arguments without a transcendental call per step (the
+// product of the p_k is carried, rescaled by powers of two, and its crossings of the
+// negative real axis are counted, which is exact because each factor turns by less than
+// pi/2); the light one (about 35% cheaper) only returns c_0, which fixes F once the root's
+// bracket leaves a single value of F modulo 2 pi possible.
 import type { RandomStream } from '../rng/index.js';
 import { assertFinite, complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
 import { wasmKernels } from '../linalg/wasm/index.js';
