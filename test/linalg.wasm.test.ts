@@ -404,7 +404,9 @@ test('complexQR: WASM Q and diag(R) match the TS kernel; Q unitary, Q^H A upper 
 test('gram: WASM matches the TS kernel and a plain triple loop; exactly symmetric', () => {
   const k = kernels();
   const rng = seedrandom('wasm-gram');
-  const shapes: Array<[number, number]> = [[1, 1], [1, 7], [2, 3], [3, 1], [5, 2], [6, 9], [7, 513], [13, 1030], [32, 64], [33, 600]];
+  const shapes: Array<[number, number]> = [[1, 1], [1, 7], [2, 3], [3, 1], [5, 2], [6, 9], [7, 513], [13, 1030], [32, 64], [33, 600],
+    // across the kernel's blocks (i-blocks of 128 rows, k-blocks of 256 columns, 4 x 4 tiles) with ragged edges
+    [131, 515], [258, 257]];
   for (const [n, m] of shapes) {
     for (const scale of [1, 1e-150, 1e150]) {
       const a = uniform(rng, n * m, scale);

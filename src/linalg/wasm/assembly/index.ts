@@ -827,92 +827,159 @@ function qrCore(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usiz
 // ---------------------------------------------------------------------------
 // Gram matrix.
 
-const KB: i32 = 512; // k-block (doubles) so a tile's row segments stay in L1
+// Blocking (doubles). A k-block of GKC columns: one packed 4-row panel is
+// GKC x 4 x 8 = 8 KiB (L1); an i-block of GMC rows, GMC x GKC x 8 = 256 KiB,
+// stays in L2 while every j-panel below the diagonal passes over it.
+const GKC: i32 = 256;
+const GMC: i32 = 128;
+// Fixed packing buffers (static data, so the caller's layout is unchanged):
+// the i-block as GMC/4 panels [GKC][4], and one j-panel [GKC][4].
+const gramPackI: usize = memory.data(GMC * GKC * 8, 16);
+const gramPackJ: usize = memory.data(4 * GKC * 8, 16);
+const gramTile: usize = memory.data(16 * 8, 16);
 
 /**
- * X = A A^T for row-major A (n x m) into X (n x n, both triangles): blocked
- * inner products with a 2 x 4 register tile of f64x2 accumulators (the
- * register-blocking of Goto & van de Geijn, ACM TOMS 34(3), 2008, without
- * packing). Only j >= i is accumulated, then mirrored.
+ * Copies rows r0..r0+3 (clamped: rows >= n become zeros), columns k0..k0+kc-1
+ * of row-major A into dst as [kc][4] (the 4 row values of each column together).
+ */
+function packPanel(a: usize, n: i32, rowA: usize, r0: i32, k0: i32, kc: i32, dst: usize): void {
+  const src = a + <usize>r0 * rowA + (<usize>k0 << 3);
+  const rows = min(4, n - r0);
+  if (rows == 4) {
+    const s1 = src + rowA, s2 = s1 + rowA, s3 = s2 + rowA;
+    let k = 0;
+    for (; k + 1 < kc; k += 2) {
+      const o = <usize>k << 3;
+      const x0 = v128.load(src + o), x1 = v128.load(s1 + o);
+      const x2 = v128.load(s2 + o), x3 = v128.load(s3 + o);
+      const d = dst + (<usize>k << 5);
+      // column k: (r0, r1), (r2, r3); column k+1 likewise
+      v128.store(d, v128.shuffle<f64>(x0, x1, 0, 2));
+      v128.store(d, v128.shuffle<f64>(x2, x3, 0, 2), 16);
+      v128.store(d, v128.shuffle<f64>(x0, x1, 1, 3), 32);
+      v128.store(d, v128.shuffle<f64>(x2, x3, 1, 3), 48);
+    }
+    if (k < kc) {
+      const o = <usize>k << 3;
+      const d = dst + (<usize>k << 5);
+      st(d, ld(src + o));
+      st(d + 8, ld(s1 + o));
+      st(d + 16, ld(s2 + o));
+      st(d + 24, ld(s3 + o));
+    }
+    return;
+  }
+  for (let k = 0; k < kc; k++) {
+    const d = dst + (<usize>k << 5);
+    for (let r = 0; r < 4; r++) st(d + (<usize>r << 3), r < rows ? ld(src + <usize>r * rowA + (<usize>k << 3)) : 0);
+  }
+}
+
+/**
+ * 4 x 4 register tile: out[jr][ir] += sum_k pi[k][ir] * pj[k][jr] for packed
+ * panels pi (i rows, two f64x2 per column) and pj (j rows, broadcast), i.e.
+ * rows of `out` are j, columns i (stride `os` bytes). Each entry is a plain
+ * running sum over k in one lane, so its rounding does not depend on the tile.
+ */
+@inline function gramTile4(pi: usize, pj: usize, kc: i32, out: usize, os: usize): void {
+  let c0a = f64x2.splat(0), c0b = f64x2.splat(0), c1a = f64x2.splat(0), c1b = f64x2.splat(0);
+  let c2a = f64x2.splat(0), c2b = f64x2.splat(0), c3a = f64x2.splat(0), c3b = f64x2.splat(0);
+  let p = pi, q = pj;
+  const end = pi + (<usize>kc << 5);
+  while (p < end) {
+    const lo = v128.load(p), hi = v128.load(p, 16);
+    let b = v128.load64_splat(q);
+    c0a = f64x2.add(c0a, f64x2.mul(lo, b));
+    c0b = f64x2.add(c0b, f64x2.mul(hi, b));
+    b = v128.load64_splat(q, 8);
+    c1a = f64x2.add(c1a, f64x2.mul(lo, b));
+    c1b = f64x2.add(c1b, f64x2.mul(hi, b));
+    b = v128.load64_splat(q, 16);
+    c2a = f64x2.add(c2a, f64x2.mul(lo, b));
+    c2b = f64x2.add(c2b, f64x2.mul(hi, b));
+    b = v128.load64_splat(q, 24);
+    c3a = f64x2.add(c3a, f64x2.mul(lo, b));
+    c3b = f64x2.add(c3b, f64x2.mul(hi, b));
+    p += 32;
+    q += 32;
+  }
+  v128.store(out, f64x2.add(v128.load(out), c0a));
+  v128.store(out, f64x2.add(v128.load(out, 16), c0b), 16);
+  out += os;
+  v128.store(out, f64x2.add(v128.load(out), c1a));
+  v128.store(out, f64x2.add(v128.load(out, 16), c1b), 16);
+  out += os;
+  v128.store(out, f64x2.add(v128.load(out), c2a));
+  v128.store(out, f64x2.add(v128.load(out, 16), c2b), 16);
+  out += os;
+  v128.store(out, f64x2.add(v128.load(out), c3a));
+  v128.store(out, f64x2.add(v128.load(out, 16), c3b), 16);
+}
+
+/**
+ * X = A A^T for row-major A (n x m) into X (n x n, both triangles; A is not
+ * modified). Cache-blocked and register-tiled after Goto & van de Geijn (ACM
+ * TOMS 34(3), 2008): k-blocks of GKC columns; i-blocks of GMC rows packed into
+ * a contiguous buffer (L2); each 4-row j-panel packed (L1) and run against the
+ * i-panels on or below the diagonal with a 4 x 4 f64x2 tile. Only the upper
+ * triangle X[j][i], i >= j, is accumulated (rows j, contiguous i), then mirrored.
  */
 export function gram(a: usize, n: i32, m: i32, x: usize): void {
   const nn = <usize>n;
   const rowA = <usize>m << 3;
   const rowX = nn << 3;
-  for (let i = 0; i < n * n; i++) st(x + (<usize>i << 3), 0);
-  for (let k0 = 0; k0 < m; k0 += KB) {
-    const k1 = min(m, k0 + KB);
-    const kEven = k0 + ((k1 - k0) & ~1);
-    for (let i = 0; i < n; i += 2) {
-      const two = i + 1 < n;
-      const a0 = a + <usize>i * rowA;
-      const a1 = two ? a0 + rowA : a0;
-      let j = i;
-      for (; j + 3 < n; j += 4) {
-        const b0 = a + <usize>j * rowA;
-        const b1 = b0 + rowA, b2 = b1 + rowA, b3 = b2 + rowA;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-        for (let k = k0; k < kEven; k += 2) {
-          const o = <usize>k << 3;
-          const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
-          const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
-          const y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
-          c00 = f64x2.add(c00, f64x2.mul(x0, y0));
-          c01 = f64x2.add(c01, f64x2.mul(x0, y1));
-          c02 = f64x2.add(c02, f64x2.mul(x0, y2));
-          c03 = f64x2.add(c03, f64x2.mul(x0, y3));
-          c10 = f64x2.add(c10, f64x2.mul(x1, y0));
-          c11 = f64x2.add(c11, f64x2.mul(x1, y1));
-          c12 = f64x2.add(c12, f64x2.mul(x1, y2));
-          c13 = f64x2.add(c13, f64x2.mul(x1, y3));
+  for (let i = 0; i < n; i++) {
+    const r = x + <usize>i * rowX;
+    for (let j = i; j < n; j++) st(r + (<usize>j << 3), 0);
+  }
+  for (let k0 = 0; k0 < m; k0 += GKC) {
+    const kc = min(GKC, m - k0);
+    const panelBytes = <usize>kc << 5;
+    for (let i0 = 0; i0 < n; i0 += GMC) {
+      const mc = min(GMC, n - i0);
+      const np = (mc + 3) >> 2;
+      for (let p = 0; p < np; p++) packPanel(a, n, rowA, i0 + 4 * p, k0, kc, gramPackI + <usize>p * panelBytes);
+      const iEnd = i0 + mc;
+      for (let j0 = 0; j0 < iEnd; j0 += 4) {
+        // the j-panel is the i-panel itself on the diagonal block
+        let pj = gramPackJ;
+        if (j0 >= i0) pj = gramPackI + <usize>((j0 - i0) >> 2) * panelBytes;
+        else packPanel(a, n, rowA, j0, k0, kc, gramPackJ);
+        const jFull = j0 + 4 <= n;
+        const pFirst = j0 >= i0 ? (j0 - i0) >> 2 : 0;
+        for (let p = pFirst; p < np; p++) {
+          const ib = i0 + 4 * p;
+          const pi = gramPackI + <usize>p * panelBytes;
+          if (jFull && ib + 4 <= n) {
+            gramTile4(pi, pj, kc, x + <usize>j0 * rowX + (<usize>ib << 3), rowX);
+          } else {
+            // ragged edge: full tile into scratch, keep the entries inside X
+            for (let t = 0; t < 16; t++) st(gramTile + (<usize>t << 3), 0);
+            gramTile4(pi, pj, kc, gramTile, 32);
+            for (let jr = 0; jr < 4; jr++) {
+              const j = j0 + jr;
+              if (j >= n) break;
+              for (let ir = 0; ir < 4; ir++) {
+                const i = ib + ir;
+                if (i >= n) break;
+                const q = x + <usize>j * rowX + (<usize>i << 3);
+                st(q, ld(q) + ld(gramTile + (<usize>(4 * jr + ir) << 3)));
+              }
+            }
+          }
         }
-        let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
-        let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
-        if (kEven < k1) {
-          const o = <usize>kEven << 3;
-          const p0 = ld(a0 + o), p1 = ld(a1 + o);
-          const q0 = ld(b0 + o), q1 = ld(b1 + o), q2 = ld(b2 + o), q3 = ld(b3 + o);
-          s00 += p0 * q0; s01 += p0 * q1; s02 += p0 * q2; s03 += p0 * q3;
-          s10 += p1 * q0; s11 += p1 * q1; s12 += p1 * q2; s13 += p1 * q3;
-        }
-        const x0p = x + <usize>i * rowX + (<usize>j << 3);
-        st(x0p, ld(x0p) + s00);
-        st(x0p + 8, ld(x0p + 8) + s01);
-        st(x0p + 16, ld(x0p + 16) + s02);
-        st(x0p + 24, ld(x0p + 24) + s03);
-        if (two) {
-          // (i+1, i) lies below the diagonal when j == i: skip it
-          const x1p = x0p + rowX;
-          if (j != i) st(x1p, ld(x1p) + s10);
-          st(x1p + 8, ld(x1p + 8) + s11);
-          st(x1p + 16, ld(x1p + 16) + s12);
-          st(x1p + 24, ld(x1p + 24) + s13);
-        }
-      }
-      for (; j < n; j++) {
-        const b0 = a + <usize>j * rowA;
-        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-        for (let k = k0; k < kEven; k += 2) {
-          const o = <usize>k << 3;
-          const y0 = v128.load(b0 + o);
-          c0 = f64x2.add(c0, f64x2.mul(v128.load(a0 + o), y0));
-          c1 = f64x2.add(c1, f64x2.mul(v128.load(a1 + o), y0));
-        }
-        let s0 = hsum(c0), s1 = hsum(c1);
-        if (kEven < k1) {
-          const o = <usize>kEven << 3;
-          s0 += ld(a0 + o) * ld(b0 + o);
-          s1 += ld(a1 + o) * ld(b0 + o);
-        }
-        const x0p = x + <usize>i * rowX + (<usize>j << 3);
-        st(x0p, ld(x0p) + s0);
-        if (two && j > i) st(x0p + rowX, ld(x0p + rowX) + s1);
       }
     }
   }
-  // mirror the upper triangle
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) st(x + <usize>i * rowX + (<usize>j << 3), ld(x + <usize>j * rowX + (<usize>i << 3)));
+  // mirror the upper triangle into the lower, in 32 x 32 tiles (cache-friendly transpose)
+  for (let ib = 0; ib < n; ib += 32) {
+    const ie = min(n, ib + 32);
+    for (let jb = 0; jb <= ib; jb += 32) {
+      for (let i = ib; i < ie; i++) {
+        const je = min(i, jb + 32);
+        const row = x + <usize>i * rowX;
+        for (let j = jb; j < je; j++) st(row + (<usize>j << 3), ld(x + <usize>j * rowX + (<usize>i << 3)));
+      }
+    }
   }
 }
