@@ -145,10 +145,10 @@ test('forward-recursion residual: the Newton distance check agrees with dense ei
   for (const d of newtonDistances(v, shifted)) assert.ok(d > 5e-7 && d < 2e-6, `shifted distance ${d}`);
 });
 
-test('spectral at n = 2048: n distinct ascending roots, each a zero of Phi_n to 1e-12 (forward recursion)', () => {
-  for (const beta of [1, 2, 4]) {
+test('spectral at n = 2048: n distinct ascending roots, each a zero of Phi_n to 1e-13 (forward recursion)', () => {
+  for (const [beta, seed] of [[1, 'fwd-1'], [2, 'fwd-2'], [4, 'fwd-4'], [2, 'e-2-2']] as const) {
     const n = 2048;
-    const v = sampleVerblunsky(n, beta, createStream(`fwd-${beta}`));
+    const v = sampleVerblunsky(n, beta, createStream(seed));
     const ph = cmvEigenphases(v);
     assert.equal(ph.length, n);
     let minGap = Infinity;
@@ -160,10 +160,12 @@ test('spectral at n = 2048: n distinct ascending roots, each a zero of Phi_n to 
     const dist = newtonDistances(v, ph);
     let worst = 0;
     for (const d of dist) worst = Math.max(worst, d);
-    assert.ok(worst < 1e-12, `beta ${beta}: worst Newton distance ${worst}`);
+    // about 1.6e-15 is seen; an acceptance test trusting F'' near an inflection of F once
+    // stopped a root 1e-12 short (seed 'e-2-2', beta 2, kept below as a regression case)
+    assert.ok(worst < 1e-13, `${seed}: worst Newton distance ${worst}`);
     // every root is within `worst` of a zero and roots are further apart than 2 worst, so the
     // n roots sit at n different zeros of the degree-n polynomial Phi_n: all are found
-    assert.ok(minGap > 2 * worst, `beta ${beta}: min gap ${minGap}`);
+    assert.ok(minGap > 2 * worst, `${seed}: min gap ${minGap}`);
   }
 });
 

@@ -39,8 +39,8 @@
 // per pass is what lets the WebAssembly SIMD kernel (src/linalg/wasm/assembly/cmv.ts; the
 // TypeScript kernel below is its reference and gives the same bits) keep many independent
 // recursions in flight. Pass 0 evaluates F on a grid, one point per root where a constant
-// slope n would put it; the grid brackets every target and inverse cubic Hermite
-// interpolation gives each root its start. Then safeguarded Halley/Newton steps ("rtsafe"),
+// slope n would put it; the grid brackets every target and inverse quintic Hermite
+// interpolation (F, F', F'' at both ends) gives each root its start. Then safeguarded Halley/Newton steps ("rtsafe"),
 // brackets shrinking with each root's own and its neighbours' iterates. One evaluation is
 // O(n) with no O(n^2) storage; a root takes about 4 (beta 4) to 5.8 (beta 1) evaluations,
 // grid included (measured at n = 2048), so a matrix costs O(n^2).
@@ -335,6 +335,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   mp.evaluate(x, 1, true);
   const f0 = mp.f[0]!;
   const d0 = mp.d[0]!;
+  const dd0 = mp.dd[0]!;
   const fEnd = f0 + TWO_PI * n;
   // first target: smallest multiple of 2 pi strictly above F(-pi)
   let m0 = Math.ceil(f0 / TWO_PI);
@@ -343,24 +344,28 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   for (let j = 0; j < n; j++) target[j] = TWO_PI * (m0 + j);
 
   // Pass 0: F on a grid, at the points where a constant slope n would put the roots. Being
-  // increasing, F brackets every target between two grid points; inverse cubic Hermite
+  // increasing, F brackets every target between two grid points; inverse Hermite
   // interpolation of theta(F) over that bracket gives the first iterate.
   const gx = new Float64Array(n + 2);
   const gf = new Float64Array(n + 2);
   const gd = new Float64Array(n + 2);
+  const gdd = new Float64Array(n + 2);
   gx[0] = -Math.PI;
   gf[0] = f0;
   gd[0] = d0;
+  gdd[0] = dd0;
   for (let j = 0; j < n; j++) x[j] = Math.min(-Math.PI + (target[j]! - f0) / n, Math.PI);
   mp.evaluate(x, n, true);
   for (let j = 0; j < n; j++) {
     gx[j + 1] = x[j]!;
     gf[j + 1] = mp.f[j]!;
     gd[j + 1] = mp.d[j]!;
+    gdd[j + 1] = mp.dd[j]!;
   }
   gx[n + 1] = Math.PI;
   gf[n + 1] = fEnd;
   gd[n + 1] = d0;
+  gdd[n + 1] = dd0;
 
   const out = new Float64Array(n);
   const lo = new Float64Array(n); // F(lo) < target <= F(hi)
@@ -370,6 +375,8 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   const cur = new Float64Array(n); // current iterate
   const stepOld = new Float64Array(n);
   const stepCur = new Float64Array(n);
+  const prevX = new Float64Array(n).fill(Number.NaN); // previous iterate and its F''
+  const prevDD = new Float64Array(n);
   const fAt = new Float64Array(n); // F at the iterate of the latest pass
   const dAt = new Float64Array(n);
   const ddAt = new Float64Array(n);
@@ -392,14 +399,25 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
     fHi[j] = gf[i + 1]!;
     const span = gf[i + 1]! - gf[i]!;
     const s = (t - gf[i]!) / span;
-    // theta(F) on [F(a), F(b)]: Hermite basis with slopes 1 / F' at both ends
+    // theta(F) on [F(a), F(b)]: quintic Hermite interpolation with theta' = 1 / F' and
+    // theta'' = -F'' / F'^3 at both ends; cubic (slopes only), then linear if that leaves
+    // the bracket.
     const s2 = s * s;
     const s3 = s2 * s;
+    const s4 = s3 * s;
+    const s5 = s4 * s;
+    const ua = span / gd[i]!;
+    const ub = span / gd[i + 1]!;
+    const va = (-span * span * gdd[i]!) / gd[i]! ** 3;
+    const vb = (-span * span * gdd[i + 1]!) / gd[i + 1]! ** 3;
     let g =
-      (2 * s3 - 3 * s2 + 1) * a +
-      (s3 - 2 * s2 + s) * (span / gd[i]!) +
-      (3 * s2 - 2 * s3) * b +
-      (s3 - s2) * (span / gd[i + 1]!);
+      (1 - 10 * s3 + 15 * s4 - 6 * s5) * a +
+      (s - 6 * s3 + 8 * s4 - 3 * s5) * ua +
+      0.5 * (s2 - 3 * s3 + 3 * s4 - s5) * va +
+      (10 * s3 - 15 * s4 + 6 * s5) * b +
+      (-4 * s3 + 7 * s4 - 3 * s5) * ub +
+      0.5 * (s3 - 2 * s4 + s5) * vb;
+    if (!(g > a && g <= b)) g = (2 * s3 - 3 * s2 + 1) * a + (s3 - 2 * s2 + s) * ua + (3 * s2 - 2 * s3) * b + (s3 - s2) * ub;
     if (!(g > a && g <= b)) g = a + s * (b - a);
     if (!(g > a && g <= b)) g = 0.5 * (a + b);
     cur[j] = g;
@@ -514,11 +532,17 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       const newtonOk = xn > a && xn < b && Math.abs(step) <= 0.5 * Math.abs(stepOld[j]!) && !stalled;
       if (newtonOk && Math.abs(fx) <= 0.05) {
         // The error left after this step is about K step^2, K ~ |F''| / (2 F') for Newton,
-        // and about K^2 |step|^3 for Halley (cubic; F''' on the same scale, with margin):
-        // accept once that is below rounding.
+        // and about (|F'''| / (6 F') + K^2) |step|^3 for Halley, with F''' estimated from the
+        // change of F'' since this root's previous iterate (generous factors; an inflection
+        // point makes F'' alone misleading): accept once that is below rounding.
         const curv = Math.abs(ddx) / dx;
         const as = Math.abs(step);
-        if (as <= 1e-6 && (curv * as * as <= 1e-17 || (halley && curv * curv * as * as * as <= 1e-19))) {
+        let ok = curv * as * as <= 1e-17;
+        if (!ok && halley && prevX[j]! !== xj && Number.isFinite(prevX[j]!)) {
+          const d3 = Math.abs((ddx - prevDD[j]!) / (xj - prevX[j]!));
+          ok = (10 * d3 / dx + curv * curv) * as * as * as <= 1e-18;
+        }
+        if (as <= 1e-6 && ok) {
           out[j] = xn;
           continue;
         }
@@ -527,6 +551,8 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
         out[j] = xj;
         continue;
       }
+      prevX[j] = xj;
+      prevDD[j] = ddx;
       const nx = newtonOk ? xn : 0.5 * (a + b);
       stepOld[j] = stepCur[j]!;
       stepCur[j] = nx - xj;
