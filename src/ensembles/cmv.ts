@@ -531,17 +531,18 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       // every second step (as in "rtsafe"); otherwise bisect.
       const newtonOk = xn > a && xn < b && Math.abs(step) <= 0.5 * Math.abs(stepOld[j]!) && !stalled;
       if (newtonOk && Math.abs(fx) <= 0.05) {
-        // The error left after this step is about K step^2, K ~ |F''| / (2 F') for Newton,
-        // and about (|F'''| / (6 F') + K^2) |step|^3 for Halley, with F''' estimated from the
-        // change of F'' since this root's previous iterate (generous factors; an inflection
-        // point makes F'' alone misleading): accept once that is below rounding.
+        // The error left after this step is about (K2 + K3 |step|) step^2 for Newton and
+        // (K3 + K2^2) |step|^3 for Halley, K2 = |F''| / (2 F'), K3 = |F'''| / (6 F'), with
+        // F''' estimated from the change of F'' since this root's previous iterate (generous
+        // factors below; near an inflection point F'' alone is misleading): accept once that
+        // is below rounding. Without a previous iterate only a tiny Newton step is trusted.
         const curv = Math.abs(ddx) / dx;
         const as = Math.abs(step);
-        let ok = curv * as * as <= 1e-17;
-        if (!ok && halley && prevX[j]! !== xj && Number.isFinite(prevX[j]!)) {
-          const d3 = Math.abs((ddx - prevDD[j]!) / (xj - prevX[j]!));
-          ok = (10 * d3 / dx + curv * curv) * as * as * as <= 1e-18;
-        }
+        let ok: boolean;
+        if (Number.isFinite(prevX[j]!) && prevX[j]! !== xj) {
+          const k3 = (10 * Math.abs((ddx - prevDD[j]!) / (xj - prevX[j]!))) / dx;
+          ok = (curv + k3 * as) * as * as <= 1e-17 || (halley && (k3 + curv * curv) * as * as * as <= 1e-18);
+        } else ok = as <= 1e-9 && curv * as * as <= 1e-17;
         if (as <= 1e-6 && ok) {
           out[j] = xn;
           continue;
