@@ -281,6 +281,52 @@ test('symmetricTridiagonalize: scaling by 1e-200 / 1e200 scales the eigenvalues 
   }
 });
 
+test('symmetricTridiagonalize: the blocked WebAssembly path (n >= 512) matches the TS kernel to 1e-12 relative', () => {
+  // Orders from 512 up take panels of 32 columns plus a rank-64 trailing update
+  // (and finish unblocked); odd orders give ragged 4 x 4 tiles. References: the
+  // unblocked TS kernel, and for the repeated case the spectrum fixed by construction.
+  const k = kernels();
+  const rng = seedrandom('wasm-symmetric-blocked');
+  const cases: SymCase[] = [];
+  for (const n of [512, 517]) {
+    cases.push({ name: `random n=${n}`, n, a: randomSymmetric(rng, n), generic: true });
+    cases.push({ name: `huge n=${n}`, n, a: randomSymmetric(rng, n, 1e200), generic: true });
+  }
+  cases.push({ name: 'tiny n=515', n: 515, a: randomSymmetric(rng, 515, 1e-200), generic: true });
+  cases.push({ name: 'rank 40 n=514', n: 514, a: rankDeficientSymmetric(rng, 514, 40) });
+  const lam = repeatedSpectrum(513);
+  cases.push({ name: 'repeated n=513', n: 513, a: withSpectrum(rng, lam, false).re, exact: lam });
+  for (const c of cases) {
+    const copy = c.a.slice();
+    const w = k.symmetricTridiagonalize(c.a, c.n);
+    assert.deepEqual(c.a, copy, `${c.name}: input modified`);
+    const t = symmetricTridiagonalize(c.a, c.n);
+    const lw = tridiagonalEigenvalues(w.d, w.e);
+    const lt = tridiagonalEigenvalues(t.d, t.e);
+    assert.ok(relDiff(lw, lt) <= TOL, `${c.name}: WASM vs TS eigenvalues differ by ${relDiff(lw, lt)}`);
+    if (c.generic) {
+      // Same reflectors as the unblocked kernel, up to rounding that the later
+      // columns amplify a little (about 1e-12 relative at these orders): a looser check of d, e.
+      const scale = maxAbsOf(lt);
+      for (let i = 0; i < c.n; i++) assert.ok(Math.abs(w.d[i]! - t.d[i]!) <= 1e-10 * scale, `${c.name}: d[${i}]`);
+      for (let i = 0; i < c.n - 1; i++) assert.ok(Math.abs(Math.abs(w.e[i]!) - Math.abs(t.e[i]!)) <= 1e-10 * scale, `${c.name}: e[${i}]`);
+    }
+    if (c.exact) assert.ok(relDiff(lw, c.exact) <= TOL, `${c.name}: vs exact spectrum ${relDiff(lw, c.exact)}`);
+    // trace and Frobenius norm are invariant under the orthogonal similarity
+    let tr = 0, fro = 0, trT = 0, froT = 0;
+    for (let i = 0; i < c.n; i++) {
+      tr += c.a[i * c.n + i]!;
+      for (let j = 0; j < c.n; j++) fro += c.a[i * c.n + j]! ** 2;
+    }
+    for (let i = 0; i < c.n; i++) { trT += w.d[i]!; froT += w.d[i]! ** 2; }
+    for (let i = 0; i < c.n - 1; i++) froT += 2 * w.e[i]! ** 2;
+    if (Number.isFinite(fro) && fro > 1e-300) {
+      assert.ok(Math.abs(trT - tr) <= 1e-12 * c.n * Math.sqrt(fro), `${c.name}: trace`);
+      assert.ok(Math.abs(froT - fro) <= 1e-12 * fro, `${c.name}: Frobenius norm`);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- Hermitian
 
 test('hermitianTridiagonalize: WASM eigenvalues match the TS kernel and references to 1e-12 relative', () => {
