@@ -6,11 +6,12 @@
 //  - --against <model> with two independent |U| networks; experiment: csd from YAML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { absHaar } from './helpers/haar.js';
+import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createStream, type RandomStream } from '../src/rng/index.js';
-import { complexMatrix, complexQR } from '../src/linalg/index.js';
+import { createStream } from '../src/rng/index.js';
 import { repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
@@ -161,49 +162,16 @@ test('ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh cac
 
 // ---------- circular networks written by the test ----------
 
-// CUE(n) by QR of complex Ginibre with the phase fix (Mezzadri 2007), independent of src/ensembles.
-function absCue(n: number, stream: RandomStream): Float64Array {
-  const z = complexMatrix(n);
-  stream.fillNormal(z.re, Math.SQRT1_2);
-  stream.fillNormal(z.im, Math.SQRT1_2);
-  const { q, rDiagRe, rDiagIm } = complexQR(z);
-  const a = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
-    const pr = rDiagRe[j]! / r;
-    const pi = rDiagIm[j]! / r;
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      a[k] = Math.hypot(q.re[k]! * pr - q.im[k]! * pi, q.re[k]! * pi + q.im[k]! * pr);
-    }
-  }
-  return a;
-}
 
-/** Minimal safetensors file: u64 LE header length, JSON header, F64 little-endian data. */
-function writeSafetensors(path: string, tensors: { name: string; shape: number[]; data: Float64Array }[]): void {
-  const header: Record<string, unknown> = {};
-  let off = 0;
-  for (const t of tensors) {
-    header[t.name] = { dtype: 'F64', shape: t.shape, data_offsets: [off, off + 8 * t.data.length] };
-    off += 8 * t.data.length;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const buf = Buffer.alloc(8 + json.length + off);
-  buf.writeBigUInt64LE(BigInt(json.length), 0);
-  buf.write(json, 8, 'latin1');
-  let p = 8 + json.length;
-  for (const t of tensors) for (const v of t.data) p = buf.writeDoubleLE(v, p);
-  writeFileSync(path, buf);
-}
+
+const writeSafetensors64 = (path: string, tensors: Tensor[]): void => writeFileSync(path, safetensorsBytes(tensors, 'F64'));
 
 const ORDERS = [128, 192, 256, 256];
 
 function circularNetwork(dir: string, seed: string): string {
   const s = createStream(seed);
   const path = join(dir, `${seed}.safetensors`);
-  writeSafetensors(path, ORDERS.map((n, l) => ({ name: `layer${l}.weight`, shape: [n, n], data: absCue(n, s) })));
+  writeSafetensors64(path, ORDERS.map((n, l) => ({ name: `layer${l}.weight`, shape: [n, n], data: absHaar(n, s) })));
   return path;
 }
 

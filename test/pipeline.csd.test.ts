@@ -8,6 +8,8 @@
 //     shapes) give clearly different Var(CSD).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { absHaar } from './helpers/haar.js';
+import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,55 +17,20 @@ import { csdReport, type CsdOptions, type CsdReport } from '../src/pipeline/csdr
 import { referenceSpectra, type SpectraContext } from '../src/pipeline/spectra.js';
 import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/executor.js';
 import { pooledDensity } from '../src/spectral/csd.js';
-import { createStream, type RandomStream } from '../src/rng/index.js';
-import { complexMatrix, complexQR } from '../src/linalg/index.js';
+import { createStream } from '../src/rng/index.js';
 import { openWeights, layerMatrices } from '../src/weights/index.js';
 import { repoRoot, tempDir } from './helpers/cli.js';
 
+
+const writeSafetensors64 = (path: string, tensors: Tensor[]): void => writeFileSync(path, safetensorsBytes(tensors, 'F64'));
 // ---------- helpers ----------
 
-// CUE(n): complex Ginibre Z = (X + iY)/sqrt 2, Householder QR, U = Q diag(R_jj/|R_jj|)
-// (Mezzadri 2007). Built here so the "network" does not come from the code under test.
-function absCue(n: number, stream: RandomStream): Float64Array {
-  const z = complexMatrix(n);
-  stream.fillNormal(z.re, Math.SQRT1_2);
-  stream.fillNormal(z.im, Math.SQRT1_2);
-  const { q, rDiagRe, rDiagIm } = complexQR(z);
-  const a = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
-    const pr = rDiagRe[j]! / r;
-    const pi = rDiagIm[j]! / r;
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      a[k] = Math.hypot(q.re[k]! * pr - q.im[k]! * pi, q.re[k]! * pi + q.im[k]! * pr);
-    }
-  }
-  return a;
-}
 
-/** Minimal safetensors writer: u64 LE header length, JSON header, F64 little-endian data. */
-export function writeSafetensors(path: string, tensors: { name: string; shape: number[]; data: Float64Array }[]): void {
-  const header: Record<string, unknown> = {};
-  let off = 0;
-  for (const t of tensors) {
-    header[t.name] = { dtype: 'F64', shape: t.shape, data_offsets: [off, off + 8 * t.data.length] };
-    off += 8 * t.data.length;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8); // keep the data 8-byte aligned
-  const buf = Buffer.alloc(8 + json.length + off);
-  buf.writeBigUInt64LE(BigInt(json.length), 0);
-  buf.write(json, 8, 'latin1');
-  let p = 8 + json.length;
-  for (const t of tensors) for (const v of t.data) p = buf.writeDoubleLE(v, p);
-  writeFileSync(path, buf);
-}
 
 function circularNetworkFile(dir: string, orders: readonly number[], seed: string): string {
   const s = createStream(seed);
   const path = join(dir, `circ-${orders.join('-')}-${seed}.safetensors`);
-  writeSafetensors(path, orders.map((n, l) => ({ name: `layer${l}.weight`, shape: [n, n], data: absCue(n, s) })));
+  writeSafetensors64(path, orders.map((n, l) => ({ name: `layer${l}.weight`, shape: [n, n], data: absHaar(n, s) })));
   return path;
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { haarUnitary } from './helpers/haar.js';
 import {
   circularSpectralDifference,
   csdEdges,
@@ -12,11 +13,8 @@ import {
 import { createStream, type RandomStream } from '../src/rng/index.js';
 import {
   NonFiniteInputError,
-  complexMatrix,
-  complexQR,
   gram,
   symmetricEigenvalues,
-  type ComplexMatrix,
 } from '../src/linalg/index.js';
 
 const f = (...v: number[]): Float64Array => Float64Array.from(v);
@@ -197,30 +195,6 @@ test('gaussianLayerMatrix: shape, determinism and entry variance 1/fan_in', () =
   assert.throws(() => gaussianLayerMatrix(0, 3, createStream(1)), RangeError);
 });
 
-// ---------- (b) two independent circular mixed ensembles ----------
-// CUE(n) is built here (src/ensembles had not landed when this test was written):
-// Z = (X + iY)/sqrt 2 complex Ginibre, Householder QR, U = Q diag(R_jj/|R_jj|)
-// (Mezzadri 2007). The elementwise modulus |U| would not even see the column phases,
-// but the fix is kept so U itself is Haar.
-function cue(n: number, stream: RandomStream): ComplexMatrix {
-  const z = complexMatrix(n);
-  stream.fillNormal(z.re, Math.SQRT1_2);
-  stream.fillNormal(z.im, Math.SQRT1_2);
-  const { q, rDiagRe, rDiagIm } = complexQR(z);
-  for (let j = 0; j < n; j++) {
-    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
-    const pr = rDiagRe[j]! / r;
-    const pi = rDiagIm[j]! / r;
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      const re = q.re[k]!;
-      const im = q.im[k]!;
-      q.re[k] = re * pr - im * pi;
-      q.im[k] = re * pi + im * pr;
-    }
-  }
-  return q;
-}
 
 /** Eigenvalues of X = A A^T for a square layer A (n x n), clamped at 0 (X is PSD, SPEC 5). */
 function layerEigs(a: Float64Array, n: number): Float64Array {
@@ -232,7 +206,7 @@ function layerEigs(a: Float64Array, n: number): Float64Array {
 /** Circular unitary mixed ensemble: one matrix |U_l| A^T per order. */
 function circularMixed(orders: readonly number[], stream: RandomStream): Float64Array[] {
   return orders.map((n) => {
-    const u = cue(n, stream);
+    const u = haarUnitary(n, stream);
     const a = new Float64Array(n * n);
     for (let i = 0; i < n * n; i++) a[i] = Math.hypot(u.re[i]!, u.im[i]!);
     return layerEigs(a, n);
