@@ -410,6 +410,54 @@ function symvUpper(a: usize, rb: usize, n: i32, s0: i32, v: usize, w: usize): vo
   return s;
 }
 
+/** y[0..len) += s0 x0 + s1 x1 + s2 x2 + s3 x3 (one pass over y). */
+@inline function axpy4(y: usize, x0: usize, s0: f64, x1: usize, s1: f64, x2: usize, s2: f64, x3: usize, s3: f64, len: i32): void {
+  const a0 = f64x2.splat(s0), a1 = f64x2.splat(s1), a2 = f64x2.splat(s2), a3 = f64x2.splat(s3);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const t = f64x2.add(
+      f64x2.add(f64x2.mul(v128.load(x0 + o), a0), f64x2.mul(v128.load(x1 + o), a1)),
+      f64x2.add(f64x2.mul(v128.load(x2 + o), a2), f64x2.mul(v128.load(x3 + o), a3)),
+    );
+    v128.store(y + o, f64x2.add(v128.load(y + o), t));
+  }
+  if (j < len) {
+    const o = <usize>j << 3;
+    st(y + o, ld(y + o) + ((ld(x0 + o) * s0 + ld(x1 + o) * s1) + (ld(x2 + o) * s2 + ld(x3 + o) * s3)));
+  }
+}
+
+let dotOut1: f64 = 0;
+let dotOut2: f64 = 0;
+let dotOut3: f64 = 0;
+/** Four dot products with one y (one pass): returns x0.y; x1.y, x2.y, x3.y go to dotOut1..3. */
+@inline function dot4(x0: usize, x1: usize, x2: usize, x3: usize, y: usize, len: i32): f64 {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const Y = v128.load(y + o);
+    c0 = f64x2.add(c0, f64x2.mul(v128.load(x0 + o), Y));
+    c1 = f64x2.add(c1, f64x2.mul(v128.load(x1 + o), Y));
+    c2 = f64x2.add(c2, f64x2.mul(v128.load(x2 + o), Y));
+    c3 = f64x2.add(c3, f64x2.mul(v128.load(x3 + o), Y));
+  }
+  let s0 = hsum(c0), s1 = hsum(c1), s2 = hsum(c2), s3 = hsum(c3);
+  if (j < len) {
+    const o = <usize>j << 3;
+    const yj = ld(y + o);
+    s0 += ld(x0 + o) * yj;
+    s1 += ld(x1 + o) * yj;
+    s2 += ld(x2 + o) * yj;
+    s3 += ld(x3 + o) * yj;
+  }
+  dotOut1 = s1;
+  dotOut2 = s2;
+  dotOut3 = s3;
+  return s0;
+}
+
 /**
  * Reduces panel columns k..k+TNB-1 (LAPACK dlatrd, uplo = 'L'): d and e of
  * those columns, reflector c in row k+c (entries > k+c, 1 at k+c+1) and
@@ -423,7 +471,13 @@ function panelReduce(a: usize, n: i32, k: i32, d: usize, e: usize, wv: usize, vt
     const row = a + <usize>i * rb;
     const oi = <usize>i << 3;
     // row i -= V(i:, 0:c) W(i, 0:c)^T + W(i:, 0:c) V(i, 0:c)^T
-    for (let q = 0; q < c; q++) {
+    let q = 0;
+    for (; q + 1 < c; q += 2) {
+      const v0 = a + <usize>(k + q) * rb + oi, w0 = wColumn(a, rb, n, k, q) + oi;
+      const v1 = v0 + rb, w1 = wColumn(a, rb, n, k, q + 1) + oi;
+      axpy4(row + oi, v0, -ld(w0), w0, -ld(v0), v1, -ld(w1), w1, -ld(v1), n - i);
+    }
+    if (q < c) {
       const vq = a + <usize>(k + q) * rb + oi;
       const wq = wColumn(a, rb, n, k, q) + oi;
       axpy(row + oi, vq, -ld(wq), n - i);
@@ -438,11 +492,29 @@ function panelReduce(a: usize, n: i32, k: i32, d: usize, e: usize, wv: usize, vt
     for (let j = s0; j < n; j++) st(row + (<usize>j << 3), ld(vt + (<usize>j << 3)));
     // w = A22 v - V (W^T v) - W (V^T v), A22 the trailing matrix at the start of the panel
     symvUpper(a, rb, n, s0, vt, wv);
-    for (let q = 0; q < c; q++) {
-      st(g + (<usize>q << 3), dot(a + <usize>(k + q) * rb + os, vt + os, len)); // (V^T v)_q
-      st(h + (<usize>q << 3), dot(wColumn(a, rb, n, k, q) + os, vt + os, len)); // (W^T v)_q
+    // g = V^T v, h = W^T v (two columns of each per pass); then w -= V h + W g
+    q = 0;
+    for (; q + 1 < c; q += 2) {
+      const v0 = a + <usize>(k + q) * rb + os, v1 = v0 + rb;
+      const w0 = wColumn(a, rb, n, k, q) + os, w1 = wColumn(a, rb, n, k, q + 1) + os;
+      const oq = <usize>q << 3;
+      st(g + oq, dot4(v0, w0, v1, w1, vt + os, len));
+      st(h + oq, dotOut1);
+      st(g + oq + 8, dotOut2);
+      st(h + oq + 8, dotOut3);
     }
-    for (let q = 0; q < c; q++) {
+    if (q < c) {
+      st(g + (<usize>q << 3), dot(a + <usize>(k + q) * rb + os, vt + os, len));
+      st(h + (<usize>q << 3), dot(wColumn(a, rb, n, k, q) + os, vt + os, len));
+    }
+    q = 0;
+    for (; q + 1 < c; q += 2) {
+      const v0 = a + <usize>(k + q) * rb + os, v1 = v0 + rb;
+      const w0 = wColumn(a, rb, n, k, q) + os, w1 = wColumn(a, rb, n, k, q + 1) + os;
+      const oq = <usize>q << 3;
+      axpy4(wv + os, v0, -ld(h + oq), w0, -ld(g + oq), v1, -ld(h + oq + 8), w1, -ld(g + oq + 8), len);
+    }
+    if (q < c) {
       axpy(wv + os, a + <usize>(k + q) * rb + os, -ld(h + (<usize>q << 3)), len);
       axpy(wv + os, wColumn(a, rb, n, k, q) + os, -ld(g + (<usize>q << 3)), len);
     }
