@@ -296,6 +296,11 @@ test('symmetricTridiagonalize: the blocked WebAssembly path (n >= 512) matches t
   cases.push({ name: 'rank 40 n=514', n: 514, a: rankDeficientSymmetric(rng, 514, 40) });
   const lam = repeatedSpectrum(513);
   cases.push({ name: 'repeated n=513', n: 513, a: withSpectrum(rng, lam, false).re, exact: lam });
+  // already diagonal: every reflector is the identity (tau = 0), W stays zero
+  const diag = new Float64Array(520 * 520);
+  const dv = Float64Array.from({ length: 520 }, (_, i) => (i % 7) - 3 + i / 1000);
+  for (let i = 0; i < 520; i++) diag[i * 520 + i] = dv[i]!;
+  cases.push({ name: 'diagonal n=520', n: 520, a: diag, exact: dv.slice().sort() });
   for (const c of cases) {
     const copy = c.a.slice();
     const w = k.symmetricTridiagonalize(c.a, c.n);

@@ -2,8 +2,11 @@
 //
 // Every kernel works on raw linear memory that the JS loader lays out: f64,
 // row-major, complex matrices split into separate re / im arrays. Nothing is
-// allocated here; scratch space ("work") is passed in by the caller. Inner
-// loops run over contiguous row segments two doubles at a time (f64x2).
+// allocated here; scratch space ("work") is passed in by the caller, except
+// the Gram kernel's fixed packing buffers (static data, about 260 KiB) and the
+// blocked tridiagonalisation's panels, which reuse the input triangle it no
+// longer reads. Inner loops run over contiguous row segments two doubles at a
+// time (f64x2).
 //
 // Layout trick shared by the tridiagonalisations: a row-major upper triangle
 // is the same memory as a column-major lower triangle, so LAPACK's "lower"
@@ -81,6 +84,8 @@ function houseReal(x: usize, v: usize, len: i32): f64 {
  * symmetric matrix-vector product of step k+1, two rows per pass, so the
  * trailing matrix is streamed once per step.
  * Outputs d[0..n), e[0..n-1). work: 4n doubles.
+ * From n = TBLOCK_MIN on, the blocked reduction (tridiagBlocked) runs instead;
+ * it also overwrites the strictly lower triangle (as scratch).
  * The matrix is first scaled by a power of two (exact) so max|a_ij| is in
  * [0.5, 1): no overflow or harmful underflow for huge or tiny inputs.
  */
