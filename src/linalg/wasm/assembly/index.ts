@@ -1321,6 +1321,51 @@ function packPanel(a: usize, n: i32, rowA: usize, r0: i32, k0: i32, kc: i32, dst
 }
 
 /**
+ * One i-block (rows i0..i0+GMC-1) of one k-block: pack it, then run every
+ * j-panel on or above it against it. A function of its own, called many
+ * times per product: V8 swaps in its optimised code only between calls, so
+ * this way even the first large product runs mostly optimised.
+ */
+function gramBlock(a: usize, n: i32, m: i32, x: usize, k0: i32, kc: i32, i0: i32): void {
+  const rowA = <usize>m << 3;
+  const rowX = <usize>n << 3;
+  const panelBytes = <usize>kc << 5;
+  const mc = min(GMC, n - i0);
+  const np = (mc + 3) >> 2;
+  for (let p = 0; p < np; p++) packPanel(a, n, rowA, i0 + 4 * p, k0, kc, gramPackI + <usize>p * panelBytes);
+  const iEnd = i0 + mc;
+  for (let j0 = 0; j0 < iEnd; j0 += 4) {
+    // the j-panel is the i-panel itself on the diagonal block
+    let pj = gramPackJ;
+    if (j0 >= i0) pj = gramPackI + <usize>((j0 - i0) >> 2) * panelBytes;
+    else packPanel(a, n, rowA, j0, k0, kc, gramPackJ);
+    const jFull = j0 + 4 <= n;
+    const pFirst = j0 >= i0 ? (j0 - i0) >> 2 : 0;
+    for (let p = pFirst; p < np; p++) {
+      const ib = i0 + 4 * p;
+      const pi = gramPackI + <usize>p * panelBytes;
+      if (jFull && ib + 4 <= n) {
+        gramTile4(pi, pj, kc, x + <usize>j0 * rowX + (<usize>ib << 3), rowX);
+      } else {
+        // ragged edge: full tile into scratch, keep the entries inside X
+        for (let t = 0; t < 16; t++) st(gramTile + (<usize>t << 3), 0);
+        gramTile4(pi, pj, kc, gramTile, 32);
+        for (let jr = 0; jr < 4; jr++) {
+          const j = j0 + jr;
+          if (j >= n) break;
+          for (let ir = 0; ir < 4; ir++) {
+            const i = ib + ir;
+            if (i >= n) break;
+            const q = x + <usize>j * rowX + (<usize>i << 3);
+            st(q, ld(q) + ld(gramTile + (<usize>(4 * jr + ir) << 3)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * X = A A^T for row-major A (n x m) into X (n x n, both triangles; A is not
  * modified). Cache-blocked and register-tiled after Goto & van de Geijn (ACM
  * TOMS 34(3), 2008): k-blocks of GKC columns; i-blocks of GMC rows packed into
@@ -1330,7 +1375,6 @@ function packPanel(a: usize, n: i32, rowA: usize, r0: i32, k0: i32, kc: i32, dst
  */
 export function gram(a: usize, n: i32, m: i32, x: usize): void {
   const nn = <usize>n;
-  const rowA = <usize>m << 3;
   const rowX = nn << 3;
   for (let i = 0; i < n; i++) {
     const r = x + <usize>i * rowX;
@@ -1338,42 +1382,7 @@ export function gram(a: usize, n: i32, m: i32, x: usize): void {
   }
   for (let k0 = 0; k0 < m; k0 += GKC) {
     const kc = min(GKC, m - k0);
-    const panelBytes = <usize>kc << 5;
-    for (let i0 = 0; i0 < n; i0 += GMC) {
-      const mc = min(GMC, n - i0);
-      const np = (mc + 3) >> 2;
-      for (let p = 0; p < np; p++) packPanel(a, n, rowA, i0 + 4 * p, k0, kc, gramPackI + <usize>p * panelBytes);
-      const iEnd = i0 + mc;
-      for (let j0 = 0; j0 < iEnd; j0 += 4) {
-        // the j-panel is the i-panel itself on the diagonal block
-        let pj = gramPackJ;
-        if (j0 >= i0) pj = gramPackI + <usize>((j0 - i0) >> 2) * panelBytes;
-        else packPanel(a, n, rowA, j0, k0, kc, gramPackJ);
-        const jFull = j0 + 4 <= n;
-        const pFirst = j0 >= i0 ? (j0 - i0) >> 2 : 0;
-        for (let p = pFirst; p < np; p++) {
-          const ib = i0 + 4 * p;
-          const pi = gramPackI + <usize>p * panelBytes;
-          if (jFull && ib + 4 <= n) {
-            gramTile4(pi, pj, kc, x + <usize>j0 * rowX + (<usize>ib << 3), rowX);
-          } else {
-            // ragged edge: full tile into scratch, keep the entries inside X
-            for (let t = 0; t < 16; t++) st(gramTile + (<usize>t << 3), 0);
-            gramTile4(pi, pj, kc, gramTile, 32);
-            for (let jr = 0; jr < 4; jr++) {
-              const j = j0 + jr;
-              if (j >= n) break;
-              for (let ir = 0; ir < 4; ir++) {
-                const i = ib + ir;
-                if (i >= n) break;
-                const q = x + <usize>j * rowX + (<usize>i << 3);
-                st(q, ld(q) + ld(gramTile + (<usize>(4 * jr + ir) << 3)));
-              }
-            }
-          }
-        }
-      }
-    }
+    for (let i0 = 0; i0 < n; i0 += GMC) gramBlock(a, n, m, x, k0, kc, i0);
   }
   // mirror the upper triangle into the lower, in 32 x 32 tiles (cache-friendly transpose)
   for (let ib = 0; ib < n; ib += 32) {
