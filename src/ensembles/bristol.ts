@@ -16,9 +16,8 @@
 // reference does with np.angle(np.linalg.eig(H)); for CSE that is 2n angles (no Kramers
 // pairs exist in this recipe), not n.
 import type { RandomStream } from '../rng/index.js';
-import { complexMatrix, hermitianEigen, unitaryEigenphases, type ComplexMatrix } from '../linalg/index.js';
+import { complexEigenvalues, complexMatrix, hermitianEigen, multiplyColumnPhases, unitaryEigenphases, type ComplexMatrix } from '../linalg/index.js';
 import { checkOrder } from './dense.js';
-import { complexEigenvalues } from '../linalg/index.js';
 
 export type AntisymmetryDirection = 'lower' | 'upper';
 
@@ -74,18 +73,7 @@ export function bristolCUE(n: number, stream: RandomStream): ComplexMatrix {
     }
   }
   const v = hermitianEigen(h).vectors;
-  for (let j = 0; j < n; j++) {
-    const cr = Math.cos(g[j]!);
-    const ci = Math.sin(g[j]!);
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      const x = v.re[k]!;
-      const y = v.im[k]!;
-      v.re[k] = x * cr - y * ci;
-      v.im[k] = x * ci + y * cr;
-    }
-  }
-  return v;
+  return multiplyColumnPhases(v, g.map(Math.cos), g.map(Math.sin));
 }
 
 /** bristol's `gen_coe` recipe: elementwise U^T o U (reproduction only; not unitary). */

@@ -14,6 +14,7 @@ import {
   complexQR,
   complexTransposeMatmul,
   hermitianEigen,
+  multiplyColumnPhases,
   type ComplexMatrix,
 } from '../linalg/index.js';
 
@@ -43,21 +44,15 @@ function ginibre(n: number, stream: RandomStream): ComplexMatrix {
 function cueQR(n: number, stream: RandomStream): ComplexMatrix {
   const z = ginibre(n, stream);
   const { q, rDiagRe, rDiagIm } = complexQR(z);
+  const cr = new Float64Array(n).fill(1);
+  const ci = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
     if (r === 0) continue; // probability zero; the column keeps its phase
-    const cr = rDiagRe[j]! / r;
-    const ci = rDiagIm[j]! / r;
-    if (cr === 1 && ci === 0) continue;
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      const a = q.re[k]!;
-      const b = q.im[k]!;
-      q.re[k] = a * cr - b * ci;
-      q.im[k] = a * ci + b * cr;
-    }
+    cr[j] = rDiagRe[j]! / r;
+    ci[j] = rDiagIm[j]! / r;
   }
-  return q;
+  return multiplyColumnPhases(q, cr, ci);
 }
 
 // Haar unitary as the eigenvectors of a GUE matrix H = (G + G^H)/2, each column given an
@@ -73,19 +68,8 @@ function cueEigvec(n: number, stream: RandomStream): ComplexMatrix {
     }
   }
   const v = hermitianEigen(h).vectors;
-  for (let j = 0; j < n; j++) {
-    const gamma = 2 * Math.PI * stream.uniform();
-    const cr = Math.cos(gamma);
-    const ci = Math.sin(gamma);
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      const a = v.re[k]!;
-      const b = v.im[k]!;
-      v.re[k] = a * cr - b * ci;
-      v.im[k] = a * ci + b * cr;
-    }
-  }
-  return v;
+  const gamma = Float64Array.from({ length: n }, () => 2 * Math.PI * stream.uniform());
+  return multiplyColumnPhases(v, gamma.map(Math.cos), gamma.map(Math.sin));
 }
 
 /** Haar-distributed n x n unitary (CUE). */

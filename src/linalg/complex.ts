@@ -256,3 +256,20 @@ export function complexQR(a: ComplexMatrix): ComplexQR {
   const k = wasmKernels();
   return k ? k.complexQR(a) : complexQRTS(a);
 }
+
+/** In place: column j of `m` times the unit phase cos(phase[j]) + i sin(phase[j]), i.e. M diag(e^{i phase}). */
+export function multiplyColumnPhases(m: ComplexMatrix, cosPhase: ArrayLike<number>, sinPhase: ArrayLike<number>): ComplexMatrix {
+  const { rows, cols } = m;
+  for (let j = 0; j < cols; j++) {
+    const cr = cosPhase[j]!;
+    const ci = sinPhase[j]!;
+    for (let i = 0; i < rows; i++) {
+      const k = i * cols + j;
+      const a = m.re[k]!;
+      const b = m.im[k]!;
+      m.re[k] = a * cr - b * ci;
+      m.im[k] = a * ci + b * cr;
+    }
+  }
+  return m;
+}

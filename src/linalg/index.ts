@@ -7,6 +7,7 @@ export {
   complexTransposeMatmul,
   conjugateTranspose,
   complexQR,
+  multiplyColumnPhases,
   type ComplexQR,
 } from './complex.js';
 export {
