@@ -138,6 +138,32 @@ export interface ComplexQR {
   rDiagIm: Float64Array;
 }
 
+/**
+ * x <- x - t v (v^H x) for one row x (offset rc of xr/xi) and the reflector v stored in row rk
+ * of vr/vi: v_k = 1 (implicit), v_j for j > k. Used with t = conj(tau) to factor and t = tau to
+ * build Q, so both apply the same arithmetic.
+ */
+function reflectRow(
+  vr: Float64Array, vi: Float64Array, rk: number, k: number, n: number, tr: number, ti: number,
+  xr: Float64Array, xi: Float64Array, rc: number,
+): void {
+  let sr = xr[rc + k]!, si = xi[rc + k]!;
+  for (let j = k + 1; j < n; j++) {
+    const a = vr[rk + j]!, b = vi[rk + j]!;
+    const c = xr[rc + j]!, d = xi[rc + j]!;
+    sr += a * c + b * d;
+    si += a * d - b * c;
+  }
+  const fr = tr * sr - ti * si, fi = tr * si + ti * sr;
+  xr[rc + k] = xr[rc + k]! - fr;
+  xi[rc + k] = xi[rc + k]! - fi;
+  for (let j = k + 1; j < n; j++) {
+    const a = vr[rk + j]!, b = vi[rk + j]!;
+    xr[rc + j] = xr[rc + j]! - (fr * a - fi * b);
+    xi[rc + j] = xi[rc + j]! - (fr * b + fi * a);
+  }
+}
+
 // Householder QR with Q accumulated backwards (Golub & Van Loan 4th ed. §5.2.2, §5.1.6; LAPACK zgeqr2/zung2r).
 // Columns are handled as contiguous rows of A^T. Reflector k is H_k = I - tau_k v v^H with
 // H_k^H x = beta e_1 (beta real, LAPACK zlarfg convention), so Q = H_0 H_1 ... H_{n-1}.
@@ -196,27 +222,7 @@ export function complexQRTS(a: ComplexMatrix): ComplexQR {
     br[rk + k] = beta; bi[rk + k] = 0;
     rDiagRe[k] = beta;
     // Apply H^H = I - conj(tau) v v^H to the remaining columns (rows of bt).
-    const tr = tauRe[k]!, ti = -tauIm[k]!;
-    for (let c = k + 1; c < n; c++) {
-      const rc = c * n;
-      // s = v^H col
-      let sr = br[rc + k]!, si = bi[rc + k]!;
-      for (let j = k + 1; j < n; j++) {
-        const vr = br[rk + j]!, vi = bi[rk + j]!;
-        const xr = br[rc + j]!, xi = bi[rc + j]!;
-        sr += vr * xr + vi * xi;
-        si += vr * xi - vi * xr;
-      }
-      // f = conj(tau) * s
-      const fr = tr * sr - ti * si, fi = tr * si + ti * sr;
-      br[rc + k] = br[rc + k]! - fr;
-      bi[rc + k] = bi[rc + k]! - fi;
-      for (let j = k + 1; j < n; j++) {
-        const vr = br[rk + j]!, vi = bi[rk + j]!;
-        br[rc + j] = br[rc + j]! - (fr * vr - fi * vi);
-        bi[rc + j] = bi[rc + j]! - (fr * vi + fi * vr);
-      }
-    }
+    for (let c = k + 1; c < n; c++) reflectRow(br, bi, rk, k, n, tauRe[k]!, -tauIm[k]!, br, bi, c * n);
   }
   // Q^T accumulated in rows: row c of qt = column c of Q. Start with I and apply
   // Q <- H_k Q for k = n-1 .. 0 (each column q_c <- q_c - tau v (v^H q_c)).
@@ -225,25 +231,7 @@ export function complexQRTS(a: ComplexMatrix): ComplexQR {
   for (let k = n - 1; k >= 0; k--) {
     const tr = tauRe[k]!, ti = tauIm[k]!;
     if (tr === 0 && ti === 0) continue;
-    const rk = k * n;
-    for (let c = k; c < n; c++) {
-      const rc = c * n;
-      let sr = qr[rc + k]!, si = qi[rc + k]!;
-      for (let j = k + 1; j < n; j++) {
-        const vr = br[rk + j]!, vi = bi[rk + j]!;
-        const xr = qr[rc + j]!, xi = qi[rc + j]!;
-        sr += vr * xr + vi * xi;
-        si += vr * xi - vi * xr;
-      }
-      const fr = tr * sr - ti * si, fi = tr * si + ti * sr;
-      qr[rc + k] = qr[rc + k]! - fr;
-      qi[rc + k] = qi[rc + k]! - fi;
-      for (let j = k + 1; j < n; j++) {
-        const vr = br[rk + j]!, vi = bi[rk + j]!;
-        qr[rc + j] = qr[rc + j]! - (fr * vr - fi * vi);
-        qi[rc + j] = qi[rc + j]! - (fr * vi + fi * vr);
-      }
-    }
+    for (let c = k; c < n; c++) reflectRow(br, bi, k * n, k, n, tr, ti, qr, qi, c * n);
   }
   for (let k = 0; k < n; k++) rDiagRe[k] = rDiagRe[k]! / sc;
   const q = complexMatrix(n);
