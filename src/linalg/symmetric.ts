@@ -49,6 +49,21 @@ function reflector(w: Float64Array, n: number, k: number, v: Float64Array): [num
   return [tau, beta];
 }
 
+/** p[from..n) += A[from.., from..] v, reading only the upper triangle of row-major A (n x n). */
+function symvUpper(w: Float64Array, n: number, from: number, v: Float64Array, p: Float64Array): void {
+  for (let i = from; i < n; i++) {
+    const ri = i * n;
+    const vi = v[i]!;
+    let acc = w[ri + i]! * vi;
+    for (let j = i + 1; j < n; j++) {
+      const aij = w[ri + j]!;
+      acc += aij * v[j]!;
+      p[j] = p[j]! + aij * vi;
+    }
+    p[i] = p[i]! + acc;
+  }
+}
+
 /** From p = A22 v (rows k+1..), form the update vector  tau p - (tau^2/2)(p.v) v  in p. */
 function updateVector(p: Float64Array, v: Float64Array, tau: number, from: number, n: number): void {
   let dot = 0;
@@ -77,17 +92,7 @@ export function symmetricTridiagonalizeSimple(a: Float64Array, n: number): Tridi
     if (tau === 0) continue;
     // p = A22 v using the upper triangle only.
     p.fill(0, k + 1, n);
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vi = v[i]!;
-      let acc = w[ri + i]! * vi;
-      for (let j = i + 1; j < n; j++) {
-        const aij = w[ri + j]!;
-        acc += aij * v[j]!;
-        p[j] = p[j]! + aij * vi;
-      }
-      p[i] = p[i]! + acc;
-    }
+    symvUpper(w, n, k + 1, v, p);
     updateVector(p, v, tau, k + 1, n);
     // Rank-2 update A22 -= v p^T + p v^T (upper triangle).
     for (let i = k + 1; i < n; i++) {
@@ -185,17 +190,7 @@ export function symmetricTridiagonalizeTS(a: Float64Array, n: number): Tridiagon
   const [tau0, beta0] = reflector(w, n, 0, v);
   e[0] = beta0;
   if (tau0 !== 0) {
-    for (let i = 1; i < n; i++) {
-      const ri = i * n;
-      const vi = v[i]!;
-      let acc = w[ri + i]! * vi;
-      for (let j = i + 1; j < n; j++) {
-        const aij = w[ri + j]!;
-        acc += aij * v[j]!;
-        wv[j] = wv[j]! + aij * vi;
-      }
-      wv[i] = wv[i]! + acc;
-    }
+    symvUpper(w, n, 1, v, wv);
     updateVector(wv, v, tau0, 1, n);
   }
   for (let k = 0; k < n - 2; k++) {
