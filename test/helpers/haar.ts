@@ -2,26 +2,15 @@
 // tests do not come from the sampler under test: complex Ginibre Z = (X + iY)/sqrt 2,
 // Householder QR, U = Q diag(R_jj/|R_jj|) (Mezzadri 2007).
 import type { RandomStream } from '../../src/rng/index.js';
-import { complexMatrix, complexQR, type ComplexMatrix } from '../../src/linalg/index.js';
+import { complexMatrix, complexQR, multiplyColumnPhases, type ComplexMatrix } from '../../src/linalg/index.js';
 
 export function haarUnitary(n: number, stream: RandomStream): ComplexMatrix {
   const z = complexMatrix(n);
   stream.fillNormal(z.re, Math.SQRT1_2);
   stream.fillNormal(z.im, Math.SQRT1_2);
   const { q, rDiagRe, rDiagIm } = complexQR(z);
-  for (let j = 0; j < n; j++) {
-    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
-    const pr = rDiagRe[j]! / r;
-    const pi = rDiagIm[j]! / r;
-    for (let i = 0; i < n; i++) {
-      const k = i * n + j;
-      const re = q.re[k]!;
-      const im = q.im[k]!;
-      q.re[k] = re * pr - im * pi;
-      q.im[k] = re * pi + im * pr;
-    }
-  }
-  return q;
+  const r = rDiagRe.map((x, j) => Math.hypot(x, rDiagIm[j]!));
+  return multiplyColumnPhases(q, rDiagRe.map((x, j) => x / r[j]!), rDiagIm.map((x, j) => x / r[j]!));
 }
 
 /** |U| elementwise for U Haar on U(n): the conjugate circular layer (n x n, row-major). */
