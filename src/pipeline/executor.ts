@@ -38,6 +38,10 @@ export class PoolExecutor implements Executor {
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
       idleTimeout: 60_000,
+      // Piscina first tries require() on the worker file; Node 20.19+'s require(esm) path
+      // intermittently aborts the process (CreateRequiredModuleFacade assertion). Disabling it
+      // makes Piscina fall back to import(), which is stable.
+      execArgv: [...process.execArgv, '--no-experimental-require-module'],
     });
   }
   async run(chunk: Chunk): Promise<Float64Array> {
