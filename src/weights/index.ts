@@ -9,3 +9,4 @@ export { openTfjs } from './tfjs.js';
 export { openNpy, openNpz, openNpyDir } from './npyfiles.js';
 export { halfToNumber, bf16ToNumber } from './decode.js';
 export { readNpy, readNpyFile, readNpz, writeNpy, writeNpz, encodeNpy, encodeNpz, NpyFormatError } from './npy.js';
+export { resolveInside, type ContainOptions } from './contain.js';
