@@ -10,3 +10,6 @@ export { openNpy, openNpz, openNpyDir } from './npyfiles.js';
 export { halfToNumber, bf16ToNumber } from './decode.js';
 export { readNpy, readNpyFile, readNpz, writeNpy, writeNpz, encodeNpy, encodeNpz, NpyFormatError } from './npy.js';
 export { resolveInside, type ContainOptions } from './contain.js';
+export { openPytorch } from './pytorch.js';
+export { openHuggingFace, naturalCompare } from './huggingface.js';
+export { unpickle, PickleError, type PickleOptions, type PickleResult } from './pickle.js';

@@ -4,16 +4,20 @@
 //   u64 header length + '{' -> safetensors
 //   '[' / '{' JSON        -> TF.js model.json or bare weights manifest
 //   0x08 (ir_version)     -> ONNX (also any *.onnx)
-//   a directory           -> its .npy files
+//   a directory           -> Hugging Face folder (index / model files), else its .npy files
+//   PK zip with <dir>/data.pkl, or the legacy pickle magic -> PyTorch checkpoint
+//   *.index.json          -> Hugging Face shard index
 import { open as fsOpen, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
 import { looksLikeOnnx, openOnnx } from './onnx.js';
 import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
+import { isLegacyTorchHeader, isTorchZip, openPytorch } from './pytorch.js';
+import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
 import type { WeightSource } from './types.js';
 
-export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs';
+export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs' | 'pytorch' | 'huggingface';
 
 export interface OpenOptions {
   /** Skip detection and use this reader. */
@@ -31,6 +35,9 @@ async function head(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
+/** Extensions PyTorch checkpoints are saved under. */
+const TORCH_EXT = /\.(pt|pth|bin|ckpt|tar)$/;
+
 export async function detectFormat(path: string): Promise<WeightsFormat> {
   let st;
   try {
@@ -38,9 +45,12 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   } catch (e) {
     throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
   }
-  if (st.isDirectory()) return 'npy-dir';
+  if (st.isDirectory()) return (await isHuggingFaceFolder(path)) ? 'huggingface' : 'npy-dir';
   const h = await head(path, 16);
   const lower = path.toLowerCase();
+  if (lower.endsWith('.index.json')) return 'huggingface';
+  if (isLegacyTorchHeader(h) || (h[0] === 0x80 && TORCH_EXT.test(lower))) return 'pytorch';
+  if (h[0] === 0x50 && h[1] === 0x4b && (TORCH_EXT.test(lower) || (!lower.endsWith('.npz') && (await isTorchZip(path))))) return 'pytorch';
   if (h.length >= 6 && h[0] === 0x93 && String.fromCharCode(...h.subarray(1, 6)) === 'NUMPY') return 'npy';
   if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return 'npz';
   if (isSafetensorsHeader(h, st.size)) return 'safetensors';
@@ -51,7 +61,8 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.json')) return 'tfjs';
-  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest)');
+  if (TORCH_EXT.test(lower)) return 'pytorch';
+  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, PyTorch checkpoint)');
 }
 
 /** Open a weights file (or a directory of .npy files) and list its tensors lazily. */
@@ -64,6 +75,8 @@ export async function openWeights(path: string, opts: OpenOptions = {}): Promise
     case 'npy-dir': return openNpyDir(path);
     case 'onnx': return openOnnx(path);
     case 'tfjs': return openTfjs(path);
+    case 'pytorch': return openPytorch(path);
+    case 'huggingface': return openHuggingFace(path);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }
