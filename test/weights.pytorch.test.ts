@@ -214,6 +214,35 @@ test('big-endian archives, the ancient tar format and non-checkpoint pickles are
   await assert.rejects(openWeights(noTensors), /no tensors found: a dict with keys \["epoch"\]/);
 });
 
+test('robustness: a ZIP64 locator pointing beyond 2^53 and a stride-0 view of 2^40 elements are WeightsErrors, not crashes', async () => {
+  // A valid checkpoint, then its end record claims ZIP64 (0xffff entries) and a ZIP64 locator
+  // (APPNOTE 4.3.15) placed before it points at 2^60: yauzl's own file reader threw from an fs
+  // callback here (an uncaught exception) before reads were checked against the file size.
+  const good = zipBytes([{ name: 'archive/data.pkl', data: stateDictPickle([W]) }, { name: 'archive/data/0', data: f32Bytes([1, 2, 3, 4, 5, 6]) }]);
+  const eocd = good.subarray(good.length - 22);
+  const locator = new Uint8Array(20);
+  const lv = new DataView(locator.buffer);
+  lv.setUint32(0, 0x07064b50, true);
+  lv.setBigUint64(8, 2n ** 60n, true);
+  lv.setUint32(16, 1, true);
+  const bad = new Uint8Array(good.length + 20);
+  bad.set(good.subarray(0, good.length - 22));
+  bad.set(locator, good.length - 22);
+  bad.set(eocd, good.length - 2);
+  new DataView(bad.buffer).setUint16(good.length - 2 + 8, 0xffff, true);
+  new DataView(bad.buffer).setUint16(good.length - 2 + 10, 0xffff, true);
+  const p = join(dir, 'zip64.pt');
+  writeFileSync(p, bad);
+  await assert.rejects(openWeights(p), (e: unknown) => e instanceof WeightsError && /corrupt ZIP archive: .*outside the file/.test(e.message));
+  // size 2^20 x 2^20 with strides 0 over a 6-element storage (expand()-style view)
+  const huge = writeZip('huge.pt', [
+    { name: 'archive/data.pkl', data: stateDictPickle([{ ...W, size: [2 ** 20, 2 ** 20], stride: [0, 0] }]) },
+    { name: 'archive/data/0', data: f32Bytes([1, 2, 3, 4, 5, 6]) },
+  ]);
+  const src = await openWeights(huge);
+  await assert.rejects(src.tensors[0]!.load(), (e: unknown) => e instanceof WeightsError && e.tensor === 'w' && /too many to load/.test(e.message));
+});
+
 // ---------------------------------------------------------------- the pickle interpreter
 
 test('pickle: data opcodes of protocols 0-4 build values; memo and shared references kept', () => {

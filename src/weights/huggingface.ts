@@ -92,7 +92,7 @@ async function readIndex(indexPath: string): Promise<Map<string, string[]>> {
   try {
     json = JSON.parse(await readFile(indexPath, 'utf8'));
   } catch (e) {
-    throw new WeightsError(indexPath, undefined, `not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new WeightsError(indexPath, undefined, `not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`, { cause: e });
   }
   const map = (json as { weight_map?: unknown } | null)?.weight_map;
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {

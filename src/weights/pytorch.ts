@@ -26,7 +26,8 @@
 // order. Order = the pickle's insertion order = the order the network registered its parameters.
 // Views: storage offset and strides are honoured (non-contiguous views are gathered); tensors
 // may share a storage. Every read is checked against the real member / file size.
-import { stat } from 'node:fs/promises';
+import { read as fsRead } from 'node:fs';
+import { open as fsOpen, stat } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { WeightsError } from './errors.js';
@@ -62,6 +63,8 @@ const LEGACY_PROTOCOL = 1001;
 /** data.pkl / legacy pickles larger than this are treated as corruption. */
 const MAX_PICKLE = 512 * 1024 * 1024;
 const MAX_MEMBERS = 1_000_000;
+/** A tensor (as float64) larger than this is refused: 2^32 elements = 32 GiB. */
+const MAX_ELEMENTS = 2 ** 32;
 const AS_STORED = { kind: 'axis', axis: 0, rule: 'PyTorch tensor: [out, ...] as stored' } as const;
 
 /** A storage: `numel` elements of one type, read by element range. */
@@ -190,9 +193,17 @@ async function loadTensor(file: string, name: string, t: TorchTensor): Promise<F
   if (!Number.isSafeInteger(last) || last >= s.numel) {
     throw new WeightsError(file, name, `view (offset ${t.offset}, size ${JSON.stringify(t.size)}, stride ${JSON.stringify(t.stride)}) reaches element ${last} of storage '${s.key}', which has ${s.numel} elements`);
   }
+  if (count > MAX_ELEMENTS) throw new WeightsError(file, name, `${count} elements (size ${JSON.stringify(t.size)}) are too many to load`);
   const span = last - t.offset + 1;
-  const values = decodeElements(await s.read(t.offset, span, name), s.type, span);
-  const dense = isContiguous(t.size, t.stride) ? values.subarray(0, count) : gather(values, t.size, t.stride);
+  const bytes = await s.read(t.offset, span, name);
+  let dense: Float64Array;
+  try {
+    const values = decodeElements(bytes, s.type, span);
+    dense = isContiguous(t.size, t.stride) ? values.subarray(0, count) : gather(values, t.size, t.stride);
+  } catch (e) {
+    if (e instanceof RangeError) throw new WeightsError(file, name, `cannot hold ${count} elements in memory (${e.message})`, { cause: e });
+    throw e;
+  }
   return checkFinite(dense, file, name);
 }
 
@@ -341,36 +352,57 @@ interface Member {
   encrypted: boolean;
 }
 
-/** List a ZIP's members from its central directory (lazily, one entry at a time). */
-export function listZip(path: string): Promise<Map<string, Member>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: true }, (err, zip) => {
-      if (err || !zip) {
-        reject(err ?? new Error('cannot open ZIP'));
-        return;
-      }
-      const members = new Map<string, Member>();
-      zip.on('error', (e: Error) => reject(e));
-      zip.on('end', () => resolve(members));
-      zip.on('entry', (e: yauzl.Entry) => {
-        members.set(e.fileName, {
-          name: e.fileName,
-          method: e.compressionMethod,
-          compressedSize: e.compressedSize,
-          size: e.uncompressedSize,
-          headerOffset: e.relativeOffsetOfLocalHeader,
-          encrypted: (e.generalPurposeBitFlag & 1) !== 0,
-        });
-        if (members.size > MAX_MEMBERS) {
-          zip.close();
-          reject(new Error(`more than ${MAX_MEMBERS} ZIP members`));
-        } else {
-          zip.readEntry();
-        }
-      });
-      zip.readEntry();
+// yauzl reads through this reader: every read is checked against the file size first, so a
+// corrupt record (e.g. a ZIP64 locator pointing beyond 2^53) becomes an error, not a throw
+// inside an fs callback.
+class CheckedReader extends yauzl.RandomAccessReader {
+  constructor(private readonly fd: number, private readonly size: number) {
+    super();
+  }
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    if (!Number.isSafeInteger(position) || position < 0 || length < 0 || position + length > this.size) {
+      setImmediate(() => callback(new Error(`a ZIP record points to bytes ${position}..${position + length}, outside the file (${this.size} bytes)`)));
+      return;
+    }
+    fsRead(this.fd, buffer, offset, length, position, (err, n) => {
+      callback(err ?? (n !== length ? new Error(`short read at ${position}`) : null));
     });
-  });
+  }
+}
+
+/** List a ZIP's members from its central directory (lazily, one entry at a time). */
+export async function listZip(path: string): Promise<Map<string, Member>> {
+  const fh = await fsOpen(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    return await new Promise((resolve, reject) => {
+      const opts = { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true, decodeStrings: true };
+      yauzl.fromRandomAccessReader(new CheckedReader(fh.fd, size), size, opts, (err, zip) => {
+        if (err || !zip) {
+          reject(err ?? new Error('cannot open ZIP'));
+          return;
+        }
+        const members = new Map<string, Member>();
+        zip.on('error', (e: Error) => reject(e));
+        zip.on('end', () => resolve(members));
+        zip.on('entry', (e: yauzl.Entry) => {
+          members.set(e.fileName, {
+            name: e.fileName,
+            method: e.compressionMethod,
+            compressedSize: e.compressedSize,
+            size: e.uncompressedSize,
+            headerOffset: e.relativeOffsetOfLocalHeader,
+            encrypted: (e.generalPurposeBitFlag & 1) !== 0,
+          });
+          if (members.size > MAX_MEMBERS) reject(new Error(`more than ${MAX_MEMBERS} ZIP members`));
+          else zip.readEntry();
+        });
+        zip.readEntry();
+      });
+    });
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The folder holding data.pkl (`archive/` or any name), or null when the ZIP is not a checkpoint. */
