@@ -22,7 +22,7 @@ import type { TensorEntry, WeightSource } from './types.js';
 
 const INDEXES = ['model.safetensors.index.json', 'pytorch_model.bin.index.json'];
 const SINGLES = ['model.safetensors', 'pytorch_model.bin'];
-const SHARD_EXT = /\.(safetensors|bin|pt|pth|ckpt)$/i;
+const SHARD_NAME = /^pytorch_model.*\.bin$|\.(pt|pth|ckpt)$/i;
 const MAX_INDEX = 64 * 1024 * 1024;
 
 export const ORDER_NOTE =
@@ -70,9 +70,11 @@ async function folderFiles(dir: string): Promise<{ index?: string; shards?: stri
   if (otherIndex) return { index: join(dir, otherIndex) };
   const st = names.filter((n) => /\.safetensors$/i.test(n));
   if (st.length > 0) return { shards: st };
-  const pt = names.filter((n) => SHARD_EXT.test(n));
-  if (pt.length > 0) return { shards: pt };
-  throw new WeightsError(dir, undefined, `no model files in the folder (expected ${INDEXES.join(', ')}, ${SINGLES.join(', ')} or *.safetensors / *.bin shards)`);
+  // .bin alone is too common a name (TF.js shards), so only PyTorch-looking names count; and a
+  // folder of .npy files stays one (openNpyDir) unless it holds one of the files above
+  const pt = names.filter((n) => SHARD_NAME.test(n));
+  if (pt.length > 0 && !names.some((n) => /\.npy$/i.test(n))) return { shards: pt };
+  throw new WeightsError(dir, undefined, `no model files in the folder (expected ${INDEXES.join(', ')}, ${SINGLES.join(', ')}, *.safetensors or pytorch_model*.bin / *.pt / *.pth / *.ckpt shards)`);
 }
 
 /** True when a folder looks like a Hugging Face model folder (index, single file or shards). */

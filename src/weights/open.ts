@@ -13,7 +13,7 @@ import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
 import { looksLikeOnnx, openOnnx } from './onnx.js';
 import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
-import { isLegacyTorchHeader, isTorchZip, openPytorch } from './pytorch.js';
+import { isLegacyTorchHeader, isTorchTar, isTorchZip, openPytorch } from './pytorch.js';
 import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
 import type { WeightSource } from './types.js';
 
@@ -61,7 +61,7 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.json')) return 'tfjs';
-  if (TORCH_EXT.test(lower)) return 'pytorch';
+  if (TORCH_EXT.test(lower) && (await isTorchTar(path))) return 'pytorch';
   throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, PyTorch checkpoint)');
 }
 

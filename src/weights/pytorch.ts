@@ -609,6 +609,15 @@ function isTar(h: Uint8Array): boolean {
   return h.length >= 262 && String.fromCharCode(...h.subarray(257, 262)) === 'ustar';
 }
 
+/** True when `path` is a tar archive (the pre-0.1.10 PyTorch format, which is refused by name). */
+export async function isTorchTar(path: string): Promise<boolean> {
+  try {
+    return isTar(await readRange(path, 0, 262));
+  } catch {
+    return false;
+  }
+}
+
 export async function openPytorch(path: string): Promise<WeightSource> {
   let size: number;
   try {
