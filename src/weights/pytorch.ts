@@ -337,7 +337,7 @@ function entries(file: string, found: Found): TensorEntry[] {
 function fail(file: string, e: unknown): never {
   if (e instanceof WeightsError) throw e;
   if (e instanceof TorchFail || e instanceof PickleError) throw new WeightsError(file, undefined, e.message, { cause: e });
-  throw new WeightsError(file, undefined, `not a readable PyTorch checkpoint: ${(e as Error).message}`, { cause: e });
+  throw e; // anything else is a bug in this reader, not a problem with the file
 }
 
 // ---------------------------------------------------------------------------------------------
