@@ -196,6 +196,20 @@ test('bounds: a view beyond its storage, a storage member shorter than its eleme
   }
 });
 
+test('a tensor the pickle describes wrongly is refused at open, naming the tensor', async () => {
+  const cases: [string, Partial<typeof W>, RegExp][] = [
+    ['type.pt', { storageType: 'EvilStorage' }, /unknown storage type 'torch\.EvilStorage'/],
+    ['rank.pt', { stride: [1] }, /tensor size \[2,3\] and stride \[1\] differ in length/],
+  ];
+  for (const [name, change, msg] of cases) {
+    const p = writeZip(name, [
+      { name: 'archive/data.pkl', data: stateDictPickle([{ ...W, name: 'ok' }, { ...W, ...change }]) },
+      { name: 'archive/data/0', data: f32Bytes([1, 2, 3, 4, 5, 6]) },
+    ]);
+    await assert.rejects(openWeights(p), (e: unknown) => e instanceof WeightsError && e.tensor === 'w' && msg.test(e.message), name);
+  }
+});
+
 test('big-endian archives, the ancient tar format and non-checkpoint pickles are refused with one line', async () => {
   const be = writeZip('be.pt', [
     { name: 'archive/data.pkl', data: stateDictPickle([W]) },

@@ -88,7 +88,16 @@ export class TorchTensor {
   ) {}
 }
 
-class TorchFail extends Error {}
+class TorchFail extends Error {
+  constructor(message: string, readonly tensor?: string) {
+    super(message);
+  }
+}
+
+/** A tensor or storage the pickle describes wrongly; an error only if the network uses it. */
+class Broken {
+  constructor(readonly reason: string) {}
+}
 
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -99,7 +108,17 @@ function intTuple(v: unknown, what: string): number[] {
 }
 
 function rebuildTensor(args: unknown[]): unknown {
+  try {
+    return rebuildTensorChecked(args);
+  } catch (e) {
+    if (e instanceof TorchFail) return new Broken(e.message);
+    throw e;
+  }
+}
+
+function rebuildTensorChecked(args: unknown[]): unknown {
   const [storage, offset, size, stride] = args;
+  if (storage instanceof Broken) return storage;
   if (!(storage instanceof StorageRef)) return new PyCall(new PyGlobal('torch._utils', '_rebuild_tensor_v2'), new PyTuple(args));
   if (!isIndex(offset)) throw new TorchFail('tensor storage offset is not a non-negative integer');
   const sz = intTuple(size, 'tensor size');
@@ -236,6 +255,7 @@ function fromStateDict(d: PyDict, out: Found): void {
     const v = d.values[i];
     const name = String(d.keys[i]);
     if (v instanceof TorchTensor) out.tensors.push([name, v]);
+    else if (v instanceof Broken) throw new TorchFail(v.reason, name);
     else if (v instanceof PyCall) out.warnings.push(`entry '${name}' is ${describe(v)}; left out`);
   }
 }
@@ -251,6 +271,7 @@ function fromModule(root: PyDict, out: Found): void {
     if (params instanceof PyDict) {
       for (let i = 0; i < params.size; i++) {
         const v = params.values[i];
+        if (v instanceof Broken) throw new TorchFail(v.reason, `${prefix}${String(params.keys[i])}`);
         if (v instanceof TorchTensor && !seen.has(v)) {
           seen.add(v);
           out.tensors.push([`${prefix}${String(params.keys[i])}`, v]);
@@ -269,7 +290,7 @@ function fromModule(root: PyDict, out: Found): void {
 }
 
 function hasTensors(d: PyDict): boolean {
-  return d.values.some((v) => v instanceof TorchTensor);
+  return d.values.some((v) => v instanceof TorchTensor || v instanceof Broken);
 }
 
 /** The network's tensors in a checkpoint object, in registration order. */
@@ -313,10 +334,16 @@ function runObjectPickle(buf: Uint8Array, start: number, resolve: (pid: PyTuple)
       const kind = pid.items[0] instanceof Uint8Array ? new TextDecoder('latin1').decode(pid.items[0]) : pid.items[0];
       if (kind === 'module') return pid.items[1]; // legacy: a module class with its source; the source is ignored
       if (kind !== 'storage') throw new TorchFail(`unexpected persistent id type ${JSON.stringify(String(kind))}`);
-      const id = pid.items.slice(0, 5).map(String).join('|') + (pid.items[5] instanceof PyTuple ? `|${pid.items[5].items.map(String).join(',')}` : '');
+      const text = (x: unknown): string => (x instanceof PyGlobal ? x.qualified : x instanceof PyTuple ? x.items.map(text).join(',') : String(x));
+      const id = pid.items.map(text).join('|');
       let ref = cache.get(id);
       if (!ref) {
-        ref = new StorageRef(resolve(pid));
+        try {
+          ref = new StorageRef(resolve(pid));
+        } catch (e) {
+          if (e instanceof TorchFail) return new Broken(e.message);
+          throw e;
+        }
         cache.set(id, ref);
       }
       return ref;
@@ -336,7 +363,8 @@ function entries(file: string, found: Found): TensorEntry[] {
 
 function fail(file: string, e: unknown): never {
   if (e instanceof WeightsError) throw e;
-  if (e instanceof TorchFail || e instanceof PickleError) throw new WeightsError(file, undefined, e.message, { cause: e });
+  if (e instanceof TorchFail) throw new WeightsError(file, e.tensor, e.message, { cause: e });
+  if (e instanceof PickleError) throw new WeightsError(file, undefined, e.message, { cause: e });
   throw e; // anything else is a bug in this reader, not a problem with the file
 }
 
