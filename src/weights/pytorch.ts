@@ -6,8 +6,8 @@
 //   optional `<dir>/byteorder`; `<dir>` is any folder name. data.pkl is a pickle whose tensors
 //   are `_rebuild_tensor_v2(storage, offset, size, stride, ...)` calls; each storage is a
 //   persistent id ('storage', torch.<T>Storage, key, location, numel) naming member data/<key>,
-//   raw little-endian elements. Members are found through the central directory (yauzl reads it
-//   lazily from the file handle); tensor data is read from the member only on load().
+//   raw little-endian elements. Members are found through the central directory
+//   (./zipmembers.ts); tensor data is read from its member only on load(), by range.
 // - legacy (`_use_new_zipfile_serialization=False`): five pickles in a row (magic number
 //   0x1950a86a20f9469cfc6c, protocol 1001, sys info, the object, the list of storage keys), then
 //   for each key an int64 element count and the raw elements. Persistent ids are
@@ -26,16 +26,14 @@
 // order. Order = the pickle's insertion order = the order the network registered its parameters.
 // Views: storage offset and strides are honoured (non-contiguous views are gathered); tensors
 // may share a storage. Every read is checked against the real member / file size.
-import { read as fsRead } from 'node:fs';
-import { open as fsOpen, stat } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 import { BYTES, checkFinite, decodeElements, product, readRange, type StoredType } from './decode.js';
 import {
   PickleError, PickleTruncated, PyCall, PyDict, PyGlobal, PyObject, PyTuple, callableName, unpickle,
   type Reconstructor,
 } from './pickle.js';
+import { listZip, readMember, type ZipMember } from './zipmembers.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 /** torch.<T>Storage -> element type (null: known but not a real dtype we decode) and bytes. */
@@ -62,7 +60,6 @@ const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL = 1001;
 /** data.pkl / legacy pickles larger than this are treated as corruption. */
 const MAX_PICKLE = 512 * 1024 * 1024;
-const MAX_MEMBERS = 1_000_000;
 /** A tensor (as float64) larger than this is refused: 2^32 elements = 32 GiB. */
 const MAX_ELEMENTS = 2 ** 32;
 const AS_STORED = { kind: 'axis', axis: 0, rule: 'PyTorch tensor: [out, ...] as stored' } as const;
@@ -371,70 +368,8 @@ function fail(file: string, e: unknown): never {
 // ---------------------------------------------------------------------------------------------
 // zip format
 
-interface Member {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  headerOffset: number;
-  encrypted: boolean;
-}
-
-// yauzl reads through this reader: every read is checked against the file size first, so a
-// corrupt record (e.g. a ZIP64 locator pointing beyond 2^53) becomes an error, not a throw
-// inside an fs callback.
-class CheckedReader extends yauzl.RandomAccessReader {
-  constructor(private readonly fd: number, private readonly size: number) {
-    super();
-  }
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    if (!Number.isSafeInteger(position) || position < 0 || length < 0 || position + length > this.size) {
-      setImmediate(() => callback(new Error(`a ZIP record points to bytes ${position}..${position + length}, outside the file (${this.size} bytes)`)));
-      return;
-    }
-    fsRead(this.fd, buffer, offset, length, position, (err, n) => {
-      callback(err ?? (n !== length ? new Error(`short read at ${position}`) : null));
-    });
-  }
-}
-
-/** List a ZIP's members from its central directory (lazily, one entry at a time). */
-export async function listZip(path: string): Promise<Map<string, Member>> {
-  const fh = await fsOpen(path, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    return await new Promise((resolve, reject) => {
-      const opts = { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true, decodeStrings: true };
-      yauzl.fromRandomAccessReader(new CheckedReader(fh.fd, size), size, opts, (err, zip) => {
-        if (err || !zip) {
-          reject(err ?? new Error('cannot open ZIP'));
-          return;
-        }
-        const members = new Map<string, Member>();
-        zip.on('error', (e: Error) => reject(e));
-        zip.on('end', () => resolve(members));
-        zip.on('entry', (e: yauzl.Entry) => {
-          members.set(e.fileName, {
-            name: e.fileName,
-            method: e.compressionMethod,
-            compressedSize: e.compressedSize,
-            size: e.uncompressedSize,
-            headerOffset: e.relativeOffsetOfLocalHeader,
-            encrypted: (e.generalPurposeBitFlag & 1) !== 0,
-          });
-          if (members.size > MAX_MEMBERS) reject(new Error(`more than ${MAX_MEMBERS} ZIP members`));
-          else zip.readEntry();
-        });
-        zip.readEntry();
-      });
-    });
-  } finally {
-    await fh.close();
-  }
-}
-
 /** The folder holding data.pkl (`archive/` or any name), or null when the ZIP is not a checkpoint. */
-export function torchArchivePrefix(members: Map<string, Member>): string | null {
+export function torchArchivePrefix(members: Map<string, ZipMember>): string | null {
   for (const name of members.keys()) {
     const m = /^([^/]+\/)data\.pkl$/.exec(name);
     if (m) return m[1]!;
@@ -451,44 +386,8 @@ export async function isTorchZip(path: string): Promise<boolean> {
   }
 }
 
-/** Where a member's data starts: after its local header (read here, checked against the file). */
-async function memberDataStart(file: string, m: Member, fileSize: number, tensor?: string): Promise<number> {
-  if (m.headerOffset + 30 > fileSize) throw new WeightsError(file, tensor, `ZIP member ${m.name}: local header lies beyond the end of the file`);
-  const h = await readRange(file, m.headerOffset, 30, tensor);
-  const dv = new DataView(h.buffer);
-  if (dv.getUint32(0, true) !== 0x04034b50) throw new WeightsError(file, tensor, `ZIP member ${m.name}: bad local header signature`);
-  const start = m.headerOffset + 30 + dv.getUint16(26, true) + dv.getUint16(28, true);
-  if (start + m.compressedSize > fileSize) {
-    throw new WeightsError(file, tensor, `ZIP member ${m.name}: ${m.compressedSize} bytes at offset ${start} run past the end of the file (${fileSize} bytes; truncated?)`);
-  }
-  return start;
-}
-
-/** Bytes [first, first + length) of a member; stored members are read in place, deflated ones inflated. */
-async function readMember(file: string, m: Member, fileSize: number, first: number, length: number, tensor?: string): Promise<Uint8Array> {
-  if (m.encrypted) throw new WeightsError(file, tensor, `ZIP member ${m.name} is encrypted`);
-  if (first + length > m.size) {
-    throw new WeightsError(file, tensor, `ZIP member ${m.name} has ${m.size} bytes; needed bytes ${first}..${first + length}`);
-  }
-  const start = await memberDataStart(file, m, fileSize, tensor);
-  if (m.method === 0) {
-    if (m.compressedSize !== m.size) throw new WeightsError(file, tensor, `ZIP member ${m.name}: stored sizes disagree (${m.compressedSize} vs ${m.size})`);
-    return readRange(file, start + first, length, tensor);
-  }
-  if (m.method !== 8) throw new WeightsError(file, tensor, `ZIP member ${m.name}: unsupported compression method ${m.method}`);
-  if (m.size > MAX_PICKLE * 4) throw new WeightsError(file, tensor, `ZIP member ${m.name}: compressed member too large to inflate (${m.size} bytes)`);
-  let raw: Buffer;
-  try {
-    raw = inflateRawSync(await readRange(file, start, m.compressedSize, tensor), { maxOutputLength: Math.max(1, m.size) });
-  } catch (e) {
-    throw new WeightsError(file, tensor, `ZIP member ${m.name}: corrupt deflate data (${(e as Error).message})`, { cause: e });
-  }
-  if (raw.length !== m.size) throw new WeightsError(file, tensor, `ZIP member ${m.name}: inflated to ${raw.length} bytes, expected ${m.size}`);
-  return new Uint8Array(raw.buffer, raw.byteOffset + first, length);
-}
-
 async function openTorchZip(path: string, fileSize: number): Promise<WeightSource> {
-  let members: Map<string, Member>;
+  let members: Map<string, ZipMember>;
   try {
     members = await listZip(path);
   } catch (e) {
