@@ -7,6 +7,9 @@ and test/fixtures/weights/hf-*/ (Hugging Face folders). Deterministic: weights c
 seeded generator and are rounded to multiples of 1/8 in [-2, 2], exact in float16, bfloat16,
 float32 and float64, so every file of a group holds the same numbers.
 
+Rerunning it reproduces every file byte for byte except the legacy-format ones, whose storage
+keys are Python object ids (the tensors they hold are the same).
+
 Each checkpoint X has a twin written by hand as safetensors (`write_safetensors`, no safetensors
 package needed), holding the tensors that should become the network, in network order.
 """
