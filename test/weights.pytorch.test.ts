@@ -266,6 +266,7 @@ test('pickle: data opcodes of protocols 0-4 build values; memo and shared refere
   assert.equal(v.length, 5);
   assert.deepEqual(v.slice(0, 4), [1, 2.5, 'x', 12345678901234567890n]);
   assert.equal(v[4], v, 'GET returns the memoised list itself (a cycle), not a copy');
+  assert.deepEqual(unpickle(new TextEncoder().encode('(Finf\nF-inf\nF1e-3\nl.')).value, [Infinity, -Infinity, 0.001], 'repr() spellings of FLOAT');
   // protocol 2: a dict with int and tuple keys, TUPLE2, NEWTRUE
   const p2 = new PickleWriter().op(0x7d, 0x28).int(7).str('seven').op(0x4b, 1, 0x4b, 2, 0x86).op(0x88).op(0x75).bytes();
   const d = unpickle(p2).value as PyDict;

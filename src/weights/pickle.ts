@@ -264,9 +264,10 @@ export function unpickle(buf: Uint8Array, start = 0, opts: PickleOptions = {}): 
       }
       case 0x4c: push(decimal(line(), 'LONG')); break; // LONG (text)
       case 0x46: { // FLOAT (text)
-        const s = line();
-        const v = Number(s);
-        if (s.trim() === '' || Number.isNaN(v) && !/nan/i.test(s)) throw new PickleError(`bad FLOAT literal '${s.slice(0, 40)}'`);
+        const s = line().trim();
+        const special: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+        const v = s.toLowerCase() in special ? special[s.toLowerCase()]! : Number(s);
+        if (s === '' || (Number.isNaN(v) && s.toLowerCase() !== 'nan')) throw new PickleError(`bad FLOAT literal '${s.slice(0, 40)}'`);
         push(v);
         break;
       }
