@@ -4,8 +4,8 @@
 // chunk files and results byte-identical to one uninterrupted run of the same config.
 //
 // Timing: real chunks are tiny (spectral sampler, N <= 24); the testing hook
-// ERGO_CHUNK_DELAY_MS (src/pipeline/run.ts) makes a run slow enough to be killed
-// mid-sweep on any machine; ERGO_FAIL_CHUNK makes one chunk throw.
+// ERGO_TEST_CHUNK_DELAY_MS (test/helpers/hooked-cli.ts) makes a run slow enough to be killed
+// mid-sweep on any machine; ERGO_TEST_FAIL_CHUNK makes one chunk throw.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { spawnCli, tempDir } from './helpers/cli.js';
-import type { Manifest } from '../src/pipeline/manifest.js';
+import type { Manifest } from '../src/pipeline/runtime/manifest.js';
 
 // 2 ensembles x 2 sizes x 4 chunks = 16 chunks.
 const CONFIG = `name: resume
@@ -125,7 +125,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
     // Two pool workers, so chunks are in flight in worker threads when the kill lands.
-    const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '300' } });
+    const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '300' } });
     const ended = exited(child);
     await waitFor(() => doneCount(out) >= 1, 'the manifest to show a finished chunk');
     child.kill('SIGKILL');
@@ -254,7 +254,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
-    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
+    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
     const ended = exited(first);
     try {
       await waitFor(() => existsSync(join(out, 'run.lock')), 'the first run to lock');
@@ -291,7 +291,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
       const dir = tempDir();
       const cfg = writeConfig(dir);
       const out = join(dir, 'out');
-      const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_CHUNK_DELAY_MS: '250' } });
+      const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '250' } });
       const ended = exited(child);
       await waitFor(() => doneCount(out) >= 1, 'a finished chunk');
       const atSignal = doneCount(out);
@@ -321,12 +321,12 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const cfg = writeConfig(dir, CONFIG + 'retries: 2\n');
     const out = join(dir, 'out');
     const bad = 'COE-spectral-N0016-c002';
-    const r = await cli(['run', cfg, '--out', out, '--workers', '1'], { ERGO_FAIL_CHUNK: bad });
+    const r = await cli(['run', cfg, '--out', out, '--workers', '1'], { ERGO_TEST_FAIL_CHUNK: bad });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`chunk ${bad} failed \\(attempt 1\\): injected failure .*; retrying`));
     assert.match(r.stderr, new RegExp(`chunk ${bad} failed \\(attempt 2\\): injected failure .*; retrying`));
     assert.doesNotMatch(r.stderr, /attempt 3\)/);
-    assert.match(r.stderr, new RegExp(`chunk ${bad} FAILED: injected failure \\(ERGO_FAIL_CHUNK\\) on attempt 3`));
+    assert.match(r.stderr, new RegExp(`chunk ${bad} FAILED: injected failure \\(test hook\\) on attempt 3`));
     assert.match(r.stderr, /chunks: 15 computed, 0 already done, 0 reused, 1 failed/);
     assert.match(r.stderr, /1 chunk\(s\) failed; results not aggregated; fix the cause and resume with: ergo run/);
     const m = manifestOf(out);
@@ -360,7 +360,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir, CONFIG + 'retries: 1\n');
     const out = join(dir, 'out');
-    const r = await cli(['run', cfg, '--out', out, '--workers', '0'], { ERGO_FAIL_CHUNK: 'CUE-spectral-N0024-c000:1' });
+    const r = await cli(['run', cfg, '--out', out, '--workers', '0'], { ERGO_TEST_FAIL_CHUNK: 'CUE-spectral-N0024-c000:1' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk CUE-spectral-N0024-c000 failed \(attempt 1\).*retrying/);
     assert.match(r.stderr, /chunks: 16 computed, 0 already done, 0 reused, 0 failed/);

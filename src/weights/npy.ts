@@ -26,6 +26,7 @@
 //   numpy.lib.format does. `encodeNpz` writes an uncompressed ZIP like
 //   numpy.savez (no ZIP64: members and archive must stay below 4 GiB).
 
+import { UserError } from '../errors.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
@@ -60,7 +61,7 @@ export interface NpzMember {
   array: NpyArray;
 }
 
-export class NpyFormatError extends Error {
+export class NpyFormatError extends UserError {
   constructor(file: string, message: string) {
     super(`${file}: ${message}`);
     this.name = 'NpyFormatError';

@@ -13,7 +13,8 @@ import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
 import type { WeightSource } from './types.js';
 
-export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs';
+import type { WeightsFormat } from './formats.js';
+export { WEIGHTS_FORMATS, type WeightsFormat } from './formats.js';
 
 export interface OpenOptions {
   /** Skip detection and use this reader. */

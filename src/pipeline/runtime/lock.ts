@@ -3,8 +3,9 @@
 import { writeFileSync, linkSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../../errors.js';
 
-export class LockError extends Error {
+export class LockError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'LockError';

@@ -1,8 +1,15 @@
-// Executors run chunks. The driver only sees this interface, so another executor
-// (remote machines, a job queue) can be added without touching plan, store or aggregate.
+// Executors run chunks. The sweep driver only sees the `Executor` interface, so another
+// executor (a job queue across machines) is added without touching plans, store or
+// aggregates. The contract an executor implements:
+//   - `run(chunk)` resolves to `computeChunkValues(chunk)` (tasks.ts), the chunk's values,
+//     computed wherever it likes: a chunk is plain serialisable data (Chunk in chunk.ts),
+//     so it can be sent as JSON (Float64Array data as bytes) and computed elsewhere;
+//   - it may reject (the driver retries per the config's `retries`); it must not write files:
+//     the driver stores, checksums and records every result itself;
+//   - `concurrency` is how many chunks the driver keeps in flight; `close()` frees workers.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Chunk } from './plan.js';
+import type { Chunk } from './chunk.js';
 import { computeChunkValues } from './tasks.js';
 
 export interface Executor {

@@ -1,11 +1,10 @@
 // What a worker computes for one chunk. Pure function of the chunk (its seed and
 // parameters): this is what makes results independent of scheduling.
-import { createStream } from '../rng/index.js';
-import { sampleEigenphases, circularMixedLayer } from '../ensembles/index.js';
-import { layerEigenvalues, vanillaEigenvalues } from '../spectral/pse.js';
-import { gaussianLayerMatrix } from '../spectral/csd.js';
-import type { Chunk, EnsembleChunk } from './plan.js';
-import type { ChunkData } from './store.js';
+import { createStream } from '../../rng/index.js';
+import { sampleEigenphases, circularMixedLayer, gaussianLayerMatrix, mmeMember } from '../../ensembles/index.js';
+import { layerEigenvalues, vanillaEigenvalues } from '../../spectral/pse.js';
+import type { Chunk } from './chunk.js';
+import type { ChunkData } from './arrow.js';
 
 /** Values of one chunk, matrix after matrix (what crosses the thread boundary). */
 export function computeChunkValues(chunk: Chunk): Float64Array {
@@ -27,6 +26,10 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       const data = chunk.family === 'gaussian' ? gaussianLayerMatrix(chunk.n, chunk.m, stream) : circularMixedLayer(chunk.n, stream);
       return layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition');
     }
+    case 'member': {
+      const a = mmeMember(chunk.ensemble, chunk.method, chunk.n, createStream(chunk.seed));
+      return layerEigenvalues({ rows: a.rows, cols: a.rows, data: a.data }, chunk.semantics);
+    }
     default: {
       const unknown: never = chunk;
       throw new Error(`unknown chunk kind ${(unknown as { kind: string }).kind}`);
@@ -34,11 +37,12 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
   }
 }
 
-/** Attach the matrix index column (derived, so only the values need to be transferred). */
-export function withMatrixIndex(chunk: EnsembleChunk, values: Float64Array): ChunkData {
+/** Values with their matrix index column (derived, so only the values cross threads). */
+export function chunkData(chunk: Chunk, values: Float64Array): ChunkData {
+  const matrix = new Int32Array(values.length);
+  if (chunk.kind !== 'ensemble') return { values, matrix }; // one matrix per chunk
   const per = values.length / chunk.count;
   if (!Number.isInteger(per)) throw new Error(`chunk ${chunk.id}: ${values.length} values do not split into ${chunk.count} matrices`);
-  const matrix = new Int32Array(values.length);
   for (let i = 0; i < chunk.count; i++) matrix.fill(chunk.firstMatrix + i, i * per, (i + 1) * per);
   return { values, matrix };
 }

@@ -1,27 +1,13 @@
-// Eigenvalue chunk files: one Arrow IPC file per finished chunk (docs/datasets.md).
-// Files are written to a temporary name, fsynced and renamed, so a file with the final
-// name is always complete; the bytes depend only on the chunk's data and metadata
-// (no timestamps), which keeps serial, parallel and resumed runs byte-identical.
-import { createHash } from 'node:crypto';
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The one Arrow codec of the pipeline: a chunk's values (and matrix index) <-> Arrow IPC file
+// bytes (docs/datasets.md). The bytes depend only on the data and its metadata (no
+// timestamps), which keeps serial, parallel and resumed runs byte-identical. Run chunks and
+// the content-addressed spectrum cache use the same encoding, so a file moves between them
+// as it is.
 import { Table, Schema, makeVector, tableToIPC, tableFromIPC, type Vector } from 'apache-arrow';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { StoreError } from '../files.js';
 
 export const FORMAT_VERSION = '1';
-export const TOOL_NAME = 'ergo';
-// The package version, found by walking up from this module to ergo's package.json
-// (works from dist/src/pipeline and from src/pipeline alike).
-export const TOOL_VERSION: string = (() => {
-  for (let up = '../'; up.length < 16; up += '../') {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === TOOL_NAME && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return '0.0.0';
-})();
 
 /** Metadata stored in every chunk file's Arrow schema (all values strings, keys prefixed `ergo.`). */
 export interface ChunkMeta {
@@ -37,13 +23,6 @@ export interface ChunkData {
   matrix: Int32Array;
   /** Eigenphases (angles in (-pi, pi]) for circular ensembles, or real eigenvalues. */
   values: Float64Array;
-}
-
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreError';
-  }
 }
 
 export function metadataMap(meta: ChunkMeta): Map<string, string> {
@@ -110,59 +89,3 @@ export function decodeChunk(bytes: Uint8Array, file: string): DecodedChunk {
   return out;
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Write bytes to `path` atomically: temporary file in the same folder, fsync, rename. */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-}
-
-/** Remove temporary files left by an interrupted writer. */
-export function cleanTemporaries(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let n = 0;
-  for (const f of readdirSync(dir)) {
-    if (f.startsWith('.') && f.endsWith('.tmp')) {
-      rmSync(join(dir, f), { force: true });
-      n++;
-    }
-  }
-  return n;
-}
-
-/**
- * JSON for result files and --json output. JSON has no NaN or infinities; they are written
- * as the strings "NaN", "Infinity" and "-Infinity" (the fixtures' convention), so that a
- * cPSE of NaN (fewer than 3 layers) and of -Infinity (a d_layer of 0) stay distinguishable.
- */
-export function resultJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n';
-}
-
-/** Collects result files written atomically under `dir` (paths relative to it), for the final "wrote ..." line. */
-export function resultWriter(dir: string): { put: (rel: string, text: string) => void; files: string[] } {
-  const files: string[] = [];
-  return {
-    files,
-    put(rel: string, text: string): void {
-      writeFileAtomic(join(dir, rel), text);
-      files.push(join(dir, rel));
-    },
-  };
-}

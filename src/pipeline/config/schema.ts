@@ -1,57 +1,15 @@
-// Run configuration: YAML -> validated, normalised RunConfig.
-// Every error names the file, the line, the key path and what was expected, so a
-// user fixing an overnight config does not have to guess.
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { createHash } from 'node:crypto';
+// The YAML schema of a run file (JSON Schema draft-07, checked by ajv) and its error
+// messages: every error names the file, the line, the key path and what was expected, so a
+// user fixing an overnight config does not have to guess. The value lists come from the
+// layers that own them (ensembles/, spectral/), never retyped here.
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
+import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
+import { SEMANTICS } from '../../spectral/semantics.js';
+import { UserError } from '../../errors.js';
+import { EXPERIMENTS, NORMALISE } from './types.js';
 
-export const ENSEMBLES = ['CUE', 'COE', 'CSE'] as const;
-export const METHODS = ['qr', 'eigvec', 'spectral', 'bristol'] as const;
-export const EXPERIMENTS = ['spectral-ergodicity', 'cpse', 'csd'] as const;
-export type EnsembleName = (typeof ENSEMBLES)[number];
-export type MethodName = (typeof METHODS)[number];
-export type Experiment = (typeof EXPERIMENTS)[number];
-export type Semantics = 'definition' | 'bristol';
-
-export interface EnsembleSpec {
-  ensemble: EnsembleName;
-  method: MethodName;
-}
-
-export interface NetworkSpec {
-  path: string;
-  name: string;
-  include?: string;
-  exclude?: string;
-}
-
-export interface RunConfig {
-  name: string;
-  experiment: Experiment;
-  seed: string | number;
-  semantics: Semantics;
-  retries: number;
-  reuse: string[];
-  /** spectral-ergodicity */
-  ensembles: EnsembleSpec[];
-  sizes: number[];
-  matrices: number;
-  chunk: number;
-  seeds?: (string | number)[];
-  delta: number;
-  bins: number;
-  plot: { eigenphaseSize?: number; maxPoints: number };
-  /** cpse and csd */
-  networks: NetworkSpec[];
-  /** cpse: the network files hold matrices M given directly (eigenvalues of M M^T). */
-  vanilla: boolean;
-  /** against: 'circular' (default), 'gaussian', or a model path. */
-  csd: { eMax: number; bins: number; tolerance: number; delta: number; draws: number; against: string; gaussianInit: boolean; normalise: 'none' | 'trace' };
-}
-
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
@@ -61,6 +19,7 @@ export class ConfigError extends Error {
 const seedValue = { type: ['integer', 'string'] };
 const ensembleName = { enum: [...ENSEMBLES] };
 const methodName = { enum: [...METHODS] };
+const semanticsName = { enum: [...SEMANTICS] };
 
 // JSON Schema of the YAML file (draft-07, checked by ajv).
 export const configSchema = {
@@ -70,7 +29,7 @@ export const configSchema = {
     name: { type: 'string', minLength: 1 },
     experiment: { enum: [...EXPERIMENTS] },
     seed: seedValue,
-    semantics: { enum: ['definition', 'bristol'] },
+    semantics: semanticsName,
     retries: { type: 'integer', minimum: 0, maximum: 100 },
     reuse: { type: 'array', items: { type: 'string', minLength: 1 } },
     method: methodName,
@@ -135,7 +94,19 @@ export const configSchema = {
         draws: { type: 'integer', minimum: 1 },
         against: { type: 'string', minLength: 1 },
         gaussianInit: { type: 'boolean' },
-        normalise: { enum: ['none', 'trace'] },
+        normalise: { enum: [...NORMALISE] },
+      },
+    },
+    mme: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ensemble', 'order', 'p', 'count'],
+      properties: {
+        ensemble: ensembleName,
+        method: { enum: [...DENSE_METHODS] },
+        order: { type: 'integer', minimum: 2 },
+        p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        count: { type: 'integer', minimum: 1 },
       },
     },
   },
@@ -144,13 +115,13 @@ export const configSchema = {
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(configSchema);
 
-interface Located {
+export interface Located {
   doc: Document;
   lines: LineCounter;
   file: string;
 }
 
-function lineOf(loc: Located, path: (string | number)[], key = false): number | undefined {
+export function lineOf(loc: Located, path: (string | number)[], key = false): number | undefined {
   // Walk down as far as the path exists; report the deepest existing node's line.
   for (let depth = path.length; depth >= 0; depth--) {
     const sub = path.slice(0, depth);
@@ -233,8 +204,14 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
-/** Parse and validate YAML text; `file` is used in messages only. */
-export function parseConfig(text: string, file: string): RunConfig {
+/** `file[:line]: ` for a message about the node at `path`. */
+export function at(loc: Located, path: (string | number)[]): string {
+  const line = lineOf(loc, path);
+  return `${loc.file}${line ? `:${line}` : ''}: `;
+}
+
+/** Parse YAML text and check it against the schema; `file` is used in messages only. */
+export function validateYaml(text: string, file: string): { raw: Record<string, unknown>; loc: Located } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -258,134 +235,5 @@ export function parseConfig(text: string, file: string): RunConfig {
     });
     throw new ConfigError(msgs.join('\n'));
   }
-  return normalise(raw as Record<string, unknown>, loc);
-}
-
-export function loadConfig(path: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseConfig(text, path);
-}
-
-function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
-  const file = loc.file;
-  const experiment = (raw.experiment as Experiment | undefined) ?? 'spectral-ergodicity';
-  const defaultMethod = (raw.method as MethodName | undefined) ?? 'qr';
-  const ensembles = ((raw.ensembles as unknown[] | undefined) ?? []).map((e): EnsembleSpec =>
-    typeof e === 'string'
-      ? { ensemble: e as EnsembleName, method: defaultMethod }
-      : { ensemble: (e as EnsembleSpec).ensemble, method: (e as Partial<EnsembleSpec>).method ?? defaultMethod },
-  );
-  const need = (key: string): void => {
-    if (raw[key] === undefined) {
-      throw new ConfigError(`${file}:1: ${key}: missing required key for experiment "${experiment}"`);
-    }
-  };
-  if (experiment === 'spectral-ergodicity') {
-    need('ensembles');
-    need('sizes');
-  } else {
-    need('networks');
-  }
-  const sizes = [...((raw.sizes as number[] | undefined) ?? [])];
-  for (let i = 1; i < sizes.length; i++) {
-    if (sizes[i]! <= sizes[i - 1]!) {
-      const line = lineOf(loc, ['sizes', i]);
-      throw new ConfigError(`${file}${line ? `:${line}` : ''}: sizes[${i}]: sizes must be strictly increasing (got ${sizes[i - 1]} then ${sizes[i]})`);
-    }
-  }
-  const seen = new Set<string>();
-  ensembles.forEach((e, i) => {
-    const key = `${e.ensemble}/${e.method}`;
-    if (seen.has(key)) {
-      const line = lineOf(loc, ['ensembles', i]);
-      throw new ConfigError(`${file}${line ? `:${line}` : ''}: ensembles[${i}]: ${key} is listed twice`);
-    }
-    seen.add(key);
-  });
-  const matrices = (raw.matrices as number | undefined) ?? 40;
-  const chunk = Math.min((raw.chunk as number | undefined) ?? 10, matrices);
-  const networks = ((raw.networks as unknown[] | undefined) ?? []).map((n): NetworkSpec => {
-    const spec = typeof n === 'string' ? { path: n } : (n as Omit<NetworkSpec, 'name'> & { name?: string });
-    return { ...spec, name: spec.name ?? basename(spec.path, extname(spec.path)) };
-  });
-  for (const [i, n] of networks.entries()) {
-    for (const key of ['include', 'exclude'] as const) {
-      const pattern = n[key];
-      if (pattern === undefined) continue;
-      try {
-        new RegExp(pattern);
-      } catch (e) {
-        const line = lineOf(loc, ['networks', i, key]);
-        throw new ConfigError(`${file}${line ? `:${line}` : ''}: networks[${i}].${key}: not a valid regular expression (${(e as Error).message})`);
-      }
-    }
-  }
-  const plot = (raw.plot as { eigenphaseSize?: number; maxPoints?: number } | undefined) ?? {};
-  const csd = (raw.csd as Partial<RunConfig['csd']> | undefined) ?? {};
-  const cfg: RunConfig = {
-    name: (raw.name as string | undefined) ?? basename(file, extname(file)),
-    experiment,
-    seed: (raw.seed as string | number | undefined) ?? 0,
-    semantics: (raw.semantics as Semantics | undefined) ?? 'definition',
-    retries: (raw.retries as number | undefined) ?? 1,
-    reuse: (raw.reuse as string[] | undefined) ?? [],
-    ensembles,
-    sizes,
-    matrices,
-    chunk,
-    delta: (raw.delta as number | undefined) ?? 0.2,
-    bins: (raw.bins as number | undefined) ?? 10,
-    plot: { maxPoints: plot.maxPoints ?? 4096, ...(plot.eigenphaseSize ? { eigenphaseSize: plot.eigenphaseSize } : {}) },
-    networks,
-    vanilla: (raw.vanilla as boolean | undefined) ?? false,
-    csd: {
-      eMax: csd.eMax ?? 6.0,
-      bins: csd.bins ?? 1000,
-      tolerance: csd.tolerance ?? 0.05,
-      delta: csd.delta ?? 0.1,
-      draws: csd.draws ?? 5,
-      against: csd.against ?? 'circular',
-      gaussianInit: csd.gaussianInit ?? false,
-      normalise: csd.normalise ?? 'none',
-    },
-  };
-  if (raw.seeds !== undefined) cfg.seeds = raw.seeds as (string | number)[];
-  if (cfg.plot.eigenphaseSize !== undefined && !sizes.includes(cfg.plot.eigenphaseSize)) {
-    const line = lineOf(loc, ['plot', 'eigenphaseSize']);
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: plot.eigenphaseSize: must be one of sizes (${sizes.join(', ')}), got ${cfg.plot.eigenphaseSize}`);
-  }
-  return cfg;
-}
-
-export function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-export function configHash(cfg: RunConfig): string {
-  return createHash('sha256').update(stableStringify(cfg)).digest('hex');
-}
-
-/** Dotted key paths whose values differ between two configs (for the resume refusal). */
-export function changedKeys(a: unknown, b: unknown, prefix = ''): string[] {
-  if (stableStringify(a) === stableStringify(b)) return [];
-  const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(a) && isObj(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => changedKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
-  }
-  return [prefix || '(whole config)'];
+  return { raw: raw as Record<string, unknown>, loc };
 }
