@@ -218,16 +218,23 @@ describe('resumable runs', { concurrency: 3 }, () => {
     assertConsistent(out);
   });
 
-  test('a changed config is refused naming the changed keys; retries/reuse are not changes; --fresh starts over', async () => {
+  test('a changed data key is refused naming the keys; delta (aggregate only), retries and reuse are not changes; --fresh starts over', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     cpSync(referenceDir, out, { recursive: true });
-    const before = readFileSync(join(out, 'manifest.json'));
 
+    // delta shapes the aggregate, not the chunks: the run resumes and re-aggregates.
     const delta = writeConfig(dir, CONFIG.replace('delta: 0.5', 'delta: 0.25'), 'delta.yaml');
     const r1 = await cli(['run', delta, '--out', out, '--workers', '0']);
-    assert.equal(r1.status, 2, r1.stderr);
-    assert.match(r1.stderr, /holds a run of a different config \(changed: delta\); use another --out directory, or --fresh/);
+    assert.equal(r1.status, 0, r1.stderr);
+    assert.match(r1.stderr, /chunks: 0 computed, 16 already done/);
+    assert.equal(JSON.parse(readFileSync(join(out, 'results', 'results.json'), 'utf8')).delta, 0.25);
+    const before = readFileSync(join(out, 'manifest.json'));
+
+    const matrices = writeConfig(dir, CONFIG.replace('matrices: 12', 'matrices: 9'), 'matrices.yaml');
+    const r1b = await cli(['run', matrices, '--out', out, '--workers', '0']);
+    assert.equal(r1b.status, 2, r1b.stderr);
+    assert.match(r1b.stderr, /holds a run of a different config \(changed: matrices\); use another --out directory, or --fresh/);
 
     const sizes = writeConfig(dir, CONFIG.replace('sizes: [16, 24]', 'sizes: [16, 32]').replace('seed: 7', 'seed: 8'), 'sizes.yaml');
     const r2 = await cli(['run', sizes, '--out', out, '--workers', '0']);

@@ -4,7 +4,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunConfig } from '../pipeline/config/types.js';
 import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
-import { createProgress } from './progress.js';
 import { EXIT } from './errors.js';
 import type { Io } from './io.js';
 
@@ -51,6 +50,7 @@ export interface SessionOptions extends Omit<ExperimentOptions, 'signal' | 'onEv
  */
 export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): Promise<{ result: ExperimentResult; code: number }> {
   const { runExperiment } = await import('../pipeline/experiments/index.js');
+  const { createProgress } = await import('./progress.js');
   const progress = createProgress(cfg.name, { quiet: !!opts.quiet, stream: io.stderr, env: io.env });
   const interrupt = interruptController(io);
   let result: ExperimentResult;

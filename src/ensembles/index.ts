@@ -3,7 +3,7 @@
 import type { RandomStream } from '../rng/index.js';
 import { unitaryEigenphases } from '../linalg/index.js';
 import { circularBetaEigenphases } from './cmv.js';
-import { sampleCOE, sampleCSE, sampleCUE, type DenseMethod } from './dense.js';
+import { sampleCOE, sampleCSE, sampleCUE } from './dense.js';
 import { bristolEigenphases } from './bristol.js';
 
 export { circularBetaEigenphases, cmvEigenphases, cmvMatrix, sampleVerblunsky, type Verblunsky } from './cmv.js';
@@ -20,15 +20,8 @@ export {
 export { circularMixedLayer, mixedOrders, modulusMatrix, mmeMember } from './mixed.js';
 export { gaussianLayerMatrix } from './gaussian.js';
 
-export type EnsembleName = 'CUE' | 'COE' | 'CSE';
-export type Method = 'qr' | 'eigvec' | 'spectral' | 'bristol';
-
-export const ENSEMBLES: readonly EnsembleName[] = ['CUE', 'COE', 'CSE'];
-export const METHODS: readonly Method[] = ['qr', 'eigvec', 'spectral', 'bristol'];
-/** Methods that give matrices (not only eigenphases): what an MME member needs. */
-export const DENSE_METHODS: readonly DenseMethod[] = ['qr', 'eigvec'];
-/** Methods kept only to reproduce the reference package; their COE/CSE are not circular ensembles. */
-export const REPRODUCTION_ONLY_METHODS: readonly Method[] = ['bristol'];
+import { ENSEMBLES, METHODS, type EnsembleName, type Method } from './names.js';
+export { ENSEMBLES, METHODS, DENSE_METHODS, REPRODUCTION_ONLY_METHODS, type EnsembleName, type Method } from './names.js';
 /** Dyson index used by method `spectral`. */
 export const BETA: Readonly<Record<EnsembleName, number>> = { COE: 1, CUE: 2, CSE: 4 };
 

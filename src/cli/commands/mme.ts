@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENSEMBLES, DENSE_METHODS, type EnsembleName, type DenseMethod } from '../../ensembles/index.js';
+import { ENSEMBLES, DENSE_METHODS, type EnsembleName } from '../../ensembles/names.js';
+import type { DenseMethod } from '../../ensembles/dense.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { action, type Command } from '../command.js';
@@ -52,7 +53,7 @@ export function register(cmd: Command): void {
           const r = result.report;
           if (code !== 0 || r?.experiment !== 'mme') return code;
           if (o.json) io.stdout.write(resultJson(r));
-          else printReport(io, r);
+          else await printReport(io, r);
           if (o.out !== undefined) wroteLine(io, result.files);
           return code;
         } finally {

@@ -57,7 +57,7 @@ export async function runNetworks(io: Io, cfg: RunConfig, o: NetworkFlags): Prom
   const report = code === 0 ? result.report : undefined;
   if (report) {
     if (o.json) io.stdout.write(resultJson(report));
-    else printReport(io, report);
+    else await printReport(io, report);
   }
   return { result, code, ...(report ? { report } : {}) };
 }

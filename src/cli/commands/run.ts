@@ -27,7 +27,7 @@ export function register(cmd: Command): void {
           io,
         );
         if (code !== 0 || !result.report) return code;
-        if (cfg.experiment !== 'spectral-ergodicity') printReport(io, result.report);
+        if (cfg.experiment !== 'spectral-ergodicity') await printReport(io, result.report);
         wroteLine(io, result.files);
         return code;
       }),
