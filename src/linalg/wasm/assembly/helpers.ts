@@ -33,3 +33,19 @@
   if (j < len) s += ld(x + (<usize>j << 3)) * ld(y + (<usize>j << 3));
   return s;
 }
+
+/** d = 0, e = 0: the tridiagonal form of a zero matrix. */
+@inline export function zeroTridiagonal(d: usize, e: usize, n: i32): void {
+  for (let i = 0; i < n; i++) st(d + (<usize>i << 3), 0);
+  for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), 0);
+}
+
+/** Undo the exact scaling by 2^-up of the tridiagonalisations: d, e times 2^up, in two halves. */
+@inline export function unscaleTridiagonal(d: usize, e: usize, n: i32, up: i32): void {
+  const h1 = -(up >> 1);
+  const h2 = -up - h1;
+  const f1 = pow2(h1);
+  const f2 = pow2(h2);
+  for (let i = 0; i < n; i++) st(d + (<usize>i << 3), ld(d + (<usize>i << 3)) * f1 * f2);
+  for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), ld(e + (<usize>i << 3)) * f1 * f2);
+}

@@ -1,5 +1,5 @@
 // Hermitian tridiagonalisation (split complex storage); src/linalg/hermitian.ts dispatches here.
-import { ld, st, hsum, pow2, biasedExp } from './helpers';
+import { ld, st, hsum, pow2, biasedExp, zeroTridiagonal, unscaleTridiagonal } from './helpers';
 import { houseComplex, cTauRe, cTauIm } from './householder';
 
 // ---------------------------------------------------------------------------
@@ -32,8 +32,7 @@ export function hermTridiag(ar: usize, ai: usize, n: i32, d: usize, e: usize, wo
     }
   }
   if (amax == 0) {
-    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), 0);
-    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), 0);
+    zeroTridiagonal(d, e, n);
     return;
   }
   const ex = biasedExp(amax);
@@ -59,14 +58,7 @@ export function hermTridiag(ar: usize, ai: usize, n: i32, d: usize, e: usize, wo
     hermCore(ar, ai, n, d, e, work);
   }
 
-  if (up != 0) {
-    const h1 = -(up >> 1);
-    const h2 = -up - h1;
-    const f1 = pow2(h1);
-    const f2 = pow2(h2);
-    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), ld(d + (<usize>i << 3)) * f1 * f2);
-    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), ld(e + (<usize>i << 3)) * f1 * f2);
-  }
+  if (up != 0) unscaleTridiagonal(d, e, n, up);
 }
 
 /**

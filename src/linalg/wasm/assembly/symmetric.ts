@@ -2,7 +2,7 @@
 // step of the symmetric eigenvalue kernels (src/linalg/symmetric.ts dispatches here).
 // Layout trick: a row-major upper triangle is the same memory as a column-major lower
 // triangle, so LAPACK's "lower" algorithms (which walk columns) walk contiguous rows here.
-import { ld, st, hsum, pow2, biasedExp, dot } from './helpers';
+import { ld, st, hsum, pow2, biasedExp, dot, zeroTridiagonal, unscaleTridiagonal } from './helpers';
 import { gramTile } from './gram';
 
 // ---------------------------------------------------------------------------
@@ -67,8 +67,7 @@ export function symTridiag(a: usize, n: i32, d: usize, e: usize, work: usize): v
     for (let j = i; j < n; j++) amax = Math.max(amax, Math.abs(ld(row + (<usize>j << 3))));
   }
   if (amax == 0) {
-    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), 0);
-    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), 0);
+    zeroTridiagonal(d, e, n);
     return;
   }
   const ex = biasedExp(amax);
@@ -97,14 +96,7 @@ export function symTridiag(a: usize, n: i32, d: usize, e: usize, work: usize): v
     tridiagCore(a, n, rowBytes, d, e, work);
   }
 
-  if (up != 0) {
-    const h1 = -(up >> 1);
-    const h2 = -up - h1;
-    const f1 = pow2(h1);
-    const f2 = pow2(h2);
-    for (let i = 0; i < n; i++) st(d + (<usize>i << 3), ld(d + (<usize>i << 3)) * f1 * f2);
-    for (let i = 0; i < n - 1; i++) st(e + (<usize>i << 3), ld(e + (<usize>i << 3)) * f1 * f2);
-  }
+  if (up != 0) unscaleTridiagonal(d, e, n, up);
 }
 
 /** The unblocked reduction on the n x n matrix at a whose rows are `stride` bytes apart. work: 4n doubles. */
