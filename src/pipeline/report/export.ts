@@ -2,7 +2,7 @@
 // size, or one layer), as .npy (complex128 e^{i theta} for eigenphases, float64 otherwise)
 // or CSV (matrix,theta,re,im or matrix,value). The complex values are the `re`/`im` columns
 // of the Arrow files, copied bit for bit.
-import { encodeNpy } from '../../weights/npy.js';
+import { encodeNpy } from './npy.js';
 import type { DataGroup } from '../runtime/dataset.js';
 
 /** .npy bytes of a group: complex128 (rows, cols) for eigenphases, float64 otherwise. */
