@@ -22,6 +22,7 @@
 // The writers (encodeNpy, encodeNpz) are in src/pipeline/report/npy.ts.
 
 import { UserError } from '../errors.js';
+import { halfToNumber } from './decode.js';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
@@ -137,13 +138,6 @@ function parsePyLiteral(text: string, file: string): PyValue {
 }
 
 // IEEE 754 binary16 -> number.
-function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 function readScalar(view: DataView, off: number, kind: DtypeInfo['kind'], size: number, little: boolean): number {
   switch (kind) {
     case 'f': return size === 8 ? view.getFloat64(off, little) : size === 4 ? view.getFloat32(off, little) : halfToNumber(view.getUint16(off, little));
