@@ -137,7 +137,6 @@ function parsePyLiteral(text: string, file: string): PyValue {
   return v;
 }
 
-// IEEE 754 binary16 -> number.
 function readScalar(view: DataView, off: number, kind: DtypeInfo['kind'], size: number, little: boolean): number {
   switch (kind) {
     case 'f': return size === 8 ? view.getFloat64(off, little) : size === 4 ? view.getFloat32(off, little) : halfToNumber(view.getUint16(off, little));
