@@ -5,9 +5,9 @@
 // docs:begin own-matrices
 import { createStream, gaussianLayerMatrix, cpseFromWeights } from '../../src/index.js';
 
-// Three layers A (n x m, row-major Float64Array), here Gaussian-initialised.
+// Four layers A (n x m, row-major Float64Array), here Gaussian-initialised.
 const stream = createStream(2024);
-const layers = [64, 48, 32].map((n) => ({ rows: n, cols: 100, data: gaussianLayerMatrix(n, 100, stream) }));
+const layers = [64, 48, 32, 16].map((n) => ({ rows: n, cols: 100, data: gaussianLayerMatrix(n, 100, stream) }));
 const own = cpseFromWeights(layers, { semantics: 'definition', bins: 10 });
 console.log(own.cpse, own.dLayers); // cPSE and d_layers at depths 2 and 3
 // docs:end
