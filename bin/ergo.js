@@ -6,4 +6,5 @@ if (!existsSync(entry)) {
   console.error('ergo: not built yet; run `npm run build` (or `npm ci`) in the ergo folder first.');
   process.exit(2);
 }
-await import(entry.href);
+const { runCli } = await import(entry.href);
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

@@ -101,13 +101,13 @@ async function run(c: ErgoCase): Promise<{ times: number[]; note?: string }> {
     }
     case 'throughput':
     case 'vgg': {
-      const { PoolExecutor } = await import('../src/pipeline/executor.js');
+      const { PoolExecutor } = await import('../src/pipeline/runtime/executor.js');
       const workers = c.kind === 'throughput' ? c.workers : 1;
       const ex = new PoolExecutor(workers);
       const n = c.n, m = c.kind === 'throughput' ? c.n : c.m;
       const problems = c.kind === 'throughput' ? c.problems : 1;
       const layer = (data: Float64Array, rows: number, cols: number, id: string) =>
-        ({ kind: 'layer' as const, id, n: rows, m: cols, semantics: 'definition' as const, data });
+        ({ kind: 'layer' as const, id, n: rows, m: cols, semantics: 'definition' as const, vanilla: false, hash: '', data });
       try {
         // Warm-up: start every worker and let its kernels tier up (small layers, untimed).
         for (let i = 0; i < c.warm; i++) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bristolFixtures, runCli, tempDir } from './helpers/cli.js';
-import { encodeNpy } from '../src/weights/npy.js';
+import { encodeNpy } from '../src/pipeline/report/npy.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(bristolFixtures, `${name}.json`), 'utf8'));
 const close = (got: number, exp: number, tol: { rtol: number; atol: number }) => Math.abs(got - exp) <= tol.atol + tol.rtol * Math.abs(exp);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, repoRoot, runCli, tempDir } from './helpers/cli.js';
+import { hookedCliPath, repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { createProgress } from '../src/cli/progress.js';
 
 // 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
@@ -40,10 +40,10 @@ test('under a pseudo-terminal (util-linux script) the run draws a bar with count
     return;
   }
   const { cfg, out } = setup();
-  const env: NodeJS.ProcessEnv = { ...process.env, ERGO_CHUNK_DELAY_MS: '150' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ERGO_TEST_CHUNK_DELAY_MS: '150' };
   delete env.ERGO_PROGRESS; // let the CLI see the terminal by itself
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = [process.execPath, cliPath, 'run', cfg, '--out', out, '--workers', '1'].map(quote).join(' ');
+  const cmd = [process.execPath, hookedCliPath, 'run', cfg, '--out', out, '--workers', '1'].map(quote).join(' ');
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const tty = r.stdout; // script copies everything written to the terminal to its stdout
@@ -56,7 +56,7 @@ test('under a pseudo-terminal (util-linux script) the run draws a bar with count
 
 test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', () => {
   const { cfg, out } = setup();
-  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_CHUNK_DELAY_MS: '150' } });
+  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_TEST_CHUNK_DELAY_MS: '150' } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, BAR);
   assert.match(r.stderr, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));

@@ -13,9 +13,11 @@ import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { csdReport, type CsdOptions, type CsdReport } from '../src/pipeline/csdreport.js';
-import { referenceSpectra, type SpectraContext } from '../src/pipeline/spectra.js';
-import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/executor.js';
+import { csdReport, type CsdOptions, type Ctx } from './helpers/netreport.js';
+import type { CsdReport } from '../src/pipeline/report/csd.js';
+import { referenceSeeds } from '../src/pipeline/experiments/csd.js';
+import { computeChunkValues } from '../src/pipeline/runtime/tasks.js';
+import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
 import { pooledDensity } from '../src/spectral/csd.js';
 import { createStream } from '../src/rng/index.js';
 import { openWeights, layerMatrices } from '../src/weights/index.js';
@@ -36,7 +38,15 @@ function circularNetworkFile(dir: string, orders: readonly number[], seed: strin
 
 const OPTS: CsdOptions = { eMax: 6, bins: 1000, tolerance: 0.05, delta: 0.1, draws: 3, seed: 'pipeline-csd', against: 'circular-mixed', gaussianTwin: false };
 
-function ctxFor(executor: Executor, cacheDir = tempDir('ergo-csd-cache-')): SpectraContext {
+/** Spectra of the circular mixed reference draws the csd experiment uses: [draw][layer]. */
+function referenceSpectra(orders: readonly number[], draws: number, seed: string): Float64Array[][] {
+  const shapes = orders.map((n) => ({ n, m: n }));
+  return Array.from({ length: draws }, (_, d) =>
+    referenceSeeds(seed, 'circular-mixed', shapes, d).map((s, l) => computeChunkValues({ kind: 'reference', id: 'r', family: 'circular-mixed', n: orders[l]!, m: orders[l]!, seed: s })),
+  );
+}
+
+function ctxFor(executor: Executor, cacheDir = tempDir('ergo-csd-cache-')): Ctx {
   return { executor, cacheDir, semantics: 'definition' };
 }
 
@@ -87,8 +97,8 @@ test('pipeline: |U| network vs its conjugate circular ensemble is conjugate, Var
     assert.equal(net.conjugateDraws, OPTS.draws);
     assert.equal(net.varCsd.n, OPTS.draws);
 
-    // The pipeline's circular draws really are |U| spectra (checked on the cached chunks).
-    const refs = await referenceSpectra('circular-mixed', orders.map((n) => ({ n, m: n })), OPTS.draws, OPTS.seed, ctx);
+    // The pipeline's circular draws really are |U| spectra (the reference chunks of this run's seeds).
+    const refs = referenceSpectra(orders, OPTS.draws, String(OPTS.seed));
     for (const draw of refs) {
       draw.forEach((e, l) => {
         const n = orders[l]!;

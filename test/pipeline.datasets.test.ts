@@ -8,12 +8,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { runCli, tempDir, repoRoot } from './helpers/cli.js';
-import { parseConfig } from '../src/pipeline/config.js';
-import { planRun } from '../src/pipeline/plan.js';
-import { InlineExecutor, type Executor } from '../src/pipeline/executor.js';
-import { executeRun } from '../src/pipeline/run.js';
-import type { Chunk } from '../src/pipeline/plan.js';
-import type { Manifest } from '../src/pipeline/manifest.js';
+import { parseConfig } from '../src/pipeline/config/index.js';
+import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
+import { planRun, sweep, failChunk } from './helpers/sweep.js';
+import type { Chunk } from '../src/pipeline/runtime/chunk.js';
+import type { Manifest } from '../src/pipeline/runtime/manifest.js';
 
 // A: 2 ensembles x sizes [16, 24] x 3 chunks (M = 9, chunk 3) = 12 chunks.
 const A = `name: shared
@@ -149,7 +148,7 @@ test('reuse matches on identity only: another seed, chunk size or semantics reus
   for (const [what, yaml] of cases) {
     const cfg = parseConfig(`${yaml}reuse: [${JSON.stringify(dirA)}]\n`, 'x.yaml');
     const ex = new CountingExecutor();
-    const s = await executeRun(cfg, planRun(cfg).chunks, { outDir: tempDir(), executor: ex });
+    const s = await sweep(cfg, { outDir: tempDir(), executor: ex });
     assert.equal(s.reused, 0, `${what}: nothing reused`);
     assert.equal(ex.ran.length, planRun(cfg).chunks.length, `${what}: everything computed`);
   }
@@ -163,7 +162,7 @@ test('reuse matches on identity only: another seed, chunk size or semantics reus
   const ex = new CountingExecutor();
   const notes: string[] = [];
   const out = tempDir();
-  const s = await executeRun(cfg, planRun(cfg).chunks, { outDir: out, executor: ex, onEvent: (e) => e.type === 'note' && notes.push(e.message) });
+  const s = await sweep(cfg, { outDir: out, executor: ex, onEvent: (e) => e.type === 'note' && notes.push(e.message) });
   assert.equal(s.reused, 11);
   assert.deepEqual(ex.ran, [victim.id]);
   assert.ok(notes.some((n) => n.includes(victim.file) && n.includes(`computing chunk ${victim.id} instead`)), notes.join('\n'));
@@ -272,13 +271,8 @@ test('export of an unfinished run says which groups are incomplete and keeps tru
   const cfg = parseConfig(A, 'a.yaml');
   const out = tempDir();
   // Fail chunk 0 of CUE N=16 so that group starts at matrix 3.
-  process.env.ERGO_FAIL_CHUNK = 'CUE-spectral-N0016-c000';
-  try {
-    const s = await executeRun(cfg, planRun(cfg).chunks, { outDir: out, executor: new InlineExecutor() });
-    assert.equal(s.failed.length, 1);
-  } finally {
-    delete process.env.ERGO_FAIL_CHUNK;
-  }
+  const s = await sweep(cfg, { outDir: out, executor: new InlineExecutor(), hooks: failChunk('CUE-spectral-N0016-c000') });
+  assert.equal(s.failed.length, 1);
   const r = runCli(['export', out, '--format', 'csv']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /CUE-spectral-N0016: incomplete \(1 chunk\(s\) not done\); exported 6 matrices/);

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../src/pipeline/config.js';
-import { planRun, type Chunk } from '../src/pipeline/plan.js';
-import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/executor.js';
-import { executeRun } from '../src/pipeline/run.js';
+import { parseConfig } from '../src/pipeline/config/index.js';
+import type { Chunk } from '../src/pipeline/runtime/chunk.js';
+import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
+import { planRun, sweep } from './helpers/sweep.js';
 import { tempDir } from './helpers/cli.js';
 
 const yaml = `
@@ -50,7 +50,7 @@ test('chunk files are byte-identical for inline, 2 workers and scrambled complet
     const dir = tempDir();
     const order: string[] = [];
     try {
-      const s = await executeRun(cfg, plan.chunks, { outDir: dir, executor: ex, onEvent: (e) => e.type === 'chunk' && order.push(e.id) });
+      const s = await sweep(cfg, { outDir: dir, executor: ex, onEvent: (e) => e.type === 'chunk' && order.push(e.id) });
       assert.equal(s.computed, plan.chunks.length);
       assert.equal(s.failed.length, 0);
     } finally {
@@ -75,7 +75,7 @@ test('explicit seed list: one seed per chunk, same seeds give same files, differ
   assert.throws(() => planRun(parseConfig(base + 'seeds: [11]\n', 's.yaml')), /1 entries but the plan has 2 chunks/);
   const run = async (cfg: typeof cfg1) => {
     const dir = tempDir();
-    await executeRun(cfg, planRun(cfg).chunks, { outDir: dir, executor: new InlineExecutor() });
+    await sweep(cfg, { outDir: dir, executor: new InlineExecutor() });
     return chunkBytes(dir);
   };
   const r1 = await run(cfg1), r1b = await run(cfg1), r2 = await run(cfg2);

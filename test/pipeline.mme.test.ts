@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStream, deriveSeed } from '../src/rng/index.js';
 import { mixedOrders } from '../src/ensembles/index.js';
-import { mmeMember, mmeReport, mmeTable } from '../src/pipeline/mme.js';
+import { mmeReport } from '../src/pipeline/experiments/mme.js';
+import { mmeTable } from '../src/pipeline/report/mme.js';
+import { mmeMember } from '../src/ensembles/index.js';
+import { runCli } from '../src/cli/main.js';
 import { cpseFromEigenvalues, layerEigenvalues } from '../src/spectral/pse.js';
-import { register } from '../src/cli/commands/mme.js';
 
 test('orders ~ Binomial(N, p): mean and variance within 5 standard errors', () => {
   const N = 64, p = 0.5, M = 400;
@@ -95,22 +97,10 @@ function deriveMemberSeed(seed: number, ens: string, method: string, n: number, 
   return deriveSeed(seed, 'mme', ens, method, n, i);
 }
 
+/** `ergo mme ...` in-process through runCli, with its output captured. */
 async function runMme(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command().exitOverride();
-  register(program);
   let out = '', err = '';
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  const before = process.exitCode;
-  try {
-    await program.parseAsync(['node', 'ergo', 'mme', ...args]);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
+  const code = await runCli(['mme', ...args], { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
   return { code, out, err };
 }
 
@@ -129,7 +119,7 @@ test('ergo mme: JSON, table, files, and one-line usage errors', async () => {
   assert.equal(JSON.parse(readFileSync(join(out, 'results', 'mme.json'), 'utf8')).semantics, 'bristol');
   assert.ok(existsSync(join(out, 'plots', 'mme-depth.svg')));
   for (const [args, re] of [
-    [['--ensemble', 'GUE', '--order', '8', '--p', '0.5', '--count', '3'], /--ensemble: expected CUE, COE or CSE/],
+    [['--ensemble', 'GUE', '--order', '8', '--p', '0.5', '--count', '3'], /--ensemble: expected one of CUE, COE, CSE/],
     [['--ensemble', 'CUE', '--order', '8', '--p', '1.5', '--count', '3'], /--p: expected a number in \(0, 1\]/],
     [['--ensemble', 'CUE', '--order', 'x', '--p', '0.5', '--count', '3'], /--order: expected a whole number/],
     [['--ensemble', 'CUE', '--order', '8', '--p', '0.5', '--count', '3', '--method', 'spectral'], /--method/],

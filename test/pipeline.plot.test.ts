@@ -4,7 +4,7 @@
 // them), be byte-identical for identical input, and refuse bad input clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, csdCurves, depthCurves, dseBarChart, eigenphasePlot, PlotInputError } from '../src/pipeline/plot.js';
+import { barChart, csdCurves, depthCurves, dseBarChart, eigenphasePlot, PlotInputError } from '../src/pipeline/report/plot/index.js';
 import { NonFiniteInputError } from '../src/linalg/types.js';
 
 // ---- a minimal XML reader for what Vega emits (no comments, CDATA or doctype)

@@ -4,8 +4,8 @@
 // chunk files and results byte-identical to one uninterrupted run of the same config.
 //
 // Timing: real chunks are tiny (spectral sampler, N <= 24); the testing hook
-// ERGO_CHUNK_DELAY_MS (src/pipeline/run.ts) makes a run slow enough to be killed
-// mid-sweep on any machine; ERGO_FAIL_CHUNK makes one chunk throw.
+// ERGO_TEST_CHUNK_DELAY_MS (test/helpers/hooked-cli.ts) makes a run slow enough to be killed
+// mid-sweep on any machine; ERGO_TEST_FAIL_CHUNK makes one chunk throw.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { spawnCli, tempDir } from './helpers/cli.js';
-import type { Manifest } from '../src/pipeline/manifest.js';
+import type { Manifest } from '../src/pipeline/runtime/manifest.js';
 
 // 2 ensembles x 2 sizes x 4 chunks = 16 chunks.
 const CONFIG = `name: resume
@@ -125,7 +125,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
     // Two pool workers, so chunks are in flight in worker threads when the kill lands.
-    const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_CHUNK_DELAY_MS: '300' } });
+    const child = spawnCli(['run', cfg, '--out', out, '--workers', '2'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '300' } });
     const ended = exited(child);
     await waitFor(() => doneCount(out) >= 1, 'the manifest to show a finished chunk');
     child.kill('SIGKILL');
@@ -218,16 +218,23 @@ describe('resumable runs', { concurrency: 3 }, () => {
     assertConsistent(out);
   });
 
-  test('a changed config is refused naming the changed keys; retries/reuse are not changes; --fresh starts over', async () => {
+  test('a changed data key is refused naming the keys; delta (aggregate only), retries and reuse are not changes; --fresh starts over', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     cpSync(referenceDir, out, { recursive: true });
-    const before = readFileSync(join(out, 'manifest.json'));
 
+    // delta shapes the aggregate, not the chunks: the run resumes and re-aggregates.
     const delta = writeConfig(dir, CONFIG.replace('delta: 0.5', 'delta: 0.25'), 'delta.yaml');
     const r1 = await cli(['run', delta, '--out', out, '--workers', '0']);
-    assert.equal(r1.status, 2, r1.stderr);
-    assert.match(r1.stderr, /holds a run of a different config \(changed: delta\); use another --out directory, or --fresh/);
+    assert.equal(r1.status, 0, r1.stderr);
+    assert.match(r1.stderr, /chunks: 0 computed, 16 already done/);
+    assert.equal(JSON.parse(readFileSync(join(out, 'results', 'results.json'), 'utf8')).delta, 0.25);
+    const before = readFileSync(join(out, 'manifest.json'));
+
+    const matrices = writeConfig(dir, CONFIG.replace('matrices: 12', 'matrices: 9'), 'matrices.yaml');
+    const r1b = await cli(['run', matrices, '--out', out, '--workers', '0']);
+    assert.equal(r1b.status, 2, r1b.stderr);
+    assert.match(r1b.stderr, /holds a run of a different config \(changed: matrices\); use another --out directory, or --fresh/);
 
     const sizes = writeConfig(dir, CONFIG.replace('sizes: [16, 24]', 'sizes: [16, 32]').replace('seed: 7', 'seed: 8'), 'sizes.yaml');
     const r2 = await cli(['run', sizes, '--out', out, '--workers', '0']);
@@ -254,7 +261,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
-    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
+    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
     const ended = exited(first);
     try {
       await waitFor(() => existsSync(join(out, 'run.lock')), 'the first run to lock');
@@ -291,7 +298,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
       const dir = tempDir();
       const cfg = writeConfig(dir);
       const out = join(dir, 'out');
-      const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_CHUNK_DELAY_MS: '250' } });
+      const child = spawnCli(['run', cfg, '--out', out, '--workers', sig === 'SIGINT' ? '1' : '2'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '250' } });
       const ended = exited(child);
       await waitFor(() => doneCount(out) >= 1, 'a finished chunk');
       const atSignal = doneCount(out);
@@ -321,12 +328,12 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const cfg = writeConfig(dir, CONFIG + 'retries: 2\n');
     const out = join(dir, 'out');
     const bad = 'COE-spectral-N0016-c002';
-    const r = await cli(['run', cfg, '--out', out, '--workers', '1'], { ERGO_FAIL_CHUNK: bad });
+    const r = await cli(['run', cfg, '--out', out, '--workers', '1'], { ERGO_TEST_FAIL_CHUNK: bad });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`chunk ${bad} failed \\(attempt 1\\): injected failure .*; retrying`));
     assert.match(r.stderr, new RegExp(`chunk ${bad} failed \\(attempt 2\\): injected failure .*; retrying`));
     assert.doesNotMatch(r.stderr, /attempt 3\)/);
-    assert.match(r.stderr, new RegExp(`chunk ${bad} FAILED: injected failure \\(ERGO_FAIL_CHUNK\\) on attempt 3`));
+    assert.match(r.stderr, new RegExp(`chunk ${bad} FAILED: injected failure \\(test hook\\) on attempt 3`));
     assert.match(r.stderr, /chunks: 15 computed, 0 already done, 0 reused, 1 failed/);
     assert.match(r.stderr, /1 chunk\(s\) failed; results not aggregated; fix the cause and resume with: ergo run/);
     const m = manifestOf(out);
@@ -360,7 +367,7 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir, CONFIG + 'retries: 1\n');
     const out = join(dir, 'out');
-    const r = await cli(['run', cfg, '--out', out, '--workers', '0'], { ERGO_FAIL_CHUNK: 'CUE-spectral-N0024-c000:1' });
+    const r = await cli(['run', cfg, '--out', out, '--workers', '0'], { ERGO_TEST_FAIL_CHUNK: 'CUE-spectral-N0024-c000:1' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk CUE-spectral-N0024-c000 failed \(attempt 1\).*retrying/);
     assert.match(r.stderr, /chunks: 16 computed, 0 already done, 0 reused, 0 failed/);

@@ -5,11 +5,11 @@ import {
   circularSpectralDifference,
   csdEdges,
   csdOverCircularDraws,
-  gaussianLayerMatrix,
   pooledDensity,
   populationVariance,
   summariseDraws,
 } from '../src/spectral/csd.js';
+import { gaussianLayerMatrix } from '../src/ensembles/gaussian.js';
 import { createStream, type RandomStream } from '../src/rng/index.js';
 import {
   NonFiniteInputError,

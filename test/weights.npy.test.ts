@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  readNpy, readNpyFile, readNpz, readNpzBuffer, sortNpzMembers, encodeNpy, encodeNpz, writeNpy, writeNpz, crc32, NpyFormatError,
+  readNpy, readNpyFile, readNpz, readNpzBuffer, sortNpzMembers, crc32, NpyFormatError,
 } from '../src/weights/npy.js';
+import { encodeNpy, encodeNpz, writeNpy, writeNpz } from '../src/pipeline/report/npy.js';
 
 const FIX = bristolFixtures + '/';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { openWeights, layerMatrices, WeightsError, type LayerInfo } from '../src/weights/index.js';
-import { encodeNpy, encodeNpz } from '../src/weights/npy.js';
+import { encodeNpy, encodeNpz } from '../src/pipeline/report/npy.js';
 
 let dir = '';
 before(() => {

@@ -1,6 +1,11 @@
-// `ergo` command line: one subcommand per task; each lives in src/cli/commands/.
-import { Command } from 'commander';
-import { TOOL_VERSION } from '../pipeline/store.js';
+// `ergo` command line: one subcommand per task (src/cli/commands/), each only parsing its
+// flags and printing. `runCli` runs one invocation in-process and returns its exit code;
+// bin/ergo.js is a thin wrapper around it. Commands import the pipeline on demand, so
+// `ergo --help` and `ergo layers` load neither Arrow nor Vega.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../pipeline/version.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerStatus } from './commands/status.js';
@@ -9,18 +14,40 @@ import { register as registerLayers } from './commands/layers.js';
 import { register as registerCpse } from './commands/cpse.js';
 import { register as registerCsd } from './commands/csd.js';
 import { register as registerMme } from './commands/mme.js';
+import { EXIT, reportError } from './errors.js';
+import { withDefaults, type CliIo } from './io.js';
+import type { Command as Cmd } from './command.js';
 
-const program = new Command();
-program
-  .name('ergo')
-  .description('Random-matrix analysis of neural networks: circular ensembles, spectral ergodicity, cPSE, CSD')
-  .version(TOOL_VERSION)
-  .showHelpAfterError('(add --help for usage)')
-  .configureOutput({ outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s) });
+export type { CliIo } from './io.js';
 
-for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme]) register(program);
+/** Run `ergo <argv...>` (argv without node and script) and return its exit code; never exits the process. */
+export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<number> {
+  const io = withDefaults(cliIo);
+  const state = { code: EXIT.ok as number };
+  const program = new Command();
+  program
+    .name('ergo')
+    .description('Random-matrix analysis of neural networks: circular ensembles, spectral ergodicity, cPSE, CSD')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s),
+    });
+  const cmd: Cmd = { program, io, done: (code) => (state.code = code) };
+  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme]) register(cmd);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportError(e, io);
+  }
+}
 
-program.exitOverride((err) => {
-  process.exit(err.exitCode === 0 ? 0 : 2);
-});
-await program.parseAsync(process.argv);
+// Run as a program when node runs this file directly (bin/ergo.js calls runCli itself).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}

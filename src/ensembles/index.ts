@@ -17,15 +17,11 @@ export {
   bristolEigenphases,
   type AntisymmetryDirection,
 } from './bristol.js';
-export { circularMixedLayer, mixedOrders } from './mixed.js';
+export { circularMixedLayer, mixedOrders, modulusMatrix, mmeMember } from './mixed.js';
+export { gaussianLayerMatrix } from './gaussian.js';
 
-export type EnsembleName = 'CUE' | 'COE' | 'CSE';
-export type Method = 'qr' | 'eigvec' | 'spectral' | 'bristol';
-
-export const ENSEMBLES: readonly EnsembleName[] = ['CUE', 'COE', 'CSE'];
-export const METHODS: readonly Method[] = ['qr', 'eigvec', 'spectral', 'bristol'];
-/** Methods kept only to reproduce the reference package; their COE/CSE are not circular ensembles. */
-export const REPRODUCTION_ONLY_METHODS: readonly Method[] = ['bristol'];
+import { ENSEMBLES, METHODS, type EnsembleName, type Method } from './names.js';
+export { ENSEMBLES, METHODS, DENSE_METHODS, REPRODUCTION_ONLY_METHODS, type EnsembleName, type Method } from './names.js';
 /** Dyson index used by method `spectral`. */
 export const BETA: Readonly<Record<EnsembleName, number>> = { COE: 1, CUE: 2, CSE: 4 };
 

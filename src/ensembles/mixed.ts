@@ -1,7 +1,15 @@
 // Circular unitary mixed ensemble (conjugate of a network, SPEC section 3) and the orders of
 // a mixed matrix ensemble (MME).
 import type { RandomStream } from '../rng/index.js';
-import { sampleCUE } from './dense.js';
+import type { ComplexMatrix } from '../linalg/types.js';
+import { sampleCUE, sampleCOE, sampleCSE, type DenseMethod } from './dense.js';
+
+/** |U| elementwise, row-major, from split complex storage. */
+export function modulusMatrix(u: ComplexMatrix): Float64Array {
+  const a = new Float64Array(u.rows * u.cols);
+  for (let i = 0; i < a.length; i++) a[i] = Math.hypot(u.re[i]!, u.im[i]!);
+  return a;
+}
 
 /**
  * One layer of the conjugate circular ensemble: A = |U| (elementwise modulus) with U from
@@ -9,10 +17,16 @@ import { sampleCUE } from './dense.js';
  * consumes (2 n^2 normals).
  */
 export function circularMixedLayer(n: number, stream: RandomStream): Float64Array {
-  const u = sampleCUE(n, stream, 'qr');
-  const a = new Float64Array(n * n);
-  for (let k = 0; k < a.length; k++) a[k] = Math.hypot(u.re[k]!, u.im[k]!);
-  return a;
+  return modulusMatrix(sampleCUE(n, stream, 'qr'));
+}
+
+/**
+ * Member of a mixed matrix ensemble: A = |U| with U from `ensemble` at order n by a dense
+ * method (CSE(n) is 2n x 2n, so A has 2n rows). Consumes what the dense sampler consumes.
+ */
+export function mmeMember(ensemble: 'CUE' | 'COE' | 'CSE', method: DenseMethod, n: number, stream: RandomStream): { rows: number; data: Float64Array } {
+  const u = ensemble === 'CUE' ? sampleCUE(n, stream, method) : ensemble === 'COE' ? sampleCOE(n, stream, method) : sampleCSE(n, stream, method);
+  return { rows: u.rows, data: modulusMatrix(u) };
 }
 
 const MAX_REDRAWS = 1_000_000;

@@ -3,6 +3,8 @@
 // - complex matrices: split storage, two row-major Float64Arrays `re` and `im`
 //   (split rather than interleaved so real and imaginary loops vectorise alike).
 
+import { UserError } from '../errors.js';
+
 export interface ComplexMatrix {
   /** Order (square matrices) or rows. */
   rows: number;
@@ -15,7 +17,8 @@ export function complexMatrix(rows: number, cols = rows): ComplexMatrix {
   return { rows, cols, re: new Float64Array(rows * cols), im: new Float64Array(rows * cols) };
 }
 
-export class NonFiniteInputError extends Error {
+/** NaN or Infinity in the input: bad data (the user's to fix), not a kernel bug. */
+export class NonFiniteInputError extends UserError {
   constructor(what: string, index: number) {
     super(`${what}: non-finite value (NaN or Infinity) at flat index ${index}; refusing to compute on it`);
     this.name = 'NonFiniteInputError';

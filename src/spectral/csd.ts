@@ -6,7 +6,6 @@
 // density therefore integrates to the fraction of eigenvalues inside [0, eMax], and
 // the cumulative CSD at eMax is the difference of the two in-window fractions.
 import { assertFinite } from '../linalg/types.js';
-import type { RandomStream } from '../rng/index.js';
 
 /** Eigenvalues of one matrix, or of each matrix of an ensemble. */
 export type PooledInput = Float64Array | readonly Float64Array[];
@@ -36,6 +35,8 @@ export interface PooledDensity {
 export const DEFAULT_E_MAX = 6.0;
 export const DEFAULT_BINS = 1000;
 export const DEFAULT_TOLERANCE = 0.05;
+/** Independent reference draws per network (Var(CSD) is reported as mean and std over them). */
+export const DEFAULT_DRAWS = 5;
 
 function checkWindow(eMax: number, bins: number): void {
   if (!Number.isFinite(eMax) || eMax <= 0) {
@@ -280,13 +281,4 @@ export function csdOverCircularDraws(
     conjugateDraws,
     tolerance,
   };
-}
-
-// Gaussian (LeCun-normal) initialisation, entries N(0, 1/fan_in) with fan_in = m:
-// the "Gaussian-initialised network" baseline layer A (n x m, row-major).
-export function gaussianLayerMatrix(n: number, m: number, stream: RandomStream): Float64Array {
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 1) {
-    throw new RangeError(`gaussianLayerMatrix: n and m must be integers >= 1, got ${n} x ${m}`);
-  }
-  return stream.fillNormal(new Float64Array(n * m), 1 / Math.sqrt(m));
 }

@@ -53,6 +53,9 @@ function find(parent: Int32Array, i: number): number {
   return i;
 }
 
+/** Default tolerance on |Var(CSD_a) - Var(CSD_b)| (SPEC section 7). */
+export const DEFAULT_EQUIVALENCE_DELTA = 0.1;
+
 export function equivalenceTable(entries: readonly EquivalenceEntry[], delta: number): EquivalenceTable {
   if (!Number.isFinite(delta) || delta < 0) {
     throw new RangeError(`equivalenceTable: delta must be a finite number >= 0, got ${delta}`);

@@ -4,6 +4,7 @@ export * from './semantics.js';
 export * from './density.js';
 export * from './ergodicity.js';
 export * from './kl.js';
+export * from './dse.js';
 export * from './pse.js';
 export * from './csd.js';
 export * from './equivalence.js';

@@ -12,6 +12,9 @@ export const DEFAULT_SEMANTICS: Semantics = 'definition';
 
 export function parseSemantics(s: unknown): Semantics {
   if (s === undefined) return DEFAULT_SEMANTICS;
-  if (s === 'definition' || s === 'bristol') return s;
-  throw new RangeError(`semantics must be 'definition' or 'bristol', got ${JSON.stringify(s)}`);
+  if ((SEMANTICS as readonly unknown[]).includes(s)) return s as Semantics;
+  throw new RangeError(`semantics must be one of ${SEMANTICS.join(', ')}, got ${JSON.stringify(s)}`);
 }
+
+/** Every semantics, in the order help texts list them. */
+export const SEMANTICS: readonly Semantics[] = ['definition', 'bristol'];

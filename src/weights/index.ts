@@ -8,7 +8,7 @@ export { openOnnx } from './onnx.js';
 export { openTfjs } from './tfjs.js';
 export { openNpy, openNpz, openNpyDir } from './npyfiles.js';
 export { halfToNumber, bf16ToNumber } from './decode.js';
-export { readNpy, readNpyFile, readNpz, writeNpy, writeNpz, encodeNpy, encodeNpz, NpyFormatError } from './npy.js';
+export { readNpy, readNpyFile, readNpz, NpyFormatError } from './npy.js';
 export { resolveInside, type ContainOptions } from './contain.js';
 export { openPytorch } from './pytorch.js';
 export { openHuggingFace, naturalCompare } from './huggingface.js';

@@ -17,7 +17,8 @@ import { isLegacyTorchHeader, isTorchTar, isTorchZip, openPytorch } from './pyto
 import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
 import type { WeightSource } from './types.js';
 
-export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs' | 'pytorch' | 'huggingface';
+import type { WeightsFormat } from './formats.js';
+export { WEIGHTS_FORMATS, type WeightsFormat } from './formats.js';
 
 export interface OpenOptions {
   /** Skip detection and use this reader. */

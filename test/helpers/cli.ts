@@ -18,6 +18,12 @@ function findRoot(): string {
 
 export const repoRoot = findRoot();
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+/** The CLI with test hooks (helpers/hooked-cli.ts), used when a test sets ERGO_TEST_* variables. */
+export const hookedCliPath = join(repoRoot, 'dist', 'test', 'helpers', 'hooked-cli.js');
+
+function entry(env: NodeJS.ProcessEnv | undefined): string {
+  return Object.keys(env ?? {}).some((k) => k.startsWith('ERGO_TEST_')) ? hookedCliPath : cliPath;
+}
 
 export function tempDir(prefix = 'ergo-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -25,7 +31,7 @@ export function tempDir(prefix = 'ergo-test-'): string {
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} missing: run npm run build first`);
-  return spawnSync(process.execPath, [cliPath, ...args], {
+  return spawnSync(process.execPath, [entry(opts.env), ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ERGO_PROGRESS: 'log', ...opts.env },
     encoding: 'utf8',
@@ -34,7 +40,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return spawn(process.execPath, [cliPath, ...args], {
+  return spawn(process.execPath, [entry(opts.env), ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ERGO_PROGRESS: 'log', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

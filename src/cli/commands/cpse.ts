@@ -1,56 +1,35 @@
 // ergo cpse <model...>: per-depth periodic spectral ergodicity and the cPSE number.
-import type { Command } from 'commander';
-import { availableParallelism } from 'node:os';
-import { resolve, relative } from 'node:path';
-import { defaultCacheDir } from '../../pipeline/spectra.js';
-import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
-import type { WeightsFormat } from '../../weights/index.js';
-import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, withExecutor, networkSpecs, semanticsOption } from '../options.js';
-import { resultJson } from '../../pipeline/store.js';
+import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
+import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
+import { action, type Command } from '../command.js';
+import { choice, wholeNumber } from '../parsers.js';
+import { networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
 
-export function register(program: Command): void {
-  program
+interface Flags extends NetworkFlags {
+  semantics: Semantics;
+  vanilla?: boolean;
+  bins: number;
+}
+
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
+  const c = program
     .command('cpse')
     .description('cascading periodic spectral ergodicity of trained networks: d_layers per depth and cPSE')
     .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json) or .npy folders')
-    .option('--semantics <s>', 'definition (default) or bristol', 'definition')
+    .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
     .option('--vanilla', 'the files hold matrices M given directly: eigenvalues of M M^T (the reference vanilla entry)')
-    .option('--include <re>', 'keep only tensors whose name matches')
-    .option('--exclude <re>', 'drop tensors whose name matches (e.g. fixed, non-trained buffers)')
-    .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs)')
-    .option('--bins <K>', 'Omega bins for real eigenvalues (definition semantics)', '10')
-    .option('-w, --workers <n>', 'worker threads (0 = main thread)', String(availableParallelism()))
-    .option('-o, --out <dir>', 'where results and plots go', 'runs/cpse')
-    .option('--cache <dir>', 'layer spectrum cache (default $ERGO_CACHE or ~/.cache/ergo)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
-    .action(
-      action(async (models: string[], o: Record<string, string | boolean | undefined>) => {
-        const semantics = semanticsOption(String(o.semantics));
-        const bins = Number(o.bins);
-        if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`--bins: expected a whole number >= 1, got "${o.bins}"`);
-        const specs = networkSpecs(models, o as { include?: string; exclude?: string });
-        const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
-          cpseReport(
-            specs,
-            {
-              executor,
-              cacheDir: resolve(typeof o.cache === 'string' ? o.cache : defaultCacheDir()),
-              semantics,
-              vanilla: !!o.vanilla,
-              signal,
-              onEvent: (e) => {
-                if (e.type === 'layer' && !o.json) process.stderr.write(`[ergo] ${e.network}: layer ${e.done}/${e.total} ${e.name}${e.cached ? ' (cached)' : ''}\n`);
-              },
-            },
-            o.format ? { bins, format: o.format as WeightsFormat } : { bins },
-          ),
-        );
-        const files = await writeCpseReport(resolve(String(o.out)), report);
-        if (o.json) process.stdout.write(resultJson(report));
-        else process.stdout.write(cpseTable(report));
-        process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
-        return EXIT.ok;
-      }),
-    );
+    .option('--bins <K>', 'Omega bins for real eigenvalues (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS);
+  networkOptions(c, 'cpse').action(
+    action(cmd, async (models: string[], o: Flags) => {
+      const networks = await specsOf(io, models, o);
+      const cfg = { ...FIXED, experiment: 'cpse' as const, name: 'cpse', seed: 0, semantics: o.semantics, networks, bins: o.bins, vanilla: !!o.vanilla };
+      const { result, code, report } = await runNetworks(io, cfg, o);
+      if (report?.experiment === 'cpse' && !o.json) {
+        for (const n of report.networks) n.layers.forEach((l, i) => io.stderr.write(`[ergo] ${n.name}: layer ${i + 1}/${n.layers.length} ${l.name}${l.cached ? ' (cached)' : ''}\n`));
+      }
+      if (report) wroteLine(io, result.files);
+      return code;
+    }),
+  );
 }

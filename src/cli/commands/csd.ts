@@ -1,85 +1,53 @@
 // ergo csd <model...>: circular spectral difference, conjugacy and architecture equivalence.
-import type { Command } from 'commander';
-import { availableParallelism } from 'node:os';
-import { resolve, relative } from 'node:path';
-import { defaultCacheDir } from '../../pipeline/spectra.js';
-import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipeline/csdreport.js';
-import type { WeightsFormat } from '../../weights/index.js';
-import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, withExecutor, networkSpecs } from '../options.js';
-import { resultJson } from '../../pipeline/store.js';
+import { DEFAULT_BINS, DEFAULT_E_MAX, DEFAULT_TOLERANCE, DEFAULT_DRAWS } from '../../spectral/csd.js';
+import { DEFAULT_EQUIVALENCE_DELTA } from '../../spectral/equivalence.js';
+import { NORMALISE } from '../../pipeline/config/types.js';
+import { action, type Command } from '../command.js';
+import { choice, number, wholeNumber } from '../parsers.js';
+import { pathArg } from '../session.js';
+import { networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
 
-function num(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
-  const x = Number(v);
-  if (!ok(x)) throw new UsageError(`${flag}: expected ${what}, got "${v}"`);
-  return x;
+interface Flags extends NetworkFlags {
+  delta: number;
+  emax: number;
+  bins: number;
+  tolerance: number;
+  draws: number;
+  seed: string;
+  against: string;
+  normalise: 'none' | 'trace';
+  gaussianInit?: boolean;
 }
 
-export function register(program: Command): void {
-  program
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
+  const c = program
     .command('csd')
     .description('circular spectral difference of networks against their conjugate circular ensemble; Var(CSD) and equivalence classes')
     .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json) or .npy folders')
-    .option('--delta <D>', 'equivalence tolerance on |Var(CSD_1) - Var(CSD_2)|', '0.1')
-    .option('--emax <E>', 'upper end of the spectral window [0, e_max]', '6')
-    .option('--bins <K>', 'bins on [0, e_max]', '1000')
-    .option('--tolerance <t>', 'conjugate when |cumulative CSD at e_max| is below this', '0.05')
-    .option('--draws <n>', 'independent circular draws (Var(CSD) mean and std)', '5')
+    .option('--delta <D>', 'equivalence tolerance on |Var(CSD_1) - Var(CSD_2)|', number('--delta', (x) => x >= 0, 'a number >= 0'), DEFAULT_EQUIVALENCE_DELTA)
+    .option('--emax <E>', 'upper end of the spectral window [0, e_max]', number('--emax', (x) => x > 0, 'a number > 0'), DEFAULT_E_MAX)
+    .option('--bins <K>', 'bins on [0, e_max]', wholeNumber('--bins', 1), DEFAULT_BINS)
+    .option('--tolerance <t>', 'conjugate when |cumulative CSD at e_max| is below this', number('--tolerance', (x) => x > 0, 'a number > 0'), DEFAULT_TOLERANCE)
+    .option('--draws <n>', 'independent circular draws (Var(CSD) mean and std)', wholeNumber('--draws', 1), DEFAULT_DRAWS)
     .option('--seed <s>', 'seed of the circular draws', '0')
     .option('--against <what>', 'circular (default), gaussian, or a model file to compare with', 'circular')
-    .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', 'none')
-    .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
-    .option('--include <re>', 'keep only tensors whose name matches')
-    .option('--exclude <re>', 'drop tensors whose name matches')
-    .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs)')
-    .option('-w, --workers <n>', 'worker threads (0 = main thread)', String(availableParallelism()))
-    .option('-o, --out <dir>', 'where results and plots go', 'runs/csd')
-    .option('--cache <dir>', 'spectrum cache (default $ERGO_CACHE or ~/.cache/ergo)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
-    .action(
-      action(async (models: string[], o: Record<string, string | boolean | undefined>) => {
-        const specs = networkSpecs(models, o as { include?: string; exclude?: string });
-        const against: CsdOptions['against'] =
-          o.against === 'circular' ? 'circular-mixed' : o.against === 'gaussian' ? 'gaussian' : { network: networkSpecs([String(o.against)], {})[0]! };
-        const opts: CsdOptions = {
-          eMax: num('--emax', String(o.emax), (x) => x > 0 && Number.isFinite(x), 'a number > 0'),
-          bins: num('--bins', String(o.bins), (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),
-          tolerance: num('--tolerance', String(o.tolerance), (x) => x > 0 && Number.isFinite(x), 'a number > 0'),
-          delta: num('--delta', String(o.delta), (x) => x >= 0 && Number.isFinite(x), 'a number >= 0'),
-          draws: num('--draws', String(o.draws), (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),
-          seed: String(o.seed),
-          against,
-          gaussianTwin: !!o.gaussianInit,
-          normalise: o.normalise === 'trace' ? 'trace' : o.normalise === 'none' ? 'none' : (() => { throw new UsageError(`--normalise: expected none or trace, got "${o.normalise}"`); })(),
-          ...(o.format ? { format: o.format as WeightsFormat } : {}),
-        };
-        let computed = 0;
-        let fromCache = 0;
-        const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
-          csdReport(
-            specs,
-            {
-              executor,
-              cacheDir: resolve(typeof o.cache === 'string' ? o.cache : defaultCacheDir()),
-              semantics: 'definition',
-              signal,
-              onEvent: (e) => {
-                if (e.cached) fromCache++;
-                else computed++;
-                if (o.json) return;
-                if (e.type === 'layer' && (e.done === e.total || e.done % 10 === 0)) process.stderr.write(`[ergo] ${e.network}: ${e.done}/${e.total} layers\n`);
-                if (e.type === 'reference' && (e.done === e.total || e.done % 20 === 0)) process.stderr.write(`[ergo] ${e.family}: ${e.done}/${e.total} reference matrices\n`);
-              },
-            },
-            opts,
-          ),
-        );
-        const files = await writeCsdReport(resolve(String(o.out)), report);
-        if (o.json) process.stdout.write(resultJson(report));
-        else process.stdout.write(csdTable(report));
-        process.stderr.write(`[ergo] spectra: ${computed} computed, ${fromCache} from the cache\n`);
-        process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
-        return EXIT.ok;
-      }),
-    );
+    .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', choice('--normalise', NORMALISE), 'none')
+    .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network');
+  networkOptions(c, 'csd').action(
+    action(cmd, async (models: string[], o: Flags) => {
+      const { parseAgainst } = await import('../../pipeline/config/load.js');
+      const against = parseAgainst(o.against === 'circular' || o.against === 'gaussian' ? o.against : pathArg(io, o.against));
+      if (typeof against === 'object' && o.format) against.network.format = o.format;
+      const csd = { eMax: o.emax, bins: o.bins, tolerance: o.tolerance, delta: o.delta, draws: o.draws, against, gaussianInit: !!o.gaussianInit, normalise: o.normalise };
+      // A string seed, as the command has always used (the reference draws depend on it).
+      const cfg = { ...FIXED, experiment: 'csd' as const, name: 'csd', seed: o.seed, semantics: 'definition' as const, networks: await specsOf(io, models, o), csd };
+      const { result, code, report } = await runNetworks(io, cfg, o);
+      if (!report) return code;
+      const s = result.summary;
+      io.stderr.write(`[ergo] spectra: ${s.computed} computed, ${s.total - s.computed} from the cache\n`);
+      wroteLine(io, result.files);
+      return code;
+    }),
+  );
 }

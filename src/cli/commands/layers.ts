@@ -1,44 +1,31 @@
 // ergo layers <model>: the layer matrices a weights file yields (SPEC section 5),
 // in network order, with the layout rule applied to each; warnings name the
 // tensors left out because their layout cannot be told.
-import type { Command } from 'commander';
-import { openWeights, layerMatrices, type WeightsFormat } from '../../weights/index.js';
-import { action, EXIT, UsageError } from '../errors.js';
+import { WEIGHTS_FORMATS, type WeightsFormat } from '../../weights/formats.js';
+import { textTable } from '../../pipeline/report/table.js';
+import { action, type Command } from '../command.js';
+import { choice, regex } from '../parsers.js';
+import { EXIT } from '../errors.js';
+import { pathArg } from '../session.js';
 
-function regex(flag: string, text: string | undefined): RegExp | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return new RegExp(text);
-  } catch (e) {
-    throw new UsageError(`${flag}: not a valid regular expression: ${(e as Error).message}`);
-  }
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === 1 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
-}
-
-const FORMATS: WeightsFormat[] = ['safetensors', 'npy', 'npz', 'npy-dir', 'onnx', 'tfjs', 'pytorch', 'huggingface'];
-
-export function register(program: Command): void {
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
   program
     .command('layers')
-    .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js)')
+    .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js, PyTorch, Hugging Face folders)')
     .argument('<model>', 'weights file, TF.js model.json / weights manifest, or a directory of .npy files')
-    .option('--include <re>', 'keep only tensors whose name matches this regular expression')
-    .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)')
-    .option('--format <fmt>', `skip detection: one of ${FORMATS.join(', ')}`)
+    .option('--include <re>', 'keep only tensors whose name matches this regular expression', regex('--include'))
+    .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)', regex('--exclude'))
+    .option('--format <fmt>', `skip detection: one of ${WEIGHTS_FORMATS.join(', ')}`, choice('--format', WEIGHTS_FORMATS))
     .option('--json', 'machine-readable output')
     .action(
-      action(async (model: string, o: { include?: string; exclude?: string; format?: string; json?: boolean }) => {
-        if (o.format !== undefined && !FORMATS.includes(o.format as WeightsFormat)) {
-          throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
-        }
-        const include = regex('--include', o.include);
-        const exclude = regex('--exclude', o.exclude);
-        const source = await openWeights(model, o.format ? { format: o.format as WeightsFormat } : {});
-        const layers = layerMatrices(source, { include, exclude });
+      action(cmd, async (model: string, o: { include?: string; exclude?: string; format?: WeightsFormat; json?: boolean }) => {
+        const { openWeights, layerMatrices } = await import('../../weights/index.js');
+        const source = await openWeights(pathArg(io, model), o.format ? { format: o.format } : {});
+        const layers = layerMatrices(source, {
+          ...(o.include !== undefined ? { include: new RegExp(o.include) } : {}),
+          ...(o.exclude !== undefined ? { exclude: new RegExp(o.exclude) } : {}),
+        });
         if (o.json) {
           const out = {
             model: source.path,
@@ -47,16 +34,16 @@ export function register(program: Command): void {
             layers: layers.map(({ index, name, shape, n, m, dtype, layout }) => ({ index, name, shape, n, m, dtype, layout })),
             warnings: layers.warnings,
           };
-          process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+          io.stdout.write(JSON.stringify(out, null, 2) + '\n');
           return EXIT.ok;
         }
-        process.stdout.write(`${source.path}: ${source.format}, ${source.tensors.length} tensors, ${layers.length} layers\n`);
+        io.stdout.write(`${source.path}: ${source.format}, ${source.tensors.length} tensors, ${layers.length} layers\n`);
         if (layers.length) {
           const rows = [['#', 'name', 'shape', 'N x M', 'dtype', 'layout rule']];
           for (const l of layers) rows.push([String(l.index), l.name, `[${l.shape.join(', ')}]`, `${l.n} x ${l.m}`, l.dtype, l.layout]);
-          process.stdout.write(table(rows) + '\n');
+          io.stdout.write(textTable(rows, { align: ['right', 'left', 'right', 'right', 'right', 'left'] }).join('\n') + '\n');
         }
-        for (const w of layers.warnings) process.stderr.write(`warning: ${w}\n`);
+        for (const w of layers.warnings) io.stderr.write(`warning: ${w}\n`);
         return layers.length ? EXIT.ok : EXIT.failed;
       }),
     );

@@ -1,69 +1,64 @@
 // ergo mme: periodic spectral ergodicity of a mixed matrix ensemble (orders ~ Binomial(N, p),
-// members |U| with U from a circular ensemble); see src/pipeline/mme.ts for the construction.
-import type { Command } from 'commander';
-import { join, resolve, relative } from 'node:path';
-import { mmeReport, mmeTable } from '../../pipeline/mme.js';
-import { depthCurves } from '../../pipeline/plot.js';
-import { writeFileAtomic } from '../../pipeline/store.js';
-import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
-import { action, EXIT, UsageError } from '../errors.js';
-import { semanticsOption } from '../options.js';
-import { resultJson } from '../../pipeline/store.js';
+// members |U| with U from a circular ensemble); see src/pipeline/experiments/mme.ts.
+import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENSEMBLES, DENSE_METHODS, type EnsembleName } from '../../ensembles/names.js';
+import type { DenseMethod } from '../../ensembles/dense.js';
+import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
+import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
+import { action, type Command } from '../command.js';
+import { choice, number, seed, wholeNumber } from '../parsers.js';
+import { runSession, wroteLine } from '../session.js';
+import { printReport } from './print.js';
 
-function whole(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${v}"`);
-  return n;
+interface Flags {
+  ensemble: EnsembleName;
+  order: number;
+  p: number;
+  count: number;
+  seed: string | number;
+  method: DenseMethod;
+  semantics: Semantics;
+  bins: number;
+  out?: string;
+  json?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
   program
     .command('mme')
     .description('PSE/cPSE of a mixed matrix ensemble: M matrices |U|, U from CUE/COE/CSE, orders ~ Binomial(N, p)')
-    .requiredOption('--ensemble <name>', 'CUE, COE or CSE')
-    .requiredOption('--order <N>', 'N of Binomial(N, p): the largest order')
-    .requiredOption('--p <p>', 'degree of mixture p in (0, 1]')
-    .requiredOption('--count <M>', 'number of matrices')
-    .option('--seed <s>', 'seed of the draw', '0')
-    .option('--method <m>', 'unitary sampler: qr (Haar via QR with phase fix) or eigvec', 'qr')
-    .option('--semantics <s>', 'definition (default) or bristol', 'definition')
-    .option('--bins <K>', 'Omega bins (definition semantics)', '10')
-    .option('-o, --out <dir>', 'also write results/mme.json and plots/mme-depth.svg here')
+    .requiredOption('--ensemble <name>', ENSEMBLES.join(', '), choice('--ensemble', ENSEMBLES, (s) => s.toUpperCase()))
+    .requiredOption('--order <N>', 'N of Binomial(N, p): the largest order', wholeNumber('--order', 2))
+    .requiredOption('--p <p>', 'degree of mixture p in (0, 1]', number('--p', (x) => x > 0 && x <= 1, 'a number in (0, 1]'))
+    .requiredOption('--count <M>', 'number of matrices', wholeNumber('--count', 1))
+    .option('--seed <s>', 'seed of the draw', seed, 0)
+    .option('--method <m>', 'unitary sampler: qr (Haar via QR with phase fix) or eigvec', choice('--method', DENSE_METHODS), 'qr')
+    .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
+    .option('--bins <K>', 'Omega bins (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
+    .option('-o, --out <dir>', 'run directory: manifest, chunks, results/mme.json and plots/mme-depth.svg')
     .option('--json', 'print the results as JSON')
     .action(
-      action(async (o: Record<string, string | boolean | undefined>) => {
-        const ensemble = String(o.ensemble).toUpperCase();
-        if (!['CUE', 'COE', 'CSE'].includes(ensemble)) throw new UsageError(`--ensemble: expected CUE, COE or CSE, got "${o.ensemble}"`);
-        const method = String(o.method);
-        if (!['qr', 'eigvec'].includes(method)) throw new UsageError(`--method: expected qr or eigvec (an MME needs matrices), got "${method}"`);
-        const p = Number(o.p);
-        if (!(p > 0 && p <= 1)) throw new UsageError(`--p: expected a number in (0, 1], got "${o.p}"`);
-        const seedText = String(o.seed);
-        const seed = /^-?\d+$/.test(seedText) ? Number(seedText) : seedText;
-        const report = mmeReport({
-          ensemble: ensemble as EnsembleName,
-          method: method as DenseMethod,
-          order: whole('--order', String(o.order), 2),
-          p,
-          count: whole('--count', String(o.count), 1),
-          seed,
-          semantics: semanticsOption(String(o.semantics)),
-          bins: whole('--bins', String(o.bins), 1),
-        });
-        if (o.json) process.stdout.write(resultJson(report));
-        else process.stdout.write(mmeTable(report));
-        if (typeof o.out === 'string') {
-          const dir = resolve(o.out);
-          const files = [join(dir, 'results', 'mme.json')];
-          writeFileAtomic(files[0]!, resultJson(report));
-          const series = report.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: `${report.ensemble} MME`, depth: d.depth, log10D: d.log10D }));
-          if (series.length) {
-            files.push(join(dir, 'plots', 'mme-depth.svg'));
-            writeFileAtomic(files[1]!, await depthCurves(series, { title: 'Periodic spectral ergodicity of a mixed matrix ensemble', subtitle: `log10 d against depth; |U|, U from ${report.ensemble}, orders ~ Binomial(${report.order}, ${report.p})` }));
-          }
-          process.stderr.write(`[ergo] wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\n`);
+      action(cmd, async (o: Flags) => {
+        const { mmeConfig } = await import('../../pipeline/experiments/mme.js');
+        const { resultJson } = await import('../../pipeline/report/json.js');
+        const cfg = mmeConfig({ ensemble: o.ensemble, method: o.method, order: o.order, p: o.p, count: o.count, seed: o.seed, semantics: o.semantics, bins: o.bins });
+        // Without --out the run lives in a temporary directory, removed afterwards.
+        const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : mkdtempSync(join(tmpdir(), 'ergo-mme-'));
+        try {
+          const { result, code } = await runSession(cfg, { outDir, workers: 0, onConfigChange: 'replace', quiet: true, resumeWith: 'the same command' }, io);
+          const r = result.report;
+          if (code !== 0 || r?.experiment !== 'mme') return code;
+          if (o.json) io.stdout.write(resultJson(r));
+          else await printReport(io, r);
+          if (o.out !== undefined) wroteLine(io, result.files);
+          return code;
+        } finally {
+          if (o.out === undefined) rmSync(outDir, { recursive: true, force: true });
         }
-        return EXIT.ok;
       }),
     );
 }

@@ -1,0 +1,84 @@
+// Running an experiment from a command: Ctrl-C handling, progress, and the summary lines
+// every command prints the same way. The pipeline modules are imported here on demand, so
+// commands that do not run experiments start without loading them.
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { RunConfig } from '../pipeline/config/types.js';
+import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
+import { EXIT } from './errors.js';
+import type { Io } from './io.js';
+
+/** SIGINT/SIGTERM: the first stops handing out chunks; a second one exits at once. */
+export function interruptController(io: Io): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const handler = (sig: NodeJS.Signals): void => {
+    if (ac.signal.aborted) {
+      io.stderr.write(`\nergo: second ${sig}: exiting now; finished chunks are kept, resume with the same command\n`);
+      process.exit(EXIT.interrupted);
+    }
+    io.stderr.write(`\nergo: ${sig}: finishing the chunks in flight, then stopping (press again to stop at once)\n`);
+    ac.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** A path argument as the user wrote it when it means the same from here, else resolved against io.cwd. */
+export function pathArg(io: Io, p: string): string {
+  return isAbsolute(p) || io.cwd === process.cwd() ? p : resolve(io.cwd, p);
+}
+
+export function shown(io: Io, path: string): string {
+  return relative(io.cwd, path) || '.';
+}
+
+export interface SessionOptions extends Omit<ExperimentOptions, 'signal' | 'onEvent' | 'hooks'> {
+  quiet?: boolean;
+  /** The command that resumes this run, for the messages. */
+  resumeWith: string;
+}
+
+/**
+ * Run an experiment with progress and Ctrl-C handling; print the chunk summary and the
+ * result files. Returns the result and the exit code (0, 1 for failed chunks, 130 interrupted).
+ */
+export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): Promise<{ result: ExperimentResult; code: number }> {
+  const { runExperiment } = await import('../pipeline/experiments/index.js');
+  const { createProgress } = await import('./progress.js');
+  const progress = createProgress(cfg.name, { quiet: !!opts.quiet, stream: io.stderr, env: io.env });
+  const interrupt = interruptController(io);
+  let result: ExperimentResult;
+  try {
+    result = await runExperiment(cfg, { ...opts, signal: interrupt.signal, onEvent: progress.onEvent, ...(io.hooks ? { hooks: io.hooks } : {}) });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+  const s = result.summary;
+  const hint = `resume with: ${opts.resumeWith}`;
+  if (s.interrupted) {
+    const done = s.manifest.chunks.filter((c) => c.state === 'done').length;
+    io.stderr.write(`ergo: interrupted with ${done}/${s.total} chunks done (consistent); ${hint}\n`);
+    return { result, code: EXIT.interrupted };
+  }
+  const parts = [`${s.computed} computed`, `${s.resumed} already done`, `${s.reused} reused`];
+  if (s.cached) parts.push(`${s.cached} from the cache`);
+  if (s.recomputed.length) parts.push(`${s.recomputed.length} recomputed (damaged or missing)`);
+  io.stderr.write(`[ergo] chunks: ${parts.join(', ')}, ${s.failed.length} failed\n`);
+  if (s.failed.length) {
+    for (const f of s.failed) io.stderr.write(`ergo: chunk ${f.id} failed: ${f.error}\n`);
+    io.stderr.write(`ergo: ${s.failed.length} chunk(s) failed; results not aggregated; fix the cause and ${hint}\n`);
+    return { result, code: EXIT.failed };
+  }
+  return { result, code: EXIT.ok };
+}
+
+export function wroteLine(io: Io, files: readonly string[]): void {
+  if (files.length) io.stderr.write(`[ergo] wrote ${files.map((f) => shown(io, f)).join(', ')}\n`);
+}

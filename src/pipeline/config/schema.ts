@@ -1,0 +1,239 @@
+// The YAML schema of a run file (JSON Schema draft-07, checked by ajv) and its error
+// messages: every error names the file, the line, the key path and what was expected, so a
+// user fixing an overnight config does not have to guess. The value lists come from the
+// layers that own them (ensembles/, spectral/), never retyped here.
+import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import { Ajv, type ErrorObject } from 'ajv';
+import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
+import { SEMANTICS } from '../../spectral/semantics.js';
+import { UserError } from '../../errors.js';
+import { EXPERIMENTS, NORMALISE } from './types.js';
+
+export class ConfigError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const seedValue = { type: ['integer', 'string'] };
+const ensembleName = { enum: [...ENSEMBLES] };
+const methodName = { enum: [...METHODS] };
+const semanticsName = { enum: [...SEMANTICS] };
+
+// JSON Schema of the YAML file (draft-07, checked by ajv).
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    experiment: { enum: [...EXPERIMENTS] },
+    seed: seedValue,
+    semantics: semanticsName,
+    retries: { type: 'integer', minimum: 0, maximum: 100 },
+    reuse: { type: 'array', items: { type: 'string', minLength: 1 } },
+    method: methodName,
+    ensembles: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        anyOf: [
+          ensembleName,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['ensemble'],
+            properties: { ensemble: ensembleName, method: methodName },
+          },
+        ],
+      },
+    },
+    sizes: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 2, maximum: 1_000_000 } },
+    matrices: { type: 'integer', minimum: 2 },
+    chunk: { type: 'integer', minimum: 1 },
+    seeds: { type: 'array', items: seedValue },
+    delta: { type: 'number', exclusiveMinimum: 0, maximum: 6.283185307179586 },
+    bins: { type: 'integer', minimum: 1 },
+    plot: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        eigenphaseSize: { type: 'integer', minimum: 2 },
+        maxPoints: { type: 'integer', minimum: 1 },
+      },
+    },
+    vanilla: { type: 'boolean' },
+    networks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['path'],
+            properties: {
+              path: { type: 'string', minLength: 1 },
+              name: { type: 'string', minLength: 1 },
+              include: { type: 'string' },
+              exclude: { type: 'string' },
+            },
+          },
+        ],
+      },
+    },
+    csd: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        eMax: { type: 'number', exclusiveMinimum: 0 },
+        bins: { type: 'integer', minimum: 1 },
+        tolerance: { type: 'number', exclusiveMinimum: 0 },
+        delta: { type: 'number', minimum: 0 },
+        draws: { type: 'integer', minimum: 1 },
+        against: { type: 'string', minLength: 1 },
+        gaussianInit: { type: 'boolean' },
+        normalise: { enum: [...NORMALISE] },
+      },
+    },
+    mme: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ensemble', 'order', 'p', 'count'],
+      properties: {
+        ensemble: ensembleName,
+        method: { enum: [...DENSE_METHODS] },
+        order: { type: 'integer', minimum: 2 },
+        p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        count: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validate = ajv.compile(configSchema);
+
+export interface Located {
+  doc: Document;
+  lines: LineCounter;
+  file: string;
+}
+
+export function lineOf(loc: Located, path: (string | number)[], key = false): number | undefined {
+  // Walk down as far as the path exists; report the deepest existing node's line.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const sub = path.slice(0, depth);
+    let node: unknown = sub.length ? loc.doc.getIn(sub, true) : loc.doc.contents;
+    if (key && depth === path.length && depth > 0) {
+      const parent = depth > 1 ? loc.doc.getIn(sub.slice(0, -1), true) : loc.doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === sub[sub.length - 1]);
+        if (pair) node = pair.key;
+      }
+    }
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return loc.lines.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function showPath(path: (string | number)[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(top level)';
+}
+
+function describe(err: ErrorObject, value: unknown): string {
+  const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  switch (err.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${(err.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'enum':
+      return `expected one of ${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')}${got}`;
+    case 'type':
+      return `expected ${(err.params as { type: string | string[] }).type}${got}`;
+    case 'required':
+      return `missing required key "${(err.params as { missingProperty: string }).missingProperty}"`;
+    default:
+      return `${err.message ?? 'invalid'}${got}`;
+  }
+}
+
+function getAt(root: unknown, path: (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) cur = (cur as Record<string | number, unknown> | undefined)?.[p];
+  return cur;
+}
+
+// Pick the most useful error per location: anyOf branches produce noise, so prefer the
+// branch whose errors go deepest (the object form when the user wrote an object).
+function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (e.keyword === 'anyOf') continue;
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const out: ErrorObject[] = [];
+  for (const [path, list] of byPath) {
+    // Drop errors at a path that has deeper errors (the object branch explained it better).
+    const isBranchMismatch = (e: ErrorObject): boolean => e.keyword === 'type' || e.keyword === 'enum';
+    const deeper = [...byPath.keys()].some((p) => p !== path && p.startsWith(path + '/'));
+    if (deeper && list.every(isBranchMismatch)) continue;
+    if (list.some((e) => !isBranchMismatch(e))) list.splice(0, list.length, ...list.filter((e) => !isBranchMismatch(e)));
+    // A value of the right type but a wrong choice ("GUE"): the enum says it; the other branch's type error is noise.
+    if (list.some((e) => e.keyword === 'enum')) list.splice(0, list.length, ...list.filter((e) => e.keyword !== 'type'));
+    // For a union like "CUE or {ensemble, method}", report type errors only once.
+    const seen = new Set<string>();
+    for (const e of list) {
+      const k = e.keyword + JSON.stringify(e.params);
+      if (!seen.has(k)) out.push(e), seen.add(k);
+    }
+  }
+  return out;
+}
+
+/** `file[:line]: ` for a message about the node at `path`. */
+export function at(loc: Located, path: (string | number)[]): string {
+  const line = lineOf(loc, path);
+  return `${loc.file}${line ? `:${line}` : ''}: `;
+}
+
+/** Parse YAML text and check it against the schema; `file` is used in messages only. */
+export function validateYaml(text: string, file: string): { raw: Record<string, unknown>; loc: Located } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const line = lines.linePos(e.pos[0]).line;
+    const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: malformed YAML: ${msg}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const loc: Located = { doc, lines, file };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${file}:1: expected a mapping of keys (name, sizes, ensembles, ...) at the top level`);
+  }
+  if (!validate(raw)) {
+    const msgs = pickErrors(validate.errors ?? []).map((err) => {
+      const path = pathOf(err.instancePath);
+      const isKey = err.keyword === 'additionalProperties';
+      const fullPath = isKey ? [...path, (err.params as { additionalProperty: string }).additionalProperty] : path;
+      const line = lineOf(loc, fullPath, isKey);
+      return `${file}${line ? `:${line}` : ''}: ${showPath(fullPath)}: ${describe(err, isKey ? undefined : getAt(raw, path))}`;
+    });
+    throw new ConfigError(msgs.join('\n'));
+  }
+  return { raw: raw as Record<string, unknown>, loc };
+}

@@ -1,0 +1,92 @@
+// The run configuration after validation and defaults: one member per experiment, keyed on
+// `experiment`. The vocabulary (ensembles, methods, semantics) is the lower layers' own.
+import type { EnsembleName, Method } from '../../ensembles/index.js';
+import type { DenseMethod } from '../../ensembles/index.js';
+import type { Semantics } from '../../spectral/semantics.js';
+
+export const EXPERIMENTS = ['spectral-ergodicity', 'cpse', 'csd', 'mme'] as const;
+export type ExperimentName = (typeof EXPERIMENTS)[number];
+
+/** How CSD scales layer spectra before comparing (see experiments/csd.ts). */
+export const NORMALISE = ['none', 'trace'] as const;
+
+export interface EnsembleSpec {
+  ensemble: EnsembleName;
+  method: Method;
+}
+
+export interface NetworkSpec {
+  path: string;
+  name: string;
+  include?: string;
+  exclude?: string;
+  /** Skip format detection (a name from the weights layer's list). */
+  format?: string;
+}
+
+/** Keys every experiment has; `retries`, `reuse`, `name` and `plot` never decide the data. */
+interface Common {
+  name: string;
+  seed: string | number;
+  semantics: Semantics;
+  retries: number;
+  reuse: string[];
+  plot: { eigenphaseSize?: number; maxPoints: number };
+}
+
+export interface ErgodicityConfig extends Common {
+  experiment: 'spectral-ergodicity';
+  ensembles: EnsembleSpec[];
+  sizes: number[];
+  matrices: number;
+  chunk: number;
+  seeds?: (string | number)[];
+  delta: number;
+  bins: number;
+}
+
+export interface CpseConfig extends Common {
+  experiment: 'cpse';
+  networks: NetworkSpec[];
+  bins: number;
+  /** The network files hold matrices M given directly (eigenvalues of M M^T). */
+  vanilla: boolean;
+}
+
+/** What each network is compared against: a reference family, or another network. */
+export type CsdAgainst = 'circular-mixed' | 'gaussian' | { network: NetworkSpec };
+
+export interface CsdConfig extends Common {
+  experiment: 'csd';
+  networks: NetworkSpec[];
+  csd: {
+    eMax: number;
+    bins: number;
+    tolerance: number;
+    delta: number;
+    draws: number;
+    against: CsdAgainst;
+    gaussianInit: boolean;
+    normalise: (typeof NORMALISE)[number];
+  };
+}
+
+export interface MmeConfig extends Common {
+  experiment: 'mme';
+  mme: { ensemble: EnsembleName; method: DenseMethod; order: number; p: number; count: number };
+  bins: number;
+}
+
+export type RunConfig = ErgodicityConfig | CpseConfig | CsdConfig | MmeConfig;
+
+/**
+ * The keys of each experiment that decide its chunk data. The manifest hashes only these, so
+ * changing anything else (plot.*, name, retries, reuse, delta or bins of the aggregate)
+ * resumes a run instead of refusing it.
+ */
+export const DATA_KEYS: { readonly [E in ExperimentName]: readonly string[] } = {
+  'spectral-ergodicity': ['experiment', 'seed', 'seeds', 'semantics', 'ensembles', 'sizes', 'matrices', 'chunk'],
+  cpse: ['experiment', 'semantics', 'vanilla', 'networks'],
+  csd: ['experiment', 'seed', 'networks', 'csd.draws', 'csd.against', 'csd.gaussianInit'],
+  mme: ['experiment', 'seed', 'semantics', 'mme'],
+};

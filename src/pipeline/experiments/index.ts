@@ -1,0 +1,129 @@
+// One entry for every experiment: plan -> lock -> sweep (reconcile, resume, reuse, cache,
+// compute on the executor) -> aggregate -> result files. Every experiment writes a manifest
+// and its chunks through the same store, so status, export, datasets, resume after a kill
+// and `reuse:` work alike for sweeps and network runs.
+import { resolve } from 'node:path';
+import type { RunConfig } from '../config/types.js';
+import { acquireLock } from '../runtime/lock.js';
+import { createExecutor, type Executor } from '../runtime/executor.js';
+import { runSweep } from '../runtime/sweep.js';
+import type { SweepHooks } from '../runtime/schedule.js';
+import type { RunEvent, RunSummary } from '../runtime/events.js';
+import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
+import type { Chunk } from '../runtime/chunk.js';
+import { writeErgodicityReport, type ErgodicityReport } from '../report/ergodicity.js';
+import { writeCpseReport, type CpseReport } from '../report/cpse.js';
+import { writeCsdReport, type CsdReport } from '../report/csd.js';
+import { writeMmeReport, type MmeReport } from '../report/mme.js';
+import { planErgodicity, aggregateErgodicity } from './ergodicity.js';
+import { planCpse, aggregateCpse } from './cpse.js';
+import { planCsd, aggregateCsd, csdChunks } from './csd.js';
+import { planMme, aggregateMme } from './mme.js';
+
+export interface ExperimentOptions {
+  /** The run directory (manifest.json, chunks/, results/, plots/). */
+  outDir: string;
+  /** Where chunks are computed; default: a thread pool of `workers` (0 = this thread), closed at the end. */
+  executor?: Executor;
+  workers?: number;
+  /** Discard whatever the directory holds first. */
+  fresh?: boolean;
+  /** The directory holds a run of other data keys: refuse (default) or replace it. */
+  onConfigChange?: 'refuse' | 'replace';
+  /** Spectrum cache for layer and reference chunks (runtime/cache.ts); none by default. */
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+  /** Test hooks (runtime/schedule.ts); never set by the command line. */
+  hooks?: SweepHooks;
+}
+
+export type ExperimentReport = ErgodicityReport | CpseReport | CsdReport | MmeReport;
+
+export interface ExperimentResult {
+  summary: RunSummary;
+  /** Absent when the run was interrupted or chunks failed (nothing aggregated). */
+  report?: ExperimentReport;
+  /** Result files written (absolute paths). */
+  files: string[];
+}
+
+interface Prepared {
+  chunks: readonly Chunk[];
+  groups?: ReadonlyMap<string, string>;
+  finish: (ds: Dataset, summary: RunSummary) => Promise<{ report: ExperimentReport; files: string[] }>;
+}
+
+/** Plan an experiment; `finish` aggregates the finished run and writes its results. */
+async function prepare(cfg: RunConfig): Promise<Prepared> {
+  const values = (ds: Dataset) => (id: string) => readChunk(ds, id).values;
+  switch (cfg.experiment) {
+    case 'spectral-ergodicity': {
+      const chunks = planErgodicity(cfg);
+      return {
+        chunks,
+        finish: async (ds) => {
+          const { report, series } = aggregateErgodicity(ds, cfg);
+          const n = cfg.plot.eigenphaseSize ?? cfg.sizes[Math.min(cfg.sizes.length - 1, Math.floor(cfg.sizes.length / 2))]!;
+          const first = { n, series: series.map((s) => ({ label: s.label, theta: s.sizes.find((z) => z.n === n)!.members[0]! })) };
+          return { report, files: await writeErgodicityReport(ds.dir, report, cfg, first) };
+        },
+      };
+    }
+    case 'cpse': {
+      const plan = await planCpse(cfg);
+      return {
+        chunks: plan.chunks,
+        groups: plan.groups,
+        finish: async (ds, summary) => {
+          const report = aggregateCpse(values(ds), cfg, plan, summary.computedIds);
+          return { report, files: await writeCpseReport(ds.dir, report) };
+        },
+      };
+    }
+    case 'csd': {
+      const plan = await planCsd(cfg);
+      return {
+        chunks: csdChunks(plan),
+        groups: plan.groups,
+        finish: async (ds) => {
+          const report = aggregateCsd(values(ds), cfg, plan);
+          return { report, files: await writeCsdReport(ds.dir, report) };
+        },
+      };
+    }
+    case 'mme': {
+      const plan = planMme(cfg);
+      return {
+        chunks: plan.chunks,
+        finish: async (ds) => {
+          const report = aggregateMme(values(ds), cfg, plan);
+          return { report, files: await writeMmeReport(ds.dir, report) };
+        },
+      };
+    }
+  }
+}
+
+/** Run (or resume) an experiment into `opts.outDir`. */
+export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Promise<ExperimentResult> {
+  const prepared = await prepare(cfg); // validates the plan before anything is written
+  const dir = resolve(opts.outDir);
+  const lock = acquireLock(dir);
+  const executor = opts.executor ?? createExecutor(opts.workers ?? 0);
+  try {
+    if (lock.tookOver) opts.onEvent?.({ type: 'note', message: `took over a stale lock of pid ${lock.tookOver.pid}` });
+    const summary = await runSweep(cfg, prepared.chunks, {
+      ...opts,
+      outDir: dir,
+      executor,
+      ...(prepared.groups ? { groups: prepared.groups } : {}),
+    });
+    if (summary.interrupted || summary.failed.length) return { summary, files: [] };
+    const { report, files } = await prepared.finish(openDataset(dir), summary);
+    return { summary, report, files };
+  } finally {
+    if (!opts.executor) await executor.close();
+    lock.release();
+  }
+}

@@ -1,0 +1,87 @@
+// Trained networks as chunks, shared by the cpse and csd experiments: open each network,
+// list its layer matrices, load and hash each one, and make one layer chunk per distinct
+// matrix (a layer repeated within or across networks is computed once).
+import { openWeights, layerMatrices, type WeightsFormat } from '../../weights/index.js';
+import { UserError } from '../../errors.js';
+import type { Semantics } from '../../spectral/semantics.js';
+import type { NetworkSpec } from '../config/types.js';
+import { fileSafe, chunkIdentity, type LayerChunk } from '../runtime/chunk.js';
+import { layerHash } from '../runtime/cache.js';
+import { identityKey } from '../runtime/manifest.js';
+
+/** A weights file with no usable layer matrix: the user picked the wrong file or filters. */
+export class NoLayersError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoLayersError';
+  }
+}
+
+export interface PlannedLayer {
+  index: number;
+  name: string;
+  shape: number[];
+  n: number;
+  m: number;
+  /** The chunk holding this layer's spectrum (shared by equal matrices). */
+  chunkId: string;
+}
+
+export interface PlannedNetwork {
+  spec: NetworkSpec;
+  format: string;
+  layers: PlannedLayer[];
+  warnings: string[];
+}
+
+/** Chunks of a set of networks, deduplicated by identity, with the group label of each. */
+export interface LayerPlan {
+  chunks: LayerChunk[];
+  groups: Map<string, string>;
+  networks: PlannedNetwork[];
+}
+
+/** Open, list and load every layer of every network; one chunk per distinct layer matrix. */
+export async function planLayers(specs: readonly NetworkSpec[], semantics: Semantics, vanilla: boolean, plan: LayerPlan = { chunks: [], groups: new Map(), networks: [] }): Promise<LayerPlan> {
+  const byIdentity = new Map(plan.chunks.map((c) => [identityKey(chunkIdentity(c)), c.id]));
+  for (const spec of specs) {
+    const source = await openWeights(spec.path, spec.format ? { format: spec.format as WeightsFormat } : {});
+    const layers = layerMatrices(source, {
+      ...(spec.include !== undefined ? { include: new RegExp(spec.include) } : {}),
+      ...(spec.exclude !== undefined ? { exclude: new RegExp(spec.exclude) } : {}),
+    });
+    if (layers.length === 0) {
+      throw new NoLayersError(`${spec.path}: no layer matrices found (tensors of rank >= 2 with N, M > 1)${layers.warnings.length ? `; ${layers.warnings.join('; ')}` : ''}`);
+    }
+    const planned: PlannedLayer[] = [];
+    for (const layer of layers) {
+      const data = await layer.load();
+      const hash = layerHash(data, layer.n, layer.m);
+      const id = `${fileSafe(spec.name)}-L${String(layer.index).padStart(3, '0')}`;
+      const chunk: LayerChunk = { kind: 'layer', id, n: layer.n, m: layer.m, semantics, vanilla, hash, data };
+      const key = identityKey(chunkIdentity(chunk));
+      let chunkId = byIdentity.get(key);
+      if (chunkId === undefined) {
+        chunkId = id;
+        byIdentity.set(key, id);
+        plan.chunks.push(chunk);
+        plan.groups.set(id, `${spec.name} layer ${layer.index} ${layer.name}`);
+      }
+      planned.push({ index: layer.index, name: layer.name, shape: layer.shape, n: layer.n, m: layer.m, chunkId });
+    }
+    plan.networks.push({ spec, format: source.format, layers: planned, warnings: layers.warnings });
+  }
+  return plan;
+}
+
+/**
+ * Whether each reference to a chunk found its spectrum ready: not computed by this run, or
+ * computed for an earlier reference (a repeated layer counts as cached, as it costs nothing).
+ */
+export function cachedFlags(refs: readonly string[], computed: ReadonlySet<string>, seen: Set<string>): boolean[] {
+  return refs.map((id) => {
+    const cached = !computed.has(id) || seen.has(id);
+    seen.add(id);
+    return cached;
+  });
+}

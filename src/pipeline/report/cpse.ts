@@ -1,0 +1,63 @@
+// Results of the cpse experiment: JSON (docs/results.md), text table, CSV and the depth figure.
+import type { Semantics } from '../../spectral/semantics.js';
+import { textTable, csv, quoted } from './table.js';
+import { resultJson, resultWriter } from './json.js';
+import { depthCurves } from './plot/index.js';
+
+export interface CpseNetworkResult {
+  name: string;
+  path: string;
+  format: string;
+  layers: { index: number; name: string; shape: number[]; n: number; m: number; cached: boolean }[];
+  /** depth = number of layers in the larger prefix ensemble (l + 1 for D_l). */
+  dLayers: { depth: number; layer: string; n: number; d: number; log10D: number }[];
+  cpse: number;
+  nMax: number;
+  cachedLayers: number;
+  computedLayers: number;
+  warnings: string[];
+}
+
+export interface CpseReport {
+  tool: 'ergo';
+  version: string;
+  experiment: 'cpse';
+  semantics: Semantics;
+  vanilla: boolean;
+  bins: number;
+  networks: CpseNetworkResult[];
+}
+
+export function cpseTable(r: CpseReport): string {
+  const lines: string[] = [];
+  for (const n of r.networks) {
+    lines.push(`${n.name} (${n.format}, ${n.layers.length} layers, N_max = ${n.nMax}; ${n.cachedLayers} cached, ${n.computedLayers} computed)`);
+    const rows = [['depth', 'layer', 'N', 'd_layer', 'log10 d'], ...n.dLayers.map((d) => [String(d.depth), d.layer, String(d.n), d.d.toExponential(6), d.log10D.toFixed(4)])];
+    lines.push(...textTable(rows, { align: ['right', 'left', 'right', 'right', 'right'], indent: '  ' }));
+    lines.push(`  cPSE = ${Number.isNaN(n.cpse) ? 'NaN (fewer than 3 layers)' : n.cpse.toFixed(6)}`);
+    for (const warn of n.warnings) lines.push(`  warning: ${warn}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function cpseCsv(r: CpseReport): string {
+  return csv(['network', 'depth', 'layer', 'n', 'd_layer', 'log10_d_layer', 'cpse'], r.networks.flatMap((n) => n.dLayers.map((d) => [n.name, d.depth, quoted(d.layer), d.n, d.d, d.log10D, n.cpse])));
+}
+
+/** Write cpse.json, cpse.csv and the depth plot into `dir`; return the paths. */
+export async function writeCpseReport(dir: string, r: CpseReport): Promise<string[]> {
+  const { put, files } = resultWriter(dir);
+  put('results/cpse.json', resultJson(r));
+  put('results/cpse.csv', cpseCsv(r));
+  const series = r.networks.flatMap((n) => n.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: n.name, depth: d.depth, log10D: d.log10D })));
+  if (series.length) {
+    put(
+      'plots/cpse-depth.svg',
+      await depthCurves(series, {
+        title: 'Cascading periodic spectral ergodicity',
+        subtitle: `log10 d_layers against depth (${r.semantics} semantics${r.vanilla ? ', vanilla' : ''}); saturation = where more depth stops helping`,
+      }),
+    );
+  }
+  return files;
+}

@@ -1,0 +1,52 @@
+// Results of the mme experiment: JSON (docs/results.md), text table and the depth figure.
+import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
+import type { Semantics } from '../../spectral/semantics.js';
+import { textTable } from './table.js';
+import { resultJson, resultWriter } from './json.js';
+import { depthCurves } from './plot/index.js';
+
+export interface MmeReport {
+  tool: 'ergo';
+  version: string;
+  experiment: 'mme';
+  ensemble: EnsembleName;
+  method: DenseMethod;
+  /** How each real member matrix is made from the unitary draw. */
+  member: 'elementwise modulus |U|';
+  order: number;
+  p: number;
+  count: number;
+  seed: string | number;
+  semantics: Semantics;
+  bins: number;
+  /** Drawn orders in draw order (CSE: the number of Kramers pairs; the matrix has twice as many rows). */
+  orders: number[];
+  /** Rows of each member matrix A_i (= orders, doubled for CSE). */
+  rows: number[];
+  /** D_l for the first l vs l+1 members; depth = l + 1. */
+  dLayers: { depth: number; n: number; d: number; log10D: number }[];
+  cpse: number;
+  nMax: number;
+}
+
+export function mmeTable(r: MmeReport): string {
+  const lines = [
+    `MME of ${r.count} matrices |U|, U from ${r.ensemble} (${r.method}), orders ~ Binomial(${r.order}, ${r.p}) (orders < 2 redrawn), seed ${r.seed}, ${r.semantics} semantics`,
+    `  orders: ${r.orders.join(' ')}${r.ensemble === 'CSE' ? ' (Kramers pairs; matrices have twice as many rows)' : ''}`,
+  ];
+  const rows = [['depth', 'N', 'd_layer', 'log10 d'], ...r.dLayers.map((d) => [String(d.depth), String(d.n), d.d.toExponential(6), d.log10D.toFixed(4)])];
+  lines.push(...textTable(rows, { align: ['right', 'right', 'right', 'right'], indent: '  ' }));
+  lines.push(`  cPSE = ${Number.isNaN(r.cpse) ? 'NaN (fewer than 3 matrices)' : r.cpse.toFixed(6)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Write results/mme.json and plots/mme-depth.svg into `dir`; return the paths. */
+export async function writeMmeReport(dir: string, r: MmeReport): Promise<string[]> {
+  const { put, files } = resultWriter(dir);
+  put('results/mme.json', resultJson(r));
+  const series = r.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: `${r.ensemble} MME`, depth: d.depth, log10D: d.log10D }));
+  if (series.length) {
+    put('plots/mme-depth.svg', await depthCurves(series, { title: 'Periodic spectral ergodicity of a mixed matrix ensemble', subtitle: `log10 d against depth; |U|, U from ${r.ensemble}, orders ~ Binomial(${r.order}, ${r.p})` }));
+  }
+  return files;
+}

@@ -1,0 +1,103 @@
+// Input rules shared by every figure (see index.ts): at least one row; every numeric field
+// finite (a NaN or a log10 of zero, -Infinity, is refused with an error naming the row,
+// field and value, never silently dropped or plotted); category strings non-empty; no
+// duplicate keys where a duplicate would stack or zigzag.
+import { NonFiniteInputError } from '../../../linalg/types.js';
+import { UserError } from '../../../errors.js';
+
+/** Options common to every figure. Sizes are in pixels (plot area of one panel). */
+export interface PlotOptions {
+  title?: string;
+  subtitle?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface EigenphasePlotOptions {
+  title?: string;
+  subtitle?: string;
+  /** Side of each square panel in pixels (default 260). */
+  panelSize?: number;
+  /** Panels per row before wrapping (default: all ensembles on one row, at most 3). */
+  columns?: number;
+  /**
+   * At most this many points per ensemble are drawn (default 1000; Infinity
+   * draws all). Thinning is deterministic: with n points for an ensemble and
+   * k = ceil(n / maxPoints), the points at input positions 0, k, 2k, ... of
+   * that ensemble are kept. The panel header states how many were drawn.
+   */
+  maxPoints?: number;
+}
+
+export interface BarChartOptions {
+  title: string;
+  /** Y axis title; include the unit, e.g. "Var(CSD) (per unit e)²". */
+  yTitle: string;
+  xTitle?: string;
+  subtitle?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Raised for structurally bad plot input (empty, wrong types, duplicates). */
+export class PlotInputError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlotInputError';
+  }
+}
+
+// ---------------------------------------------------------------- validation
+
+export function requireRows(fn: string, what: string, rows: unknown): asserts rows is readonly object[] {
+  if (!Array.isArray(rows)) throw new PlotInputError(`${fn}: ${what} must be an array of rows`);
+  if (rows.length === 0) throw new PlotInputError(`${fn}: ${what} is empty; nothing to plot`);
+}
+
+export function describe(v: unknown): string {
+  return typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** Throws NonFiniteInputError naming row, field and value when a number is NaN/Infinity or not a number. */
+export function requireFinite(fn: string, what: string, i: number, field: string, v: unknown, context: string): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const err = new NonFiniteInputError(`${fn}: ${what}[${i}].${field}`, i);
+  let hint = '';
+  if (v === -Infinity && field.startsWith('log10')) hint = ' (the log10 of a zero divergence?)';
+  err.message =
+    `${fn}: ${what}[${i}].${field} is ${describe(v)}${hint} (${context}); ` +
+    'only finite numbers can be plotted, so the figure was not drawn';
+  throw err;
+}
+
+export function requireLabel(fn: string, what: string, i: number, field: string, v: unknown): string {
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw new PlotInputError(`${fn}: ${what}[${i}].${field} must be a non-empty string, got ${describe(v)}`);
+  }
+  return v;
+}
+
+export function requireSize(fn: string, name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 20 || v > 10000) {
+    throw new PlotInputError(`${fn}: ${name} must be a finite number of pixels in [20, 10000], got ${v}`);
+  }
+  return v;
+}
+
+/** Distinct values in order of first appearance. */
+export function firstAppearance(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+export function rejectDuplicateKeys(fn: string, what: string, keys: readonly string[], describeKey: (i: number) => string): void {
+  const seen = new Map<string, number>();
+  keys.forEach((k, i) => {
+    const j = seen.get(k);
+    if (j !== undefined) {
+      throw new PlotInputError(`${fn}: ${what}[${j}] and ${what}[${i}] both have ${describeKey(i)}; each may appear once`);
+    }
+    seen.set(k, i);
+  });
+}
+

@@ -1,0 +1,66 @@
+// Executors run chunks. The sweep driver only sees the `Executor` interface, so another
+// executor (a job queue across machines) is added without touching plans, store or
+// aggregates. The contract an executor implements:
+//   - `run(chunk)` resolves to `computeChunkValues(chunk)` (tasks.ts), the chunk's values,
+//     computed wherever it likes: a chunk is plain serialisable data (Chunk in chunk.ts),
+//     so it can be sent as JSON (Float64Array data as bytes) and computed elsewhere;
+//   - it may reject (the driver retries per the config's `retries`); it must not write files:
+//     the driver stores, checksums and records every result itself;
+//   - `concurrency` is how many chunks the driver keeps in flight; `close()` frees workers.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Chunk } from './chunk.js';
+import { computeChunkValues } from './tasks.js';
+
+export interface Executor {
+  /** How many chunks it runs at once (the driver keeps this many in flight). */
+  readonly concurrency: number;
+  readonly description: string;
+  run(chunk: Chunk): Promise<Float64Array>;
+  close(): Promise<void>;
+}
+
+/** Runs chunks on the calling thread, one at a time (tests, tiny runs, debugging). */
+export class InlineExecutor implements Executor {
+  readonly concurrency = 1;
+  readonly description = 'inline (main thread)';
+  async run(chunk: Chunk): Promise<Float64Array> {
+    return computeChunkValues(chunk);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Piscina thread pool; one worker thread per core by default. */
+export class PoolExecutor implements Executor {
+  readonly concurrency: number;
+  readonly description: string;
+  private readonly pool: Piscina;
+  constructor(workers = availableParallelism()) {
+    this.concurrency = Math.max(1, workers);
+    this.description = `thread pool (${this.concurrency} worker${this.concurrency > 1 ? 's' : ''})`;
+    // Compiled runs use worker.js; runs from sources under tsx use worker.ts (execArgv is inherited).
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    this.pool = new Piscina({
+      filename: new URL(`./worker${ext}`, import.meta.url).href,
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
+      idleTimeout: 60_000,
+      // Piscina first tries require() on the worker file; Node 20.19+'s require(esm) path
+      // intermittently aborts the process (CreateRequiredModuleFacade assertion). Disabling it
+      // makes Piscina fall back to import(), which is stable.
+      execArgv: [...process.execArgv, '--no-experimental-require-module'],
+    });
+  }
+  async run(chunk: Chunk): Promise<Float64Array> {
+    // A layer's matrix is moved to the worker, not cloned (it can be hundreds of MB).
+    const transferList = chunk.kind === 'layer' ? [chunk.data.buffer as ArrayBuffer] : undefined;
+    return (await this.pool.run(chunk, transferList ? { transferList } : {})) as Float64Array;
+  }
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+export function createExecutor(workers: number): Executor {
+  return workers <= 0 ? new InlineExecutor() : new PoolExecutor(workers);
+}

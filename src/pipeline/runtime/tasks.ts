@@ -1,0 +1,48 @@
+// What a worker computes for one chunk. Pure function of the chunk (its seed and
+// parameters): this is what makes results independent of scheduling.
+import { createStream } from '../../rng/index.js';
+import { sampleEigenphases, circularMixedLayer, gaussianLayerMatrix, mmeMember } from '../../ensembles/index.js';
+import { layerEigenvalues, vanillaEigenvalues } from '../../spectral/pse.js';
+import type { Chunk } from './chunk.js';
+import type { ChunkData } from './arrow.js';
+
+/** Values of one chunk, matrix after matrix (what crosses the thread boundary). */
+export function computeChunkValues(chunk: Chunk): Float64Array {
+  switch (chunk.kind) {
+    case 'ensemble': {
+      const stream = createStream(chunk.seed);
+      const mats = sampleEigenphases(chunk.ensemble, chunk.method, chunk.n, chunk.count, stream);
+      const per = mats[0]?.length ?? 0;
+      const values = new Float64Array(per * mats.length);
+      mats.forEach((m: Float64Array, i: number) => values.set(m, i * per));
+      return values;
+    }
+    case 'layer': {
+      const a = { rows: chunk.n, cols: chunk.m, data: chunk.data };
+      return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
+    }
+    case 'reference': {
+      const stream = createStream(chunk.seed);
+      const data = chunk.family === 'gaussian' ? gaussianLayerMatrix(chunk.n, chunk.m, stream) : circularMixedLayer(chunk.n, stream);
+      return layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition');
+    }
+    case 'member': {
+      const a = mmeMember(chunk.ensemble, chunk.method, chunk.n, createStream(chunk.seed));
+      return layerEigenvalues({ rows: a.rows, cols: a.rows, data: a.data }, chunk.semantics);
+    }
+    default: {
+      const unknown: never = chunk;
+      throw new Error(`unknown chunk kind ${(unknown as { kind: string }).kind}`);
+    }
+  }
+}
+
+/** Values with their matrix index column (derived, so only the values cross threads). */
+export function chunkData(chunk: Chunk, values: Float64Array): ChunkData {
+  const matrix = new Int32Array(values.length);
+  if (chunk.kind !== 'ensemble') return { values, matrix }; // one matrix per chunk
+  const per = values.length / chunk.count;
+  if (!Number.isInteger(per)) throw new Error(`chunk ${chunk.id}: ${values.length} values do not split into ${chunk.count} matrices`);
+  for (let i = 0; i < chunk.count; i++) matrix.fill(chunk.firstMatrix + i, i * per, (i + 1) * per);
+  return { values, matrix };
+}

@@ -1,0 +1,31 @@
+// Whether a chunk file on disk can be trusted for a chunk record: size and checksum as
+// recorded, readable Arrow, this format, and the identity in its metadata.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '../files.js';
+import { decodeChunk, FORMAT_VERSION } from './arrow.js';
+import type { ChunkRecord } from './manifest.js';
+
+/** Why the file at `path` cannot serve as `rec`'s data, or undefined if it can. */
+export function fileProblem(path: string, rec: Pick<ChunkRecord, 'identity' | 'bytes' | 'sha256'>, checkSum = true): string | undefined {
+  if (!existsSync(path)) return 'file missing';
+  const bytes = readFileSync(path);
+  if (rec.bytes !== undefined && bytes.length !== rec.bytes) return `size ${bytes.length} bytes, expected ${rec.bytes}`;
+  if (checkSum && rec.sha256 && sha256(bytes) !== rec.sha256) return 'checksum mismatch';
+  let meta: Map<string, string>;
+  try {
+    meta = decodeChunk(bytes, path).metadata;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (meta.get('ergo.format') !== FORMAT_VERSION) return `format ${meta.get('ergo.format') ?? 'absent'}, expected ${FORMAT_VERSION}`;
+  for (const [k, v] of Object.entries(rec.identity)) {
+    if (meta.get(`ergo.${k}`) !== v) return `metadata ${k} is ${meta.get(`ergo.${k}`) ?? 'absent'}, expected ${v}`;
+  }
+  return undefined;
+}
+
+/** Why a finished chunk file of run directory `dir` cannot be trusted, or undefined if it is intact. */
+export function verifyChunkFile(dir: string, rec: ChunkRecord, checkSum = true): string | undefined {
+  return fileProblem(join(dir, rec.file), rec, checkSum);
+}

@@ -1,0 +1,18 @@
+// The tool's name and version, as written into manifests, chunk metadata and result files.
+import { readFileSync } from 'node:fs';
+
+export const TOOL_NAME = 'ergo';
+
+// The package version, found by walking up from this module to ergo's package.json
+// (works from dist/src/pipeline and from src/pipeline alike).
+export const TOOL_VERSION: string = (() => {
+  for (let up = '../'; up.length < 16; up += '../') {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === TOOL_NAME && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
+})();

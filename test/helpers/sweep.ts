@@ -1,0 +1,26 @@
+// Test helpers for ensemble sweeps through the library: the plan of a config and a run of
+// it through runExperiment (lock, sweep, aggregate), returning the sweep's summary.
+import type { RunConfig } from '../../src/pipeline/config/types.js';
+import { planErgodicity } from '../../src/pipeline/experiments/ergodicity.js';
+import { runExperiment, type ExperimentOptions } from '../../src/pipeline/experiments/index.js';
+import type { EnsembleChunk } from '../../src/pipeline/runtime/chunk.js';
+import type { RunSummary } from '../../src/pipeline/runtime/events.js';
+import type { SweepHooks } from '../../src/pipeline/runtime/schedule.js';
+
+export function planRun(cfg: RunConfig): { chunks: EnsembleChunk[] } {
+  if (cfg.experiment !== 'spectral-ergodicity') throw new Error(`not a sweep config: ${cfg.experiment}`);
+  return { chunks: planErgodicity(cfg) };
+}
+
+export async function sweep(cfg: RunConfig, opts: ExperimentOptions): Promise<RunSummary> {
+  return (await runExperiment(cfg, opts)).summary;
+}
+
+/** Hooks making chunk `id` throw on its first `times` attempts (every attempt without `times`). */
+export function failChunk(id: string, times = Infinity): SweepHooks {
+  return {
+    beforeChunk: (chunk, attempt) => {
+      if (chunk === id && attempt <= times) throw new Error(`injected failure on attempt ${attempt}`);
+    },
+  };
+}
