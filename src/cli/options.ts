@@ -51,7 +51,14 @@ export function semanticsOption(s: string): Semantics {
   }
 }
 
-export function networkSpecs(models: string[], o: { include?: string; exclude?: string }): NetworkSpec[] {
+/** Commander collector for repeatable options (--allow-path DIR --allow-path DIR2). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const ALLOW_PATH_HELP = "also read files the model refers to (shards, external data) from DIR; repeatable (default: only the model's own folder)";
+
+export function networkSpecs(models: string[], o: { include?: string; exclude?: string; allowPath?: string[] }): NetworkSpec[] {
   const include = checkRegex('--include', o.include);
   const exclude = checkRegex('--exclude', o.exclude);
   const names = new Map<string, number>();
@@ -62,7 +69,13 @@ export function networkSpecs(models: string[], o: { include?: string; exclude?: 
     name = name.replace(/[-_]weights_manifest$/, '');
     const k = names.get(name) ?? 0;
     names.set(name, k + 1);
-    return { path, name: k ? `${name}#${k + 1}` : name, ...(include !== undefined ? { include } : {}), ...(exclude !== undefined ? { exclude } : {}) };
+    return {
+      path,
+      name: k ? `${name}#${k + 1}` : name,
+      ...(include !== undefined ? { include } : {}),
+      ...(exclude !== undefined ? { exclude } : {}),
+      ...(o.allowPath?.length ? { allowPaths: o.allowPath } : {}),
+    };
   });
 }
 

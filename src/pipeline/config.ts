@@ -25,6 +25,8 @@ export interface NetworkSpec {
   name: string;
   include?: string;
   exclude?: string;
+  /** Folders outside the model's own folder its files may refer to (--allow-path). */
+  allowPaths?: string[];
 }
 
 export interface RunConfig {
@@ -119,6 +121,7 @@ export const configSchema = {
               name: { type: 'string', minLength: 1 },
               include: { type: 'string' },
               exclude: { type: 'string' },
+              allowPaths: { type: 'array', items: { type: 'string', minLength: 1 } },
             },
           },
         ],

@@ -18,7 +18,7 @@ export interface OpenedNetwork {
 }
 
 export async function openNetwork(spec: NetworkSpec, format?: WeightsFormat): Promise<OpenedNetwork> {
-  const source = await openWeights(spec.path, format ? { format } : {});
+  const source = await openWeights(spec.path, { ...(format ? { format } : {}), ...(spec.allowPaths ? { allowDirs: spec.allowPaths } : {}) });
   const layers = layerMatrices(source, {
     ...(spec.include !== undefined ? { include: new RegExp(spec.include) } : {}),
     ...(spec.exclude !== undefined ? { exclude: new RegExp(spec.exclude) } : {}),

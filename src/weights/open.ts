@@ -12,10 +12,11 @@ import { looksLikeOnnx, openOnnx } from './onnx.js';
 import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
 import type { WeightSource } from './types.js';
+import type { ContainOptions } from './contain.js';
 
 export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs';
 
-export interface OpenOptions {
+export interface OpenOptions extends ContainOptions {
   /** Skip detection and use this reader. */
   format?: WeightsFormat;
 }
@@ -39,7 +40,12 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
     throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
   }
   if (st.isDirectory()) return 'npy-dir';
-  const h = await head(path, 16);
+  let h: Uint8Array;
+  try {
+    h = await head(path, 16);
+  } catch (e) {
+    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+  }
   const lower = path.toLowerCase();
   if (h.length >= 6 && h[0] === 0x93 && String.fromCharCode(...h.subarray(1, 6)) === 'NUMPY') return 'npy';
   if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return 'npz';
@@ -54,16 +60,20 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest)');
 }
 
-/** Open a weights file (or a directory of .npy files) and list its tensors lazily. */
+/**
+ * Open a weights file (or a directory of .npy files) and list its tensors lazily. Files the model
+ * refers to (TF.js shards, ONNX external data, a folder's .npy files) are read only from inside
+ * the model's own folder or from `opts.allowDirs` (see contain.ts).
+ */
 export async function openWeights(path: string, opts: OpenOptions = {}): Promise<WeightSource> {
   const format = opts.format ?? (await detectFormat(path));
   switch (format) {
     case 'safetensors': return openSafetensors(path);
     case 'npy': return openNpy(path);
     case 'npz': return openNpz(path);
-    case 'npy-dir': return openNpyDir(path);
-    case 'onnx': return openOnnx(path);
-    case 'tfjs': return openTfjs(path);
+    case 'npy-dir': return openNpyDir(path, opts);
+    case 'onnx': return openOnnx(path, opts);
+    case 'tfjs': return openTfjs(path, opts);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }

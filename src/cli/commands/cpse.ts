@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, withExecutor, networkSpecs, semanticsOption } from '../options.js';
+import { parseWorkers, withExecutor, networkSpecs, semanticsOption, collect, ALLOW_PATH_HELP } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
 
 export function register(program: Command): void {
@@ -19,6 +19,7 @@ export function register(program: Command): void {
     .option('--include <re>', 'keep only tensors whose name matches')
     .option('--exclude <re>', 'drop tensors whose name matches (e.g. fixed, non-trained buffers)')
     .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs)')
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('--bins <K>', 'Omega bins for real eigenvalues (definition semantics)', '10')
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', String(availableParallelism()))
     .option('-o, --out <dir>', 'where results and plots go', 'runs/cpse')
@@ -29,7 +30,7 @@ export function register(program: Command): void {
         const semantics = semanticsOption(String(o.semantics));
         const bins = Number(o.bins);
         if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`--bins: expected a whole number >= 1, got "${o.bins}"`);
-        const specs = networkSpecs(models, o as { include?: string; exclude?: string });
+        const specs = networkSpecs(models, o as { include?: string; exclude?: string; allowPath?: string[] });
         const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
           cpseReport(
             specs,

@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipeline/csdreport.js';
 import type { WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
-import { parseWorkers, withExecutor, networkSpecs } from '../options.js';
+import { parseWorkers, withExecutor, networkSpecs, collect, ALLOW_PATH_HELP } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
 
 function num(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
@@ -32,15 +32,16 @@ export function register(program: Command): void {
     .option('--include <re>', 'keep only tensors whose name matches')
     .option('--exclude <re>', 'drop tensors whose name matches')
     .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs)')
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', String(availableParallelism()))
     .option('-o, --out <dir>', 'where results and plots go', 'runs/csd')
     .option('--cache <dir>', 'spectrum cache (default $ERGO_CACHE or ~/.cache/ergo)')
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
     .action(
       action(async (models: string[], o: Record<string, string | boolean | undefined>) => {
-        const specs = networkSpecs(models, o as { include?: string; exclude?: string });
+        const specs = networkSpecs(models, o as { include?: string; exclude?: string; allowPath?: string[] });
         const against: CsdOptions['against'] =
-          o.against === 'circular' ? 'circular-mixed' : o.against === 'gaussian' ? 'gaussian' : { network: networkSpecs([String(o.against)], {})[0]! };
+          o.against === 'circular' ? 'circular-mixed' : o.against === 'gaussian' ? 'gaussian' : { network: networkSpecs([String(o.against)], o as { allowPath?: string[] })[0]! };
         const opts: CsdOptions = {
           eMax: num('--emax', String(o.emax), (x) => x > 0 && Number.isFinite(x), 'a number > 0'),
           bins: num('--bins', String(o.bins), (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { openWeights, layerMatrices, type WeightsFormat } from '../../weights/index.js';
 import { action, EXIT, UsageError } from '../errors.js';
+import { collect, ALLOW_PATH_HELP } from '../options.js';
 
 function regex(flag: string, text: string | undefined): RegExp | undefined {
   if (text === undefined) return undefined;
@@ -29,15 +30,16 @@ export function register(program: Command): void {
     .option('--include <re>', 'keep only tensors whose name matches this regular expression')
     .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)')
     .option('--format <fmt>', `skip detection: one of ${FORMATS.join(', ')}`)
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('--json', 'machine-readable output')
     .action(
-      action(async (model: string, o: { include?: string; exclude?: string; format?: string; json?: boolean }) => {
+      action(async (model: string, o: { include?: string; exclude?: string; format?: string; json?: boolean; allowPath?: string[] }) => {
         if (o.format !== undefined && !FORMATS.includes(o.format as WeightsFormat)) {
           throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
         }
         const include = regex('--include', o.include);
         const exclude = regex('--exclude', o.exclude);
-        const source = await openWeights(model, o.format ? { format: o.format as WeightsFormat } : {});
+        const source = await openWeights(model, { ...(o.format ? { format: o.format as WeightsFormat } : {}), ...(o.allowPath ? { allowDirs: o.allowPath } : {}) });
         const layers = layerMatrices(source, { include, exclude });
         if (o.json) {
           const out = {
