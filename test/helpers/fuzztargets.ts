@@ -30,7 +30,7 @@ const DESCRS = ['<f8', '>f4', '<f2', '|u1', '<i4', '|b1', '<c8', '=f4', 'f4', '|
 const SHAPES = ['(6, 4)', '(4, 6)', '(24,)', '(6, 4, 1)', '(0, 4)', '(7, 4)', '(6, 3)', '(-1, 4)', '(99999999999, 99999999999)', '()', "'x'", '(6, 4, 0)', '(1, 24)'];
 
 /** A .npy whose header dict is built from the given parts (body bytes as given). */
-function npyWith(descr: string, fortran: string, shape: string, body: Uint8Array, extra = ''): Uint8Array {
+export function npyWith(descr: string, fortran: string, shape: string, body: Uint8Array, extra = ''): Uint8Array {
   let header = `{'descr': ${descr.startsWith('[') ? descr : `'${descr}'`}, 'fortran_order': ${fortran}, 'shape': ${shape}, ${extra}}`;
   header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
   const out = new Uint8Array(10 + header.length + body.length);
@@ -53,12 +53,12 @@ function npyHeaderEdit(r: Rng): Uint8Array {
   return new Uint8Array(utf8(text(npyWith('<f4', 'False', '(6, 4)', body)).replace(pick(r, ["'descr': '<f4', ", "'shape': (6, 4), ", "'fortran_order': False, "]), '')));
 }
 
-function npyFixture(): Fixture {
+export function npyFixture(): Fixture {
   const t = tensors()[0]!;
   return { files: { 'w.npy': npyBytes(t.data, t.shape, '<f4') }, entry: 'w.npy' };
 }
 
-function npzFixture(): Fixture {
+export function npzFixture(): Fixture {
   return { files: { 'net.npz': npzBytes(tensors(), '<f4') }, entry: 'net.npz' };
 }
 
@@ -92,7 +92,7 @@ function npzDirectoryEdit(fx: Fixture, r: Rng): Fixture {
   return { ...fx, files: { 'net.npz': b } };
 }
 
-function npyDirFixture(ref?: string): Fixture {
+export function npyDirFixture(ref?: string): Fixture {
   const files: Fixture['files'] = { 'net/.keep': new Uint8Array() };
   tensors().forEach((t, k) => (files[`net/${k}_${t.name}.npy`] = npyBytes(t.data, t.shape, '<f4')));
   // Path games: a member of the folder that is a symlink to the hostile reference.
@@ -103,7 +103,7 @@ function npyDirFixture(ref?: string): Fixture {
 
 // --- safetensors ---------------------------------------------------------------------------
 
-function safetensorsFixture(): Fixture {
+export function safetensorsFixture(): Fixture {
   return { files: { 'model.safetensors': safetensorsBytes(tensors(), (t) => (t.name === 'l1.weight' ? 'F16' : 'F32')) }, entry: 'model.safetensors' };
 }
 
@@ -209,7 +209,7 @@ function onnxModel(p: OnnxParams): Fixture {
 
 const ONNX_OK: OnnxParams = { ref: 'weights.bin', dims: [[6, 4], [3, 6], [5, 3]], types: [1, 10, 1], extOffset: '8', extLength: '60' };
 
-function onnxFixture(ref?: string): Fixture {
+export function onnxFixture(ref?: string): Fixture {
   return onnxModel({ ...ONNX_OK, ref: ref ?? ONNX_OK.ref });
 }
 
@@ -261,7 +261,7 @@ function tfFiles(json: unknown, shard: Uint8Array, entry: string): Fixture {
 }
 const tfPaths = (ref?: string) => [ref ?? 'group1-shard1of2.bin', 'group1-shard2of2.bin'];
 
-function tfLayersFixture(ref?: string): Fixture {
+export function tfLayersFixture(ref?: string): Fixture {
   const { shard, weights } = tfWeights((i) => `dense_${i}`);
   const layer = (class_name: string, name: string) => ({ class_name, config: { name } });
   return tfFiles({
@@ -271,7 +271,7 @@ function tfLayersFixture(ref?: string): Fixture {
   }, shard, 'model.json');
 }
 
-function tfGraphFixture(ref?: string): Fixture {
+export function tfGraphFixture(ref?: string): Fixture {
   const { shard, weights } = tfWeights((i) => `w${i}`);
   const n = (name: string, op: string, input: string[] = [], attr: object = {}) => ({ name, op, input, attr });
   return tfFiles({
@@ -289,7 +289,7 @@ function tfGraphFixture(ref?: string): Fixture {
   }, shard, 'model.json');
 }
 
-function tfManifestFixture(ref?: string): Fixture {
+export function tfManifestFixture(ref?: string): Fixture {
   const { shard, weights } = tfWeights((i) => `net/layer${i}`);
   return tfFiles([{ paths: tfPaths(ref), weights }], shard, 'weights_manifest.json');
 }

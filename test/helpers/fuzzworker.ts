@@ -3,12 +3,12 @@
 // tensor and layer. It posts {start: i} before and {done: i, ...} after each mutant, so the
 // parent can tell which mutant hung or killed the thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openWeights, layerMatrices, WeightsError, type WeightsFormat } from '../../src/weights/index.js';
 import { encodeFloats } from './weightfiles.js';
 import {
-  BYTE_MUTATIONS, FUZZ_TARGETS, HOSTILE_LINKS, OUTSIDE_FILE, below, editJsonFile, hostileRefs, mutantSeed, pick, rng,
+  BYTE_MUTATIONS, FUZZ_TARGETS, HOSTILE_LINKS, OUTSIDE_FILE, below, editJsonFile, hostileRefs, mutantSeed, pick, rng, writeFixture,
   type Fixture, type FuzzTarget,
 } from './mutate.js';
 import './fuzztargets.js';
@@ -54,18 +54,6 @@ export function makeMutant(t: FuzzTarget, seed: number, i: number, outsideAbs: s
     }
   }
   return { fx, op: ops.join('+'), mustRefuse: false };
-}
-
-function writeFixture(dir: string, fx: Fixture): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [name, f] of Object.entries(fx.files)) {
-    const p = join(dir, name);
-    mkdirSync(dirname(p), { recursive: true });
-    if (f instanceof Uint8Array) writeFileSync(p, f);
-    else if ('dir' in f) mkdirSync(p, { recursive: true });
-    else symlinkSync(f.symlink, p);
-  }
 }
 
 async function attempt(path: string, format: string | undefined): Promise<number> {

@@ -5,6 +5,8 @@
 //   registerFuzzTarget({ name: 'gguf', format: 'gguf', build: ggufFixture });
 // where build() returns the pristine model as a map of relative file names to bytes. Everything
 // is deterministic in (seed, target name, mutant index), so a failing mutant can be replayed.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** A fixture file: bytes, or a symlink to `symlink` (relative to the fixture root's parent). */
 export type FixtureFile = Uint8Array | { symlink: string } | { dir: true };
@@ -243,3 +245,16 @@ export const HOSTILE_LINKS: Record<string, FixtureFile> = {
   'link-dir': { symlink: '../outside' },
   sub: { dir: true },
 };
+
+/** Write a fixture under `dir` (emptied first): files, folders and symlinks. */
+export function writeFixture(dir: string, fx: Fixture): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, f] of Object.entries(fx.files)) {
+    const p = join(dir, name);
+    mkdirSync(dirname(p), { recursive: true });
+    if (f instanceof Uint8Array) writeFileSync(p, f);
+    else if ('dir' in f) mkdirSync(p, { recursive: true });
+    else symlinkSync(f.symlink, p);
+  }
+}
