@@ -10,7 +10,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openWeights, layerMatrices, WeightsError, type WeightSource } from '../src/weights/index.js';
+import { openWeights, layerMatrices, resolveInside, WeightsError, type WeightSource } from '../src/weights/index.js';
 import { parseConfig } from '../src/pipeline/config.js';
 import { HOSTILE_LINKS, OUTSIDE_FILE, text, utf8, writeFixture, type Fixture } from './helpers/mutate.js';
 import { npyWith, onnxFixture, tfLayersFixture, tfManifestFixture, tfGraphFixture } from './helpers/fuzztargets.js';
@@ -281,4 +281,44 @@ test('run configs accept networks[].allowPaths (the YAML form of --allow-path)',
   const cfg = parseConfig('experiment: cpse\nnetworks:\n  - path: m/model.json\n    allowPaths: [shared/shards]\n', 'c.yaml');
   assert.deepEqual(cfg.networks[0]!.allowPaths, ['shared/shards']);
   assert.throws(() => parseConfig('experiment: cpse\nnetworks:\n  - path: m/model.json\n    allowPaths: 3\n', 'c.yaml'), /allowPaths/);
+});
+
+test('resolveInside: names inside are real paths; escapes, absolute paths, links out, folders, URLs, NUL are refused', () => {
+  const dir = join(root, 'contain');
+  writeFixture(join(dir, 'model'), {
+    files: { 'a.bin': new Uint8Array(4), '..data.bin': new Uint8Array(4), 'sub/b.bin': new Uint8Array(4), 'in-link.bin': { symlink: 'sub/b.bin' }, ...HOSTILE_LINKS },
+    entry: '.',
+  });
+  mkdirSync(join(dir, 'outside'), { recursive: true });
+  writeFileSync(join(dir, OUTSIDE_FILE), new Uint8Array(4));
+  const base = join(dir, 'model');
+  const where = { file: join(base, 'model.json'), tensor: 't' };
+  assert.equal(resolveInside(base, 'a.bin', where), join(base, 'a.bin'));
+  assert.equal(resolveInside(base, '..data.bin', where), join(base, '..data.bin'), 'a name starting with two dots is not an escape');
+  assert.equal(resolveInside(base, 'sub/../a.bin', where), join(base, 'a.bin'));
+  assert.equal(resolveInside(base, 'in-link.bin', where), join(base, 'sub', 'b.bin'), 'a symlink staying inside is followed');
+  const refused: [unknown, RegExp][] = [
+    ['../outside/secret.bin', /outside the model folder/],
+    ['/etc/passwd', /absolute paths/],
+    ['C:\\x.bin', /absolute paths/],
+    ['link-out.bin', /symlink leads outside/],
+    ['link-dir/secret.bin', /symlink leads outside/],
+    ['sub', /not a regular file/],
+    ['.', /not a regular file/],
+    ['', /non-empty/],
+    [null, /non-empty/],
+    [7, /non-empty/],
+    ['https://example.com/w.bin', /URLs are never fetched/],
+    ['a\0b', /NUL/],
+    ['absent.bin', /missing/],
+  ];
+  for (const [ref, re] of refused) {
+    assert.throws(() => resolveInside(base, ref, where), (e: unknown) => e instanceof WeightsError && e.tensor === 't' && re.test(e.message), String(ref));
+  }
+  // allowed folders: relative and absolute references into them are followed
+  const allow = { allowDirs: [join(dir, 'outside')] };
+  assert.equal(resolveInside(base, '../outside/secret.bin', where, allow), join(dir, OUTSIDE_FILE));
+  assert.equal(resolveInside(base, join(dir, OUTSIDE_FILE), where, allow), join(dir, OUTSIDE_FILE));
+  assert.equal(resolveInside(base, 'link-out.bin', where, allow), join(dir, OUTSIDE_FILE));
+  assert.throws(() => resolveInside(base, '/etc/passwd', where, allow), /absolute paths/);
 });
