@@ -10,7 +10,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openWeights, layerMatrices, resolveInside, WeightsError, type WeightSource } from '../src/weights/index.js';
+import { openWeights, layerMatrices, resolveInside, WeightsError, type OpenOptions, type WeightSource } from '../src/weights/index.js';
 import { parseConfig } from '../src/pipeline/config.js';
 import { HOSTILE_LINKS, OUTSIDE_FILE, text, utf8, writeFixture, type Fixture } from './helpers/mutate.js';
 import { npyWith, onnxFixture, tfLayersFixture, tfManifestFixture, tfGraphFixture } from './helpers/fuzztargets.js';
@@ -32,7 +32,7 @@ function place(dir: string, fx: Fixture): { entry: string; outside: string } {
   return { entry: join(dir, 'model', fx.entry), outside };
 }
 
-async function readAll(path: string, opts: { allowDirs?: string[] } = {}): Promise<WeightSource> {
+async function readAll(path: string, opts: OpenOptions = {}): Promise<WeightSource> {
   const src = await openWeights(path, opts);
   for (const t of src.tensors) await t.load();
   for (const l of layerMatrices(src)) await l.load();
@@ -167,6 +167,12 @@ test('strace: the ergo process never opens the outside file (and does when --all
 });
 
 test('crashes become refusals: ONNX location ".", TF.js paths [""], shard paths naming directories', async () => {
+  // a folder forced through each single-file reader is a WeightsError too (EISDIR on read)
+  const folder = join(root, 'a-folder.bin');
+  mkdirSync(folder, { recursive: true });
+  for (const format of ['safetensors', 'onnx', 'tfjs', 'npz', 'npy'] as const) {
+    await assert.rejects(readAll(folder, { format }), (e: unknown) => e instanceof WeightsError && e.file === folder, format);
+  }
   const cases: [string, Fixture][] = [
     ['onnx-dot', onnxFixture('.')],
     ['tf-empty', tfManifestFixture('')],

@@ -89,7 +89,12 @@ export async function readRange(file: string, offset: number, length: number, te
   try {
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await fh.read(out, done, length - done, offset + done);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(out, done, length - done, offset + done));
+      } catch (e) {
+        throw new WeightsError(file, tensor, `cannot read: ${(e as Error).message}`, { cause: e });
+      }
       if (bytesRead === 0) {
         throw new WeightsError(file, tensor, `file ends early: needed ${length} bytes at offset ${offset}, got ${done}`);
       }
