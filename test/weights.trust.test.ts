@@ -328,3 +328,28 @@ test('resolveInside: names inside are real paths; escapes, absolute paths, links
   assert.equal(resolveInside(base, 'link-out.bin', where, allow), join(dir, OUTSIDE_FILE));
   assert.throws(() => resolveInside(base, '/etc/passwd', where, allow), /absolute paths/);
 });
+
+test('hostile JSON values: own toString keys, prototype-named dtypes and deep nesting are WeightsErrors', async () => {
+  const cases: [string, Fixture, RegExp][] = [
+    ['toString dtype', editManifest(tfManifestFixture(), (w) => (w[2]!.quantization = { dtype: { toString: 1 }, scale: 1, min: 0 })), /unknown quantization dtype '\{"toString":1\}'/],
+    ['constructor dtype', editManifest(tfManifestFixture(), (w) => (w[0]!.dtype = 'constructor')), /unknown or unsupported dtype 'constructor'/],
+    ['toString dtype (safetensors)', { files: { 'm.safetensors': (() => {
+      const header = utf8(JSON.stringify({ a: { dtype: 'toString', shape: [1], data_offsets: [0, 4] } }));
+      const out = new Uint8Array(8 + header.length + 4);
+      new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+      out.set(header, 8);
+      return out;
+    })() }, entry: 'm.safetensors' }, /unknown or unsupported dtype 'toString'/],
+  ];
+  // a layers-model whose topology nests models 5,000 deep (JSON.parse copes; recursion would not)
+  const deep = tfLayersFixture();
+  const json = JSON.parse(text(deep.files['model.json'] as Uint8Array)) as { modelTopology: unknown };
+  const depth = 5000;
+  const topo = '{"model_config":{"class_name":"Sequential","config":{"layers":' + '[{"class_name":"Sequential","config":{"name":"s","layers":'.repeat(depth) + '[]' + '}}]'.repeat(depth) + '}}}';
+  const withTopo = JSON.stringify({ ...json, modelTopology: 0 }).replace('"modelTopology":0', `"modelTopology":${topo}`);
+  cases.push(['deep nesting', { ...deep, files: { ...deep.files, 'model.json': utf8(withTopo) } }, /nests models more than 100 deep/]);
+  for (const [what, fx, re] of cases) {
+    const { entry } = place(join(root, `hostile-${what.replace(/\W+/g, '-')}`), fx);
+    await assert.rejects(readAll(entry), (e: unknown) => e instanceof WeightsError && e.file === entry && re.test(e.message), what);
+  }
+});

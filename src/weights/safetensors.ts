@@ -7,7 +7,7 @@
 // move integer-like keys such as "0" first, so the keys are scanned directly).
 import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readRange, shown, type StoredType } from './decode.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const DTYPES: Record<string, StoredType> = {
@@ -104,8 +104,8 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
     if (name === '__metadata__') continue;
     const info = header[name] as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | undefined;
     if (!info || typeof info !== 'object') throw new WeightsError(path, name, 'header entry is not an object');
-    const type = DTYPES[String(info.dtype)];
-    if (!type) throw new WeightsError(path, name, `unknown or unsupported dtype '${String(info.dtype)}'`);
+    const type = lookup(DTYPES, info.dtype);
+    if (!type) throw new WeightsError(path, name, `unknown or unsupported dtype '${shown(info.dtype)}'`);
     const shape = checkShape(info.shape, path, name);
     const off = info.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0) || off[1] < off[0]) {
@@ -124,7 +124,7 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
     tensors.push({
       name,
       shape,
-      dtype: String(info.dtype),
+      dtype: info.dtype as string,
       layout: { kind: 'axis', axis: 0, rule: 'tensor file: [out, ...] as stored (PyTorch convention)' },
       load: async () => checkFinite(decodeElements(await readRange(path, dataStart + begin, need, name), type, count), path, name),
     });

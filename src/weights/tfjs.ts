@@ -26,7 +26,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WeightsError } from './errors.js';
 import { resolveInside, type ContainOptions } from './contain.js';
-import { BYTES, checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readRange, shown, type StoredType } from './decode.js';
 import type { LayoutHint, TensorEntry, WeightSource } from './types.js';
 
 interface Quantization {
@@ -92,15 +92,15 @@ function checkWeight(file: string, gi: number, wi: number, raw: unknown): { w: M
   if (typeof dtype !== 'string') throw new WeightsError(file, name, `'dtype' must be a string, got ${JSON.stringify(dtype) ?? 'nothing'}`);
   const q = raw.quantization;
   if (q === undefined || q === null) {
-    const type = PLAIN[dtype];
+    const type = lookup(PLAIN, dtype);
     if (!type) throw new WeightsError(file, name, `unknown or unsupported dtype '${dtype}' (read: ${Object.keys(PLAIN).join(', ')})`);
     return { w: { name, shape, dtype }, type };
   }
   if (!isObject(q)) throw new WeightsError(file, name, `'quantization' must be an object, got ${JSON.stringify(q)}`);
-  const type = QUANT[String(q.dtype)];
-  if (!type) throw new WeightsError(file, name, `unknown quantization dtype '${String(q.dtype)}' (read: ${Object.keys(QUANT).join(', ')})`);
+  const type = lookup(QUANT, q.dtype);
+  if (!type) throw new WeightsError(file, name, `unknown quantization dtype '${shown(q.dtype)}' (read: ${Object.keys(QUANT).join(', ')})`);
   if (!QUANT_TARGETS.has(dtype)) throw new WeightsError(file, name, `quantized weight with dtype '${dtype}' (TF.js quantizes float32 or int32 weights)`);
-  const quant: Quantization = { dtype: String(q.dtype) };
+  const quant: Quantization = { dtype: q.dtype as string };
   if (type !== 'f16') {
     const { scale, min } = q;
     const zp = q.zeroPoint ?? q.zero_point;
@@ -209,18 +209,22 @@ interface KLayer {
 }
 
 /** Leaf layers in topology order; nested models are expanded in place, wrappers keep their inner class. */
-function flattenLayers(layers: unknown, out: { name: string; cls: string }[] = []): { name: string; cls: string }[] {
+/** Deeper nesting than any real model is refused rather than recursed into (stack exhaustion). */
+const MAX_NESTING = 100;
+
+function flattenLayers(file: string, layers: unknown, out: { name: string; cls: string }[] = [], depth = 0): { name: string; cls: string }[] {
   if (!Array.isArray(layers)) return out;
   for (const l of layers as KLayer[]) {
-    const cls = String(l?.class_name ?? '');
+    const cls = shown(l?.class_name ?? '');
     const cfg = l?.config ?? {};
-    const name = String(cfg.name ?? l?.name ?? '');
+    const name = shown(cfg.name ?? l?.name ?? '');
     const inner = Array.isArray(cfg.layers) ? cfg.layers : undefined;
     if (inner) {
+      if (depth >= MAX_NESTING) throw new WeightsError(file, undefined, `layers-model topology nests models more than ${MAX_NESTING} deep`);
       out.push({ name, cls: 'Model' });
-      flattenLayers(inner, out);
+      flattenLayers(file, inner, out, depth + 1);
     } else if (cfg.layer && typeof cfg.layer === 'object') {
-      out.push({ name, cls: String(cfg.layer.class_name ?? cls) });
+      out.push({ name, cls: shown(cfg.layer.class_name ?? cls) });
     } else {
       out.push({ name, cls });
     }
@@ -258,7 +262,7 @@ function orderLayersModel(file: string, topology: Record<string, unknown>, place
   const mc = (topology.model_config ?? topology) as KLayer;
   const cfg = mc.config as unknown;
   const layerList = Array.isArray(cfg) ? cfg : (cfg as { layers?: unknown } | undefined)?.layers;
-  const layers = flattenLayers(layerList);
+  const layers = flattenLayers(file, layerList);
   if (layers.length === 0) throw new WeightsError(file, undefined, 'layers-model topology lists no layers');
   const index = new Map<string, number>();
   layers.forEach((l, i) => {
