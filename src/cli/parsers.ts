@@ -50,3 +50,10 @@ export const workers: Parser<number> = (v) => {
 
 /** A seed: whole numbers stay numbers, anything else is a string seed. */
 export const seed: Parser<string | number> = (v) => (/^-?\d+$/.test(v) ? Number(v) : v);
+
+/** Commander collector for repeatable options (--allow-path DIR --allow-path DIR2). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const ALLOW_PATH_HELP = "also read files the model refers to (shards, external data) from DIR; repeatable (default: only the model's own folder)";

@@ -2,8 +2,9 @@
 // index shards, ...). Model files come from strangers: a reference is a path relative to the
 // model's own folder, and after following symlinks it must stay inside that folder (or inside a
 // folder the user trusts explicitly). Absolute paths, `..` escapes, symlinks leading out,
-// directories and empty names are refused with a WeightsError naming the file and the tensor.
-// The check runs before anything is opened, so a refused path is never read.
+// directories, URLs (nothing is ever fetched) and empty names are refused with a WeightsError
+// naming the file and the tensor. The check runs before anything is opened (realpath and stat
+// only look at directory entries), so a refused path is never read.
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { WeightsError } from './errors.js';
@@ -15,7 +16,7 @@ export interface ContainOptions {
 
 function isInside(dir: string, target: string): boolean {
   const rel = relative(dir, target);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
 function realOrNull(p: string): string | null {
@@ -41,21 +42,30 @@ export function resolveInside(
   };
   if (typeof ref !== 'string' || ref.trim() === '') return refuse('expected a non-empty relative file name');
   if (ref.includes('\0')) return refuse('the name contains a NUL byte');
-  if (isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref)) {
-    return refuse('absolute paths are not followed (only files inside the model folder are read)');
-  }
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(ref)) return refuse('URLs are never fetched (only files inside the model folder are read)');
   const base = realOrNull(resolve(baseDir));
   if (base === null) return refuse(`the model folder ${baseDir} cannot be read`);
+  const trusted = (opts.allowDirs ?? []).map((d) => realOrNull(resolve(d))).filter((d): d is string => d !== null);
+  // An absolute reference is followed only into a folder the user trusts explicitly.
+  if (/^[a-zA-Z]:[\\/]/.test(ref) || (isAbsolute(ref) && !trusted.some((d) => isInside(d, resolve(ref))))) {
+    return refuse('absolute paths are not followed (only files inside the model folder are read)');
+  }
   const lexical = resolve(base, ref);
-  const allowed = [base, ...(opts.allowDirs ?? []).map((d) => realOrNull(resolve(d))).filter((d): d is string => d !== null)];
+  const allowed = [base, ...trusted];
   if (!allowed.some((d) => isInside(d, lexical))) {
     return refuse('it leads outside the model folder (use --allow-path DIR to trust another folder)');
   }
   const real = realOrNull(lexical);
-  if (real === null) return refuse('no such file inside the model folder');
+  if (real === null) return refuse('missing (no such file inside the model folder)');
   if (!allowed.some((d) => isInside(d, real))) {
     return refuse('a symlink leads outside the model folder (use --allow-path DIR to trust another folder)');
   }
-  if (!statSync(real).isFile()) return refuse('not a regular file');
+  let isFile = false;
+  try {
+    isFile = statSync(real).isFile();
+  } catch {
+    return refuse('missing (no such file inside the model folder)');
+  }
+  if (!isFile) return refuse('not a regular file (a directory or a device)');
   return real;
 }

@@ -51,6 +51,22 @@ export function decodeElements(bytes: Uint8Array, type: StoredType, count: numbe
   return out;
 }
 
+/**
+ * `table[key]` for an own string key only: a key from a file such as 'constructor' or
+ * 'toString' must not find Object.prototype's members.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/**
+ * A JSON value from a file as text for names and messages. Never String(x): a parsed object may
+ * carry its own 'toString' key, and String() would then throw a TypeError.
+ */
+export function shown(x: unknown): string {
+  return typeof x === 'string' ? x : (JSON.stringify(x) ?? 'nothing');
+}
+
 export function product(shape: readonly number[]): number {
   let p = 1;
   for (const d of shape) p *= d;
@@ -89,7 +105,12 @@ export async function readRange(file: string, offset: number, length: number, te
   try {
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await fh.read(out, done, length - done, offset + done);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(out, done, length - done, offset + done));
+      } catch (e) {
+        throw new WeightsError(file, tensor, `cannot read: ${(e as Error).message}`, { cause: e });
+      }
       if (bytesRead === 0) {
         throw new WeightsError(file, tensor, `file ends early: needed ${length} bytes at offset ${offset}, got ${done}`);
       }

@@ -15,7 +15,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { WeightsError } from './errors.js';
-import { resolveInside } from './contain.js';
+import { resolveInside, type ContainOptions } from './contain.js';
 import { openSafetensors } from './safetensors.js';
 import { openPytorch } from './pytorch.js';
 import type { TensorEntry, WeightSource } from './types.js';
@@ -111,13 +111,13 @@ async function readIndex(indexPath: string): Promise<Map<string, string[]>> {
   return byShard;
 }
 
-async function fromIndex(indexPath: string): Promise<{ tensors: TensorEntry[]; warnings: string[] }> {
+async function fromIndex(indexPath: string, opts: ContainOptions): Promise<{ tensors: TensorEntry[]; warnings: string[] }> {
   const dir = dirname(indexPath);
   const byShard = await readIndex(indexPath);
   const tensors: TensorEntry[] = [];
   const warnings: string[] = [];
   for (const [shard, names] of byShard) {
-    const file = resolveInside(dir, shard, { file: indexPath, tensor: names[0] });
+    const file = resolveInside(dir, shard, { file: indexPath, tensor: names[0] }, opts);
     const src = await openShard(file);
     const have = new Map(src.tensors.map((t) => [t.name, t]));
     for (const name of names) {
@@ -132,12 +132,12 @@ async function fromIndex(indexPath: string): Promise<{ tensors: TensorEntry[]; w
   return { tensors, warnings };
 }
 
-async function fromShards(dir: string, shards: string[]): Promise<{ tensors: TensorEntry[]; warnings: string[] }> {
+async function fromShards(dir: string, shards: string[], opts: ContainOptions): Promise<{ tensors: TensorEntry[]; warnings: string[] }> {
   const tensors: TensorEntry[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
   for (const shard of shards) {
-    const file = resolveInside(dir, shard, { file: dir });
+    const file = resolveInside(dir, shard, { file: dir }, opts);
     const src = await openShard(file);
     for (const t of src.tensors) {
       if (seen.has(t.name)) throw new WeightsError(file, t.name, 'tensor name appears in more than one shard');
@@ -150,7 +150,7 @@ async function fromShards(dir: string, shards: string[]): Promise<{ tensors: Ten
 }
 
 /** Open a Hugging Face model folder or a shard index file. */
-export async function openHuggingFace(path: string): Promise<WeightSource> {
+export async function openHuggingFace(path: string, opts: ContainOptions = {}): Promise<WeightSource> {
   let st;
   try {
     st = await stat(path);
@@ -158,7 +158,7 @@ export async function openHuggingFace(path: string): Promise<WeightSource> {
     throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
   }
   const files = st.isDirectory() ? await folderFiles(path) : { index: path };
-  const read = files.index !== undefined ? await fromIndex(files.index) : await fromShards(path, files.shards!);
+  const read = files.index !== undefined ? await fromIndex(files.index, opts) : await fromShards(path, files.shards!, opts);
   const single = files.shards?.length === 1;
   // One file keeps its own order (its header / pickle order); shards and indexes do not have one.
   const tensors = single ? read.tensors : read.tensors.slice().sort((a, b) => naturalCompare(a.name, b.name));

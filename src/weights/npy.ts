@@ -9,15 +9,21 @@
 //   complex). int64/uint64 values beyond 2^53 lose precision (documented, not
 //   an error). Booleans read as 0/1.
 // - Supported dtypes: f8 f4 f2 c16 c8 i8 i4 i2 i1 u8 u4 u2 u1 b1, in either byte
-//   order ('<', '>', '|', '=' = little-endian as numpy writes on x86/ARM).
+//   order ('<' little-endian, '>' big-endian; '|' for single bytes).
 //   Anything else (structured, object, strings, datetimes, f16/c32) is refused
-//   with an error naming the file.
+//   with an error naming the file, and so is a multi-byte dtype whose byte order
+//   the file does not state ('=f8', '|f8', 'f8'). The payload must be exactly
+//   shape x item size bytes; header keys other than descr/fortran_order/shape
+//   are refused.
 // - fortran_order True arrays are transposed so `data` is ALWAYS C (row-major)
 //   order for `shape`.
 // - .npz members are returned in the order the ZIP central directory lists
 //   them (numpy.savez writes arr_0, arr_1, ... in order, but a re-zipped
 //   archive need not); `sortNpzMembers` orders arr_<k> names by k.
 //   Members may be stored (method 0) or deflated (method 8); CRC-32 is checked.
+//   The end record's entry count must match the central directory exactly (no
+//   record left over, none missing), member names are unique, and each local
+//   header names the same member as its directory entry.
 //
 // The writers (encodeNpy, encodeNpz) are in src/pipeline/report/npy.ts.
 
@@ -52,9 +58,12 @@ export interface NpzMember {
 }
 
 export class NpyFormatError extends UserError {
+  /** The problem without the file name (callers that name the file themselves use this). */
+  readonly detail: string;
   constructor(file: string, message: string) {
     super(`${file}: ${message}`);
     this.name = 'NpyFormatError';
+    this.detail = message;
   }
 }
 
@@ -69,7 +78,11 @@ function parseDescr(descr: string, file: string): DtypeInfo {
   const order = m[1]!, kind = m[2]! as DtypeInfo['kind'], size = Number(m[3]);
   const ok: Record<string, number[]> = { f: [2, 4, 8], c: [8, 16], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
   if (!ok[kind]!.includes(size)) throw new NpyFormatError(file, `unsupported dtype '${descr}'`);
-  // '=' means native order of the writer; numpy only ever writes '<'/'>'/'|', so read '=' as little-endian.
+  // numpy writes '<' or '>' for multi-byte dtypes and '|' for single bytes. A multi-byte dtype
+  // whose byte order the file does not state ('=' native, '|' or none) cannot be decoded safely.
+  if (size > 1 && order !== '<' && order !== '>') {
+    throw new NpyFormatError(file, `dtype '${descr}' does not state its byte order ('<' or '>'); refused`);
+  }
   return { kind, size, little: order !== '>' };
 }
 
@@ -201,6 +214,8 @@ export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new NpyFormatError(name, 'header is not a dict');
   }
+  const extra = Object.keys(header).filter((k) => k !== 'descr' && k !== 'fortran_order' && k !== 'shape');
+  if (extra.length) throw new NpyFormatError(name, `header has keys other than descr, fortran_order, shape: ${extra.join(', ')}`);
   const descr = header['descr'], fortran = header['fortran_order'], shapeV = header['shape'];
   if (typeof descr !== 'string') throw new NpyFormatError(name, `unsupported dtype ${JSON.stringify(descr)} (structured dtypes are not read)`);
   if (typeof fortran !== 'boolean') throw new NpyFormatError(name, "header lacks boolean 'fortran_order'");
@@ -211,8 +226,14 @@ export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
   const info = parseDescr(descr, name);
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * info.size;
+  if (!Number.isSafeInteger(need)) throw new NpyFormatError(name, `shape (${shape.join(', ')}) is too large`);
   if (buf.length - dataStart < need) {
     throw new NpyFormatError(name, `truncated data: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes, file has ${buf.length - dataStart}`);
+  }
+  // The payload is exactly shape x item size (numpy writes nothing after it): extra bytes mean the
+  // header's shape or dtype does not describe the data.
+  if (buf.length - dataStart > need) {
+    throw new NpyFormatError(name, `payload has ${buf.length - dataStart} bytes but shape (${shape.join(', ')}) of ${descr} needs exactly ${need}`);
   }
   let data: Float64Array;
   let imag: Float64Array | undefined;
@@ -284,6 +305,9 @@ export function readNpzBuffer(buf: Uint8Array, file = '<buffer>', opts: { checkC
   }
   if (eocd < 0) throw new NpyFormatError(file, 'not a ZIP/.npz file (no end-of-central-directory record)');
   let entries = u16(eocd + 10), cdSize = u32(eocd + 12), cdOffset = u32(eocd + 16);
+  if (u16(eocd + 8) !== entries || u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0) {
+    throw new NpyFormatError(file, `inconsistent end-of-central-directory record (${u16(eocd + 8)} entries on this disk, ${entries} in total; multi-disk archives are not read)`);
+  }
   if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const loc = eocd - 20;
     if (loc < 0 || u32(loc) !== 0x07064b50) throw new NpyFormatError(file, 'ZIP64 archive without ZIP64 locator');
@@ -293,9 +317,13 @@ export function readNpzBuffer(buf: Uint8Array, file = '<buffer>', opts: { checkC
   }
   if (cdOffset + cdSize > buf.length) throw new NpyFormatError(file, 'truncated ZIP (central directory beyond end of file)');
   const out: NpzMember[] = [];
+  const names = new Set<string>();
+  const cdEnd = cdOffset + cdSize;
   let p = cdOffset;
   for (let e = 0; e < entries; e++) {
-    if (p + 46 > buf.length || u32(p) !== 0x02014b50) throw new NpyFormatError(file, `bad ZIP central directory entry ${e}`);
+    if (p + 46 > cdEnd || u32(p) !== 0x02014b50) {
+      throw new NpyFormatError(file, `the end-of-central-directory record counts ${entries} entries, but the central directory holds only ${e} (or entry ${e} is corrupt)`);
+    }
     const flags = u16(p + 8), method = u16(p + 10), crc = u32(p + 16);
     let compSize = u32(p + 20), size = u32(p + 24);
     const nameLen = u16(p + 28), extraLen = u16(p + 30), commentLen = u16(p + 32);
@@ -304,20 +332,31 @@ export function readNpzBuffer(buf: Uint8Array, file = '<buffer>', opts: { checkC
     // ZIP64 extra field: 8-byte values for exactly those fields saturated in the header.
     let x = p + 46 + nameLen;
     const xEnd = x + extraLen;
+    if (xEnd + commentLen > cdEnd) throw new NpyFormatError(file, `central directory entry ${e} (${memberName}) runs past the directory`);
     while (x + 4 <= xEnd) {
       const id = u16(x), len = u16(x + 2);
       if (id === 0x0001) {
         let q = x + 4;
-        if (size === 0xffffffff) { size = u64(q); q += 8; }
-        if (compSize === 0xffffffff) { compSize = u64(q); q += 8; }
-        if (localOff === 0xffffffff) { localOff = u64(q); q += 8; }
+        const field = (): number => {
+          if (q + 8 > Math.min(x + 4 + len, xEnd)) throw new NpyFormatError(file, `member ${memberName}: ZIP64 extra field too short`);
+          const v = u64(q); q += 8; return v;
+        };
+        if (size === 0xffffffff) size = field();
+        if (compSize === 0xffffffff) compSize = field();
+        if (localOff === 0xffffffff) localOff = field();
       }
       x += 4 + len;
     }
     p = xEnd + commentLen;
     if (flags & 1) throw new NpyFormatError(file, `member ${memberName} is encrypted`);
+    if (names.has(memberName)) throw new NpyFormatError(file, `member ${memberName} appears twice in the archive`);
+    names.add(memberName);
     if (memberName.endsWith('/')) continue; // directory entry
     if (localOff + 30 > buf.length || u32(localOff) !== 0x04034b50) throw new NpyFormatError(file, `bad local header for member ${memberName}`);
+    const localName = buf.subarray(localOff + 30, localOff + 30 + u16(localOff + 26));
+    if (new TextDecoder(flags & 0x800 ? 'utf-8' : 'latin1').decode(localName) !== memberName) {
+      throw new NpyFormatError(file, `member ${memberName}: local header names it differently (corrupt archive)`);
+    }
     const dataOff = localOff + 30 + u16(localOff + 26) + u16(localOff + 28);
     if (dataOff + compSize > buf.length) throw new NpyFormatError(file, `truncated data for member ${memberName}`);
     const raw = buf.subarray(dataOff, dataOff + compSize);
@@ -330,6 +369,11 @@ export function readNpzBuffer(buf: Uint8Array, file = '<buffer>', opts: { checkC
     if (checkCrc && crc32(bytes) !== crc) throw new NpyFormatError(file, `member ${memberName}: CRC-32 mismatch (corrupt archive)`);
     const name = memberName.endsWith('.npy') ? memberName.slice(0, -4) : memberName;
     out.push({ name, array: readNpy(bytes, `${file}[${memberName}]`) });
+  }
+  // Every byte of the directory must belong to the entries counted: more records than counted
+  // (an edited count) would otherwise be dropped without a word.
+  if (p !== cdEnd) {
+    throw new NpyFormatError(file, `the end-of-central-directory record counts ${entries} entries, but the central directory holds more (${cdEnd - p} bytes left over)`);
   }
   return out;
 }

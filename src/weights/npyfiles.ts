@@ -3,31 +3,49 @@
 // and keep the arrays (no second read); load() hands out a copy.
 // Order: .npz members in archive order; a directory's .npy files sorted by
 // name (code-point order, so zero-pad numbered names: 00_conv1.npy, ...).
+// A directory's files must resolve inside it (a symlink leading out is refused,
+// contain.ts). dtypes: floats are read as they are; integers as their integer
+// values (said in a warning: no quantization scale is known); booleans and
+// complex numbers are refused by name (a mask or a complex array is not a real
+// weight matrix); Fortran-order arrays are transposed to row-major order (said
+// in a warning). Every error is a WeightsError naming the file and the tensor.
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WeightsError } from './errors.js';
 import { checkFinite } from './decode.js';
-import { readNpyFile, readNpz, type NpyArray } from './npy.js';
+import { resolveInside, type ContainOptions } from './contain.js';
+import { NpyFormatError, readNpy, readNpyFile, readNpz, type NpyArray } from './npy.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const AS_STORED = { kind: 'axis', axis: 0, rule: 'tensor file: [out, ...] as stored (PyTorch convention)' } as const;
 
-function entry(file: string, name: string, arr: NpyArray): TensorEntry {
+function entry(file: string, name: string, arr: NpyArray, warnings: string[]): TensorEntry {
+  const kind = arr.dtype.replace(/^[<>|=]/, '')[0];
+  if (kind === 'c') throw new WeightsError(file, name, `complex dtype '${arr.dtype}' cannot be a real weight matrix; refused`);
+  if (kind === 'b') throw new WeightsError(file, name, `boolean dtype '${arr.dtype}' (a mask, not weights); refused`);
+  if (kind === 'i' || kind === 'u') warnings.push(`${name}: integer dtype '${arr.dtype}' read as its integer values (no quantization scale is known)`);
+  if (arr.fortranOrder) warnings.push(`${name}: stored in Fortran order; transposed to row-major (C) order for shape [${arr.shape.join(', ')}]`);
   return {
     name,
     shape: arr.shape.slice(),
     dtype: arr.dtype,
     layout: AS_STORED,
-    load: async () => {
-      if (arr.imag) throw new WeightsError(file, name, `complex dtype ${arr.dtype} cannot be a real weight matrix`);
-      return checkFinite(arr.data.slice(), file, name);
-    },
+    load: async () => checkFinite(arr.data.slice(), file, name),
   };
 }
 
+/** Problems with the file (format errors, I/O errors) become WeightsErrors; anything else is a bug. */
 function wrap(file: string, tensor: string | undefined, e: unknown): never {
   if (e instanceof WeightsError) throw e;
-  throw new WeightsError(file, tensor, (e as Error).message, { cause: e });
+  if (e instanceof NpyFormatError) {
+    const detail = e.message.startsWith(`${file}: `) ? e.detail : e.message;
+    throw new WeightsError(file, tensor, detail, { cause: e });
+  }
+  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string') {
+    throw new WeightsError(file, tensor, `cannot read: ${e.message}`, { cause: e });
+  }
+  throw e;
 }
 
 export async function openNpy(path: string): Promise<WeightSource> {
@@ -38,7 +56,8 @@ export async function openNpy(path: string): Promise<WeightSource> {
     wrap(path, undefined, e);
   }
   const name = path.replace(/^.*[\\/]/, '').replace(/\.npy$/i, '');
-  return { format: 'npy', path, tensors: [entry(path, name, arr)], warnings: [] };
+  const warnings: string[] = [];
+  return { format: 'npy', path, tensors: [entry(path, name, arr, warnings)], warnings };
 }
 
 export async function openNpz(path: string): Promise<WeightSource> {
@@ -48,23 +67,33 @@ export async function openNpz(path: string): Promise<WeightSource> {
   } catch (e) {
     wrap(path, undefined, e);
   }
-  return { format: 'npz', path, tensors: members.map((m) => entry(path, m.name, m.array)), warnings: [] };
+  if (members.length === 0) throw new WeightsError(path, undefined, 'archive holds no arrays');
+  const warnings: string[] = [];
+  return { format: 'npz', path, tensors: members.map((m) => entry(path, m.name, m.array, warnings)), warnings };
 }
 
-export async function openNpyDir(path: string): Promise<WeightSource> {
-  const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.npy')).sort();
+export async function openNpyDir(path: string, opts: ContainOptions = {}): Promise<WeightSource> {
+  let listed: string[];
+  try {
+    listed = await readdir(path);
+  } catch (e) {
+    wrap(path, undefined, e);
+  }
+  const names = listed.filter((n) => n.toLowerCase().endsWith('.npy')).sort();
   if (names.length === 0) throw new WeightsError(path, undefined, 'directory holds no .npy files');
   const tensors: TensorEntry[] = [];
+  const warnings: string[] = [];
   for (const n of names) {
-    const file = join(path, n);
     const name = n.replace(/\.npy$/i, '');
+    const file = join(path, n);
+    const real = resolveInside(path, n, { file, tensor: name }, opts);
     let arr: NpyArray;
     try {
-      arr = readNpyFile(file);
+      arr = readNpy(readFileSync(real), file);
     } catch (e) {
       wrap(file, name, e);
     }
-    tensors.push(entry(file, name, arr));
+    tensors.push(entry(file, name, arr, warnings));
   }
-  return { format: 'npy-dir', path, tensors, warnings: [] };
+  return { format: 'npy-dir', path, tensors, warnings };
 }

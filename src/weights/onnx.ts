@@ -13,16 +13,33 @@
 // nodes of its subgraphs in attribute order). A tensor is placed where a node
 // first consumes it; tensors no node consumes follow, in file order.
 //
+// External data: the `location` of a tensor stored outside the model file must name a regular
+// file inside the model's folder (or a folder allowed explicitly), checked by contain.ts before
+// anything is opened; offset and length must fit that file and the tensor's shape exactly.
+//
 // Layout: taken from the first consuming node (following Identity, Cast and
 // DequantizeLinear, which keep the shape): Conv W, ConvTranspose W, Gemm B
 // (transB), MatMul, LSTM/GRU/RNN W and R. Anything else is `unknown`.
 import { openSync, readSync, closeSync, fstatSync, statSync } from 'node:fs';
-import { dirname, resolve, isAbsolute } from 'node:path';
+import { dirname } from 'node:path';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, decodeElements, halfToNumber, bf16ToNumber, product, readRange, type StoredType } from './decode.js';
+import { resolveInside, type ContainOptions } from './contain.js';
+import { BYTES, checkFinite, checkShape, decodeElements, halfToNumber, bf16ToNumber, product, readRange, type StoredType } from './decode.js';
 import type { LayoutHint, TensorEntry, WeightSource } from './types.js';
 
 // --- byte access -----------------------------------------------------------
+
+/** A protobuf that does not parse (corrupt, truncated, or lying about its lengths). */
+class Malformed extends Error {}
+
+/** Errors the file can cause (malformed protobuf, nesting deep enough to exhaust the stack, I/O). */
+function fromFile(e: unknown): boolean {
+  return (
+    e instanceof Malformed ||
+    (e instanceof RangeError && /call stack/i.test(e.message)) ||
+    (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string')
+  );
+}
 
 /** Random access to the model bytes through a block cache (sync reads: parsing is a tight loop). */
 class BlockFile {
@@ -54,14 +71,14 @@ class BlockFile {
     let done = 0;
     while (done < len) {
       const n = readSync(this.fd, out, done, len - done, pos + done);
-      if (n === 0) throw new Error(`unexpected end of file at byte ${pos + done}`);
+      if (n === 0) throw new Malformed(`unexpected end of file at byte ${pos + done}`);
       done += n;
     }
     return out;
   }
 
   private fill(pos: number): void {
-    if (pos >= this.size || pos < 0) throw new Error(`read past end of file (byte ${pos} of ${this.size})`);
+    if (pos >= this.size || pos < 0) throw new Malformed(`read past end of file (byte ${pos} of ${this.size})`);
     this.blockLen = readSync(this.fd, this.block, 0, this.block.length, pos);
     this.blockStart = pos;
   }
@@ -75,11 +92,11 @@ class MemBytes {
   }
   byte(pos: number): number {
     const v = this.buf[pos - this.base];
-    if (v === undefined) throw new Error(`read past end of message (byte ${pos})`);
+    if (v === undefined) throw new Malformed(`read past end of message (byte ${pos})`);
     return v;
   }
   bytes(pos: number, len: number): Uint8Array {
-    if (pos - this.base + len > this.buf.length) throw new Error(`read past end of message (byte ${pos + len})`);
+    if (pos - this.base + len > this.buf.length) throw new Malformed(`read past end of message (byte ${pos + len})`);
     return this.buf.subarray(pos - this.base, pos - this.base + len);
   }
 }
@@ -98,7 +115,7 @@ function varint(src: Bytes, pos: number): [number, number] {
     if (b < 0x80) return [value, pos];
     scale *= 128;
   }
-  throw new Error(`malformed varint before byte ${pos}`);
+  throw new Malformed(`malformed varint before byte ${pos}`);
 }
 
 /** Varint as a signed 64-bit BigInt (two's complement), for int64 payloads. */
@@ -111,7 +128,7 @@ function varintBig(src: Bytes, pos: number): [bigint, number] {
     if (b < 0x80) return [BigInt.asIntN(64, value), pos];
     shift += 7n;
   }
-  throw new Error(`malformed varint before byte ${pos}`);
+  throw new Malformed(`malformed varint before byte ${pos}`);
 }
 
 interface Field {
@@ -144,9 +161,9 @@ function eachField(src: Bytes, start: number, end: number, fn: (f: Field) => voi
     } else if (wire === 5) {
       f = { no, wire, value: 0, start: p1, end: p1 + 4 };
     } else {
-      throw new Error(`unsupported protobuf wire type ${wire} (field ${no}) at byte ${pos}`);
+      throw new Malformed(`unsupported protobuf wire type ${wire} (field ${no}) at byte ${pos}`);
     }
-    if (no === 0 || f.end > end) throw new Error(`malformed protobuf field ${no} at byte ${pos} (runs past its message)`);
+    if (no === 0 || f.end > end) throw new Malformed(`malformed protobuf field ${no} at byte ${pos} (runs past its message)`);
     fn(f);
     pos = f.end;
   }
@@ -238,7 +255,7 @@ function parseTensor(src: Bytes, start: number, end: number): TensorHeader {
         break;
       }
       case 14: location = f.value; break;
-      case 3: throw new Error('segmented tensors (TensorProto.segment) are not supported');
+      case 3: throw new Malformed('segmented tensors (TensorProto.segment) are not supported');
       case 4: case 5: case 7: case 10: case 11: t.hasTyped = true; break;
       default: break;
     }
@@ -354,7 +371,7 @@ export function looksLikeOnnx(head: Uint8Array): boolean {
   return head.length > 2 && head[0] === 0x08 && head[1]! > 0 && head[1]! < 0x20;
 }
 
-export async function openOnnx(path: string): Promise<WeightSource> {
+export async function openOnnx(path: string, opts: ContainOptions = {}): Promise<WeightSource> {
   let src: BlockFile;
   try {
     src = new BlockFile(path);
@@ -367,6 +384,7 @@ export async function openOnnx(path: string): Promise<WeightSource> {
       if (f.no === 7 && f.wire === 2) graph = parseGraph(src, f.start, f.end);
     });
   } catch (e) {
+    if (!fromFile(e)) throw e;
     throw new WeightsError(path, undefined, `not a readable ONNX model (corrupt or truncated protobuf): ${(e as Error).message}`, { cause: e });
   } finally {
     src.close();
@@ -418,14 +436,14 @@ export async function openOnnx(path: string): Promise<WeightSource> {
 
   const base = dirname(path);
   const tensors: TensorEntry[] = [];
-  for (const t of order) tensors.push(makeEntry(path, base, t, layoutFromUse(firstUse.get(t), t.dims.length, uses)));
+  for (const t of order) tensors.push(makeEntry(path, base, t, layoutFromUse(firstUse.get(t), t.dims.length, uses), opts));
   return { format: 'onnx', path, tensors, warnings };
 }
 
-function makeEntry(path: string, base: string, t: TensorHeader, layout: LayoutHint): TensorEntry {
+function makeEntry(path: string, base: string, t: TensorHeader, layout: LayoutHint, opts: ContainOptions): TensorEntry {
   const name = t.name || '(unnamed)';
   const known = ONNX_TYPES[t.dataType];
-  const shape = t.dims;
+  const shape = checkShape(t.dims, path, name);
   const count = product(shape);
   if (!known) {
     const other = ONNX_OTHER[t.dataType];
@@ -441,8 +459,8 @@ function makeEntry(path: string, base: string, t: TensorHeader, layout: LayoutHi
   let load: () => Promise<Float64Array>;
   if (t.external) {
     const loc = t.external.location;
-    if (!loc) throw new WeightsError(path, name, 'external data without a location key');
-    const file = isAbsolute(loc) ? loc : resolve(base, loc);
+    if (loc === undefined) throw new WeightsError(path, name, 'external data without a location key');
+    const file = resolveInside(base, loc, { file: path, tensor: name }, opts);
     const offset = Number(t.external.offset ?? 0);
     const length = t.external.length !== undefined ? Number(t.external.length) : need;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0) {
@@ -473,7 +491,8 @@ function makeEntry(path: string, base: string, t: TensorHeader, layout: LayoutHi
       try {
         values = decodeTyped(mem, s, e, t.dataType, count);
       } catch (err) {
-        throw new WeightsError(path, name, (err as Error).message, { cause: err });
+        if (!fromFile(err)) throw err;
+        throw new WeightsError(path, name, `typed data: ${(err as Error).message}`, { cause: err });
       }
       return checkFinite(values, path, name);
     };
@@ -490,7 +509,7 @@ function decodeTyped(src: MemBytes, start: number, end: number, dataType: number
   const readOne = (wire: number, p: number): [number, number] => {
     if (want === 4) return [new DataView(src.bytes(p, 4).slice().buffer).getFloat32(0, true), p + 4];
     if (want === 10) return [new DataView(src.bytes(p, 8).slice().buffer).getFloat64(0, true), p + 8];
-    if (wire !== 0) throw new Error(`unexpected wire type ${wire} in integer data`);
+    if (wire !== 0) throw new Malformed(`unexpected wire type ${wire} in integer data`);
     if (want === 7) {
       const [v, q] = varintBig(src, p);
       return [Number(v), q];
@@ -516,7 +535,7 @@ function decodeTyped(src: MemBytes, start: number, end: number, dataType: number
       out.push(readOne(f.wire, f.wire === 0 ? f.start : f.start)[0]);
     }
   });
-  if (out.length !== count) throw new Error(`typed data holds ${out.length} values but the shape needs ${count}`);
+  if (out.length !== count) throw new Malformed(`typed data holds ${out.length} values but the shape needs ${count}`);
   const values = Float64Array.from(out);
   // FLOAT16 / BFLOAT16 travel as their 16 bit patterns inside int32_data.
   if (dataType === 10) for (let i = 0; i < count; i++) values[i] = halfToNumber(values[i]! & 0xffff);

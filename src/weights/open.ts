@@ -16,11 +16,12 @@ import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
 import { isLegacyTorchHeader, isTorchTar, isTorchZip, openPytorch } from './pytorch.js';
 import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
 import type { WeightSource } from './types.js';
+import type { ContainOptions } from './contain.js';
 
 import type { WeightsFormat } from './formats.js';
 export { WEIGHTS_FORMATS, type WeightsFormat } from './formats.js';
 
-export interface OpenOptions {
+export interface OpenOptions extends ContainOptions {
   /** Skip detection and use this reader. */
   format?: WeightsFormat;
 }
@@ -47,7 +48,12 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
     throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
   }
   if (st.isDirectory()) return (await isHuggingFaceFolder(path)) ? 'huggingface' : 'npy-dir';
-  const h = await head(path, 16);
+  let h: Uint8Array;
+  try {
+    h = await head(path, 16);
+  } catch (e) {
+    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+  }
   const lower = path.toLowerCase();
   if (lower.endsWith('.index.json')) return 'huggingface';
   if (isLegacyTorchHeader(h) || (h[0] === 0x80 && TORCH_EXT.test(lower))) return 'pytorch';
@@ -66,18 +72,22 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, PyTorch checkpoint)');
 }
 
-/** Open a weights file (or a directory of .npy files) and list its tensors lazily. */
+/**
+ * Open a weights file (or a directory of .npy files) and list its tensors lazily. Files the model
+ * refers to (TF.js shards, ONNX external data, a folder's .npy files) are read only from inside
+ * the model's own folder or from `opts.allowDirs` (see contain.ts).
+ */
 export async function openWeights(path: string, opts: OpenOptions = {}): Promise<WeightSource> {
   const format = opts.format ?? (await detectFormat(path));
   switch (format) {
     case 'safetensors': return openSafetensors(path);
     case 'npy': return openNpy(path);
     case 'npz': return openNpz(path);
-    case 'npy-dir': return openNpyDir(path);
-    case 'onnx': return openOnnx(path);
-    case 'tfjs': return openTfjs(path);
+    case 'npy-dir': return openNpyDir(path, opts);
+    case 'onnx': return openOnnx(path, opts);
+    case 'tfjs': return openTfjs(path, opts);
     case 'pytorch': return openPytorch(path);
-    case 'huggingface': return openHuggingFace(path);
+    case 'huggingface': return openHuggingFace(path, opts);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }

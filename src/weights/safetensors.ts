@@ -1,11 +1,13 @@
 // safetensors reader. File = u64 LE header length H, H bytes of JSON
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}},
 // then the data block; offsets are relative to the start of the data block.
+// Checks: known dtypes, valid shapes, data_offsets spanning exactly shape x item size, the
+// tensors tiling the data block (no overlap, no hole, no trailing bytes), unique names.
 // Order: the order the names are written in the header text (JSON.parse would
 // move integer-like keys such as "0" first, so the keys are scanned directly).
 import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readRange, shown, type StoredType } from './decode.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const DTYPES: Record<string, StoredType> = {
@@ -51,8 +53,29 @@ export function isSafetensorsHeader(head: Uint8Array, fileSize: number): boolean
   return h > 0n && h <= BigInt(fileSize - 8) && head[8] === 0x7b; // '{'
 }
 
+/**
+ * The safetensors format requires the tensors to tile the data block exactly: no overlap, no
+ * hole, nothing after the last tensor. Overlapping offsets would make two tensors share bytes,
+ * and unaccounted bytes mean the header does not describe the data.
+ */
+function checkCoverage(path: string, spans: { name: string; begin: number; end: number }[], dataLen: number): void {
+  const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const s of sorted) {
+    if (s.begin < at) throw new WeightsError(path, s.name, `data_offsets [${s.begin}, ${s.end}] overlap another tensor's bytes`);
+    if (s.begin > at) throw new WeightsError(path, s.name, `bytes ${at}..${s.begin} of the data block belong to no tensor (the header does not describe the data)`);
+    at = s.end;
+  }
+  if (at !== dataLen) throw new WeightsError(path, undefined, `the tensors cover ${at} bytes of the data block, which has ${dataLen} (the header does not describe the data)`);
+}
+
 export async function openSafetensors(path: string): Promise<WeightSource> {
-  const size = (await stat(path)).size;
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+  }
   if (size < 8) throw new WeightsError(path, undefined, `too short for a safetensors file (${size} bytes)`);
   const lenBytes = await readRange(path, 0, 8);
   const h64 = new DataView(lenBytes.buffer).getBigUint64(0, true);
@@ -73,12 +96,16 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
   const dataStart = 8 + hLen;
   const dataLen = size - dataStart;
   const tensors: TensorEntry[] = [];
+  const spans: { name: string; begin: number; end: number }[] = [];
+  const seen = new Set<string>();
   for (const name of topLevelKeys(text)) {
+    if (seen.has(name)) throw new WeightsError(path, name, 'the name appears twice in the header');
+    seen.add(name);
     if (name === '__metadata__') continue;
     const info = header[name] as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | undefined;
     if (!info || typeof info !== 'object') throw new WeightsError(path, name, 'header entry is not an object');
-    const type = DTYPES[String(info.dtype)];
-    if (!type) throw new WeightsError(path, name, `unknown or unsupported dtype '${String(info.dtype)}'`);
+    const type = lookup(DTYPES, info.dtype);
+    if (!type) throw new WeightsError(path, name, `unknown or unsupported dtype '${shown(info.dtype)}'`);
     const shape = checkShape(info.shape, path, name);
     const off = info.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0) || off[1] < off[0]) {
@@ -93,13 +120,15 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
     if (end > dataLen) {
       throw new WeightsError(path, name, `data ends at byte ${end} of the data block, which has only ${dataLen} bytes (truncated file?)`);
     }
+    spans.push({ name, begin, end });
     tensors.push({
       name,
       shape,
-      dtype: String(info.dtype),
+      dtype: info.dtype as string,
       layout: { kind: 'axis', axis: 0, rule: 'tensor file: [out, ...] as stored (PyTorch convention)' },
       load: async () => checkFinite(decodeElements(await readRange(path, dataStart + begin, need, name), type, count), path, name),
     });
   }
+  checkCoverage(path, spans, dataLen);
   return { format: 'safetensors', path, tensors, warnings: [] };
 }

@@ -16,22 +16,31 @@
 // dtypes: float32, int32, bool, float16 (entry dtype or quantization
 // {dtype:'float16'}), uint8/uint16 quantization decoded as q*scale + min
 // (or (q - zeroPoint)*scale when the affine form gives a zero point), in float64.
+//
+// Nothing in the JSON is trusted: every weight entry is checked (a non-empty, unique string name,
+// a valid shape, a known dtype, quantization parameters in range), each shard path must resolve
+// inside the model's folder (contain.ts), and a group's shards must hold exactly the bytes its
+// weights account for, so a dtype or shape that lies is refused instead of shifting the offsets
+// of every later weight. Every problem is a WeightsError naming the file and, when known, the weight.
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { WeightsError } from './errors.js';
-import { checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { resolveInside, type ContainOptions } from './contain.js';
+import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readRange, shown, type StoredType } from './decode.js';
 import type { LayoutHint, TensorEntry, WeightSource } from './types.js';
+
+interface Quantization {
+  dtype: string;
+  scale?: number;
+  min?: number;
+  zeroPoint?: number;
+}
 
 interface ManifestWeight {
   name: string;
   shape: number[];
   dtype: string;
-  quantization?: { dtype?: string; scale?: number; min?: number; zeroPoint?: number; zero_point?: number };
-}
-
-interface ManifestGroup {
-  paths: string[];
-  weights: ManifestWeight[];
+  quantization?: Quantization;
 }
 
 interface Placed {
@@ -41,6 +50,8 @@ interface Placed {
 
 const PLAIN: Record<string, StoredType> = { float32: 'f32', int32: 'i32', bool: 'bool', float16: 'f16' };
 const QUANT: Record<string, StoredType> = { uint8: 'u8', uint16: 'u16', float16: 'f16' };
+/** dtypes a quantized weight may decode to (TF.js quantizes float32 and int32 weights). */
+const QUANT_TARGETS = new Set(['float32', 'int32']);
 
 function shardReader(file: string, shards: { path: string; size: number }[]) {
   // Read [offset, offset+length) of the concatenated shards of one group.
@@ -63,61 +74,103 @@ function shardReader(file: string, shards: { path: string; size: number }[]) {
   };
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * One manifest weight entry, checked field by field: a non-empty string name, a valid shape, a
+ * dtype this reader decodes, and quantization parameters that can be what TF.js writes (finite
+ * scale >= 0, finite min, or an integer zero point inside the quantized range).
+ */
+function checkWeight(file: string, gi: number, wi: number, raw: unknown): { w: ManifestWeight; type: StoredType } {
+  if (!isObject(raw)) throw new WeightsError(file, undefined, `weights group ${gi}, entry ${wi}: expected an object {name, shape, dtype}, got ${JSON.stringify(raw)}`);
+  const name = raw.name;
+  if (typeof name !== 'string' || name === '') {
+    throw new WeightsError(file, undefined, `weights group ${gi}, entry ${wi}: 'name' must be a non-empty string, got ${JSON.stringify(name) ?? 'nothing'}`);
+  }
+  const shape = checkShape(raw.shape, file, name);
+  const dtype = raw.dtype;
+  if (typeof dtype !== 'string') throw new WeightsError(file, name, `'dtype' must be a string, got ${JSON.stringify(dtype) ?? 'nothing'}`);
+  const q = raw.quantization;
+  if (q === undefined || q === null) {
+    const type = lookup(PLAIN, dtype);
+    if (!type) throw new WeightsError(file, name, `unknown or unsupported dtype '${dtype}' (read: ${Object.keys(PLAIN).join(', ')})`);
+    return { w: { name, shape, dtype }, type };
+  }
+  if (!isObject(q)) throw new WeightsError(file, name, `'quantization' must be an object, got ${JSON.stringify(q)}`);
+  const type = lookup(QUANT, q.dtype);
+  if (!type) throw new WeightsError(file, name, `unknown quantization dtype '${shown(q.dtype)}' (read: ${Object.keys(QUANT).join(', ')})`);
+  if (!QUANT_TARGETS.has(dtype)) throw new WeightsError(file, name, `quantized weight with dtype '${dtype}' (TF.js quantizes float32 or int32 weights)`);
+  const quant: Quantization = { dtype: q.dtype as string };
+  if (type !== 'f16') {
+    const { scale, min } = q;
+    const zp = q.zeroPoint ?? q.zero_point;
+    if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0) {
+      throw new WeightsError(file, name, `${quant.dtype} quantization needs a finite scale >= 0, got ${JSON.stringify(scale) ?? 'nothing'}`);
+    }
+    quant.scale = scale;
+    if (typeof min === 'number' && Number.isFinite(min)) quant.min = min;
+    else if (min !== undefined) throw new WeightsError(file, name, `${quant.dtype} quantization min must be a finite number, got ${JSON.stringify(min)}`);
+    else {
+      const top = type === 'u8' ? 255 : 65535;
+      if (typeof zp !== 'number' || !Number.isInteger(zp) || zp < 0 || zp > top) {
+        throw new WeightsError(file, name, `${quant.dtype} quantization needs a numeric min or an integer zero point in 0..${top}, got ${JSON.stringify(zp) ?? 'neither'}`);
+      }
+      quant.zeroPoint = zp;
+    }
+  }
+  return { w: { name, shape, dtype, quantization: quant }, type };
+}
+
 /** Validate the manifest and make one lazy entry per weight, in manifest order. */
-async function readManifest(file: string, manifest: unknown): Promise<Placed[]> {
+async function readManifest(file: string, manifest: unknown, opts: ContainOptions): Promise<Placed[]> {
   if (!Array.isArray(manifest)) throw new WeightsError(file, undefined, 'weightsManifest is not an array of groups');
   const base = dirname(file);
   const placed: Placed[] = [];
-  for (const [gi, g] of (manifest as ManifestGroup[]).entries()) {
-    if (!g || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
+  const seen = new Set<string>();
+  for (const [gi, g] of (manifest as unknown[]).entries()) {
+    if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
       throw new WeightsError(file, undefined, `weights group ${gi} lacks 'paths' or 'weights'`);
     }
     // byte extent of every weight
     const spans: { w: ManifestWeight; type: StoredType; offset: number; bytes: number; count: number }[] = [];
     let offset = 0;
-    for (const w of g.weights) {
-      const name = String(w?.name);
-      const shape = checkShape(w?.shape, file, name);
-      const count = product(shape);
-      let type: StoredType | undefined;
-      if (w.quantization) {
-        type = QUANT[String(w.quantization.dtype)];
-        if (!type) throw new WeightsError(file, name, `unknown quantization dtype '${String(w.quantization.dtype)}'`);
-        if (type !== 'f16') {
-          const { scale, min } = w.quantization;
-          const zp = w.quantization.zeroPoint ?? w.quantization.zero_point;
-          if (typeof scale !== 'number' || (typeof min !== 'number' && typeof zp !== 'number')) {
-            throw new WeightsError(file, name, `${w.quantization.dtype} quantization without numeric scale and min (or zero point)`);
-          }
-        }
-      } else {
-        type = PLAIN[String(w.dtype)];
-        if (!type) throw new WeightsError(file, name, `unknown or unsupported dtype '${String(w.dtype)}'`);
-      }
-      const bytes = count * { f32: 4, i32: 4, bool: 1, f16: 2, u8: 1, u16: 2 }[type as 'f32'];
+    for (const [wi, raw] of (g.weights as unknown[]).entries()) {
+      const { w, type } = checkWeight(file, gi, wi, raw);
+      if (seen.has(w.name)) throw new WeightsError(file, w.name, 'the weight name appears twice in the manifest');
+      seen.add(w.name);
+      const count = product(w.shape);
+      const bytes = count * BYTES[type];
       spans.push({ w, type, offset, bytes, count });
       offset += bytes;
     }
     const shards: { path: string; size: number }[] = [];
     let have = 0;
-    for (const p of g.paths) {
-      const path = resolve(base, String(p));
+    for (const p of g.paths as unknown[]) {
+      // the weight whose bytes start in this shard names the shard in errors
+      const victim = (spans.find((s) => s.offset + s.bytes > have) ?? spans[0])?.w.name;
+      const path = resolveInside(base, p, { file, tensor: victim }, opts);
       let size: number;
       try {
         size = (await stat(path)).size;
-      } catch {
-        const victim = spans.find((s) => s.offset + s.bytes > have) ?? spans[0];
-        throw new WeightsError(path, victim?.w.name, `weight shard is missing (listed in ${file})`);
+      } catch (e) {
+        throw new WeightsError(path, victim, `weight shard cannot be read (listed in ${file}): ${(e as Error).message}`, { cause: e });
       }
       shards.push({ path, size });
       have += size;
     }
+    for (const s of spans) {
+      if (s.offset + s.bytes > have) {
+        throw new WeightsError(file, s.w.name, `shards of group ${gi} hold ${have} bytes, but this weight needs bytes ${s.offset}..${s.offset + s.bytes} (truncated or missing data)`);
+      }
+    }
+    if (have !== offset) {
+      // More bytes than the weights account for: a dtype, shape or quantization entry lies, and
+      // every later weight would be decoded at shifted offsets.
+      throw new WeightsError(file, undefined, `shards of group ${gi} hold ${have} bytes, but its weights (dtypes x shapes) account for ${offset}: the manifest does not match the data`);
+    }
     const read = shardReader(file, shards);
     for (const s of spans) {
       const name = s.w.name;
-      if (s.offset + s.bytes > have) {
-        throw new WeightsError(file, name, `shards of group ${gi} hold ${have} bytes, but this weight needs bytes ${s.offset}..${s.offset + s.bytes} (truncated or missing data)`);
-      }
       const q = s.w.quantization;
       const dtype = q ? `${s.w.dtype}<-${q.dtype}` : s.w.dtype;
       placed.push({
@@ -130,10 +183,11 @@ async function readManifest(file: string, manifest: unknown): Promise<Placed[]> 
             const raw = decodeElements(await read(s.offset, s.bytes, name), s.type, s.count);
             if (q && s.type !== 'f16') {
               const scale = q.scale!;
-              if (typeof q.min === 'number') {
-                for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! * scale + q.min;
+              if (q.min !== undefined) {
+                const min = q.min;
+                for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! * scale + min;
               } else {
-                const zp = (q.zeroPoint ?? q.zero_point)!;
+                const zp = q.zeroPoint!;
                 for (let i = 0; i < raw.length; i++) raw[i] = (raw[i]! - zp) * scale;
               }
             }
@@ -155,18 +209,22 @@ interface KLayer {
 }
 
 /** Leaf layers in topology order; nested models are expanded in place, wrappers keep their inner class. */
-function flattenLayers(layers: unknown, out: { name: string; cls: string }[] = []): { name: string; cls: string }[] {
+/** Deeper nesting than any real model is refused rather than recursed into (stack exhaustion). */
+const MAX_NESTING = 100;
+
+function flattenLayers(file: string, layers: unknown, out: { name: string; cls: string }[] = [], depth = 0): { name: string; cls: string }[] {
   if (!Array.isArray(layers)) return out;
   for (const l of layers as KLayer[]) {
-    const cls = String(l?.class_name ?? '');
+    const cls = shown(l?.class_name ?? '');
     const cfg = l?.config ?? {};
-    const name = String(cfg.name ?? l?.name ?? '');
+    const name = shown(cfg.name ?? l?.name ?? '');
     const inner = Array.isArray(cfg.layers) ? cfg.layers : undefined;
     if (inner) {
+      if (depth >= MAX_NESTING) throw new WeightsError(file, undefined, `layers-model topology nests models more than ${MAX_NESTING} deep`);
       out.push({ name, cls: 'Model' });
-      flattenLayers(inner, out);
+      flattenLayers(file, inner, out, depth + 1);
     } else if (cfg.layer && typeof cfg.layer === 'object') {
-      out.push({ name, cls: String(cfg.layer.class_name ?? cls) });
+      out.push({ name, cls: shown(cfg.layer.class_name ?? cls) });
     } else {
       out.push({ name, cls });
     }
@@ -204,7 +262,7 @@ function orderLayersModel(file: string, topology: Record<string, unknown>, place
   const mc = (topology.model_config ?? topology) as KLayer;
   const cfg = mc.config as unknown;
   const layerList = Array.isArray(cfg) ? cfg : (cfg as { layers?: unknown } | undefined)?.layers;
-  const layers = flattenLayers(layerList);
+  const layers = flattenLayers(file, layerList);
   if (layers.length === 0) throw new WeightsError(file, undefined, 'layers-model topology lists no layers');
   const index = new Map<string, number>();
   layers.forEach((l, i) => {
@@ -346,7 +404,21 @@ function bareLayout(name: string, rank: number): LayoutHint {
 
 // --- entry point ------------------------------------------------------------
 
-export async function openTfjs(path: string): Promise<WeightSource> {
+/** modelTopology.node, checked: every node an object with string name and op and string inputs. */
+function graphNodes(file: string, raw: unknown[]): GNode[] {
+  return raw.map((n, i) => {
+    if (!isObject(n) || typeof n.name !== 'string' || typeof n.op !== 'string') {
+      throw new WeightsError(file, undefined, `modelTopology.node[${i}]: expected an object with string 'name' and 'op'`);
+    }
+    const input = n.input ?? [];
+    if (!Array.isArray(input) || !input.every((x) => typeof x === 'string')) {
+      throw new WeightsError(file, undefined, `modelTopology.node[${i}] ('${n.name}'): 'input' must be a list of strings`);
+    }
+    return { name: n.name, op: n.op, input: input as string[], ...(isObject(n.attr) ? { attr: n.attr as GNode['attr'] } : {}) };
+  });
+}
+
+export async function openTfjs(path: string, opts: ContainOptions = {}): Promise<WeightSource> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
@@ -355,7 +427,7 @@ export async function openTfjs(path: string): Promise<WeightSource> {
   }
   const warnings: string[] = [];
   if (Array.isArray(json)) {
-    const placed = await readManifest(path, json);
+    const placed = await readManifest(path, json, opts);
     warnings.push('bare weights manifest without topology: layouts inferred from TF conventions and weight names');
     return {
       format: 'tfjs-weights-manifest',
@@ -365,13 +437,13 @@ export async function openTfjs(path: string): Promise<WeightSource> {
     };
   }
   const model = json as { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: unknown };
-  if (!model || typeof model !== 'object' || !model.weightsManifest) {
+  if (!isObject(model) || !model.weightsManifest) {
     throw new WeightsError(path, undefined, 'JSON has no weightsManifest (not a TF.js model)');
   }
-  const placed = await readManifest(path, model.weightsManifest);
-  const topo = model.modelTopology;
+  const placed = await readManifest(path, model.weightsManifest, opts);
+  const topo = isObject(model.modelTopology) ? model.modelTopology : undefined;
   if (topo && Array.isArray(topo.node)) {
-    return { format: 'tfjs-graph-model', path, tensors: orderGraphModel(path, topo.node as GNode[], placed, warnings), warnings };
+    return { format: 'tfjs-graph-model', path, tensors: orderGraphModel(path, graphNodes(path, topo.node), placed, warnings), warnings };
   }
   if (topo && (topo.model_config || topo.class_name || topo.config)) {
     return { format: 'tfjs-layers-model', path, tensors: orderLayersModel(path, topo, placed, warnings), warnings };

@@ -37,7 +37,7 @@ export function register(cmd: Command): void {
   networkOptions(c, 'csd').action(
     action(cmd, async (models: string[], o: Flags) => {
       const { parseAgainst } = await import('../../pipeline/config/load.js');
-      const against = parseAgainst(o.against === 'circular' || o.against === 'gaussian' ? o.against : pathArg(io, o.against));
+      const against = parseAgainst(o.against === 'circular' || o.against === 'gaussian' ? o.against : pathArg(io, o.against), o.allowPath?.length ? { allowPaths: o.allowPath.map((d) => pathArg(io, d)) } : {});
       if (typeof against === 'object' && o.format) against.network.format = o.format;
       const csd = { eMax: o.emax, bins: o.bins, tolerance: o.tolerance, delta: o.delta, draws: o.draws, against, gaussianInit: !!o.gaussianInit, normalise: o.normalise };
       // A string seed, as the command has always used (the reference draws depend on it).

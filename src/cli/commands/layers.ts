@@ -4,7 +4,7 @@
 import { WEIGHTS_FORMATS, type WeightsFormat } from '../../weights/formats.js';
 import { textTable } from '../../pipeline/report/table.js';
 import { action, type Command } from '../command.js';
-import { choice, regex } from '../parsers.js';
+import { choice, regex, collect, ALLOW_PATH_HELP } from '../parsers.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
@@ -17,11 +17,15 @@ export function register(cmd: Command): void {
     .option('--include <re>', 'keep only tensors whose name matches this regular expression', regex('--include'))
     .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)', regex('--exclude'))
     .option('--format <fmt>', `skip detection: one of ${WEIGHTS_FORMATS.join(', ')}`, choice('--format', WEIGHTS_FORMATS))
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('--json', 'machine-readable output')
     .action(
-      action(cmd, async (model: string, o: { include?: string; exclude?: string; format?: WeightsFormat; json?: boolean }) => {
+      action(cmd, async (model: string, o: { include?: string; exclude?: string; format?: WeightsFormat; json?: boolean; allowPath?: string[] }) => {
         const { openWeights, layerMatrices } = await import('../../weights/index.js');
-        const source = await openWeights(pathArg(io, model), o.format ? { format: o.format } : {});
+        const source = await openWeights(pathArg(io, model), {
+          ...(o.format ? { format: o.format } : {}),
+          ...(o.allowPath ? { allowDirs: o.allowPath.map((d) => pathArg(io, d)) } : {}),
+        });
         const layers = layerMatrices(source, {
           ...(o.include !== undefined ? { include: new RegExp(o.include) } : {}),
           ...(o.exclude !== undefined ? { exclude: new RegExp(o.exclude) } : {}),

@@ -6,7 +6,7 @@ import type { Command as Program } from 'commander';
 import { WEIGHTS_FORMATS } from '../../weights/formats.js';
 import type { RunConfig, NetworkSpec } from '../../pipeline/config/types.js';
 import type { ExperimentReport, ExperimentResult } from '../../pipeline/experiments/index.js';
-import { choice, regex, workers } from '../parsers.js';
+import { choice, regex, workers, collect, ALLOW_PATH_HELP } from '../parsers.js';
 import { runSession, wroteLine, pathArg } from '../session.js';
 import type { Io } from '../io.js';
 import { printReport } from './print.js';
@@ -15,6 +15,7 @@ export interface NetworkFlags {
   include?: string;
   exclude?: string;
   format?: string;
+  allowPath?: string[];
   workers: number;
   out: string;
   cache?: string;
@@ -27,6 +28,7 @@ export function networkOptions(c: Program, name: string): Program {
     .option('--include <re>', 'keep only tensors whose name matches', regex('--include'))
     .option('--exclude <re>', 'drop tensors whose name matches (e.g. fixed, non-trained buffers)', regex('--exclude'))
     .option('--format <fmt>', `skip format detection (${WEIGHTS_FORMATS.join(', ')})`, choice('--format', WEIGHTS_FORMATS))
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results and plots', `runs/${name}`)
     .option('--cache <dir>', 'spectrum cache shared by runs (default $ERGO_CACHE or ~/.cache/ergo)')
@@ -36,7 +38,7 @@ export function networkOptions(c: Program, name: string): Program {
 /** The network specs of the model arguments, with the filter flags applied. */
 export async function specsOf(io: Io, models: readonly string[], o: NetworkFlags): Promise<NetworkSpec[]> {
   const { networkSpecs } = await import('../../pipeline/config/load.js');
-  const filters = { ...(o.include !== undefined ? { include: o.include } : {}), ...(o.exclude !== undefined ? { exclude: o.exclude } : {}), ...(o.format ? { format: o.format } : {}) };
+  const filters = { ...(o.include !== undefined ? { include: o.include } : {}), ...(o.exclude !== undefined ? { exclude: o.exclude } : {}), ...(o.format ? { format: o.format } : {}), ...(o.allowPath?.length ? { allowPaths: o.allowPath.map((d) => pathArg(io, d)) } : {}) };
   return networkSpecs(models.map((m) => pathArg(io, m)), filters);
 }
 

@@ -18,7 +18,7 @@ export const DEFAULT_MAX_POINTS = 4096;
  * Network specs from paths: named by file stem (a TF.js model.json by its folder), repeated
  * names get `#2`, `#3`, ... so every network has its own name.
  */
-export function networkSpecs(paths: readonly (string | Omit<NetworkSpec, 'name'> & { name?: string })[], extra: { include?: string; exclude?: string; format?: string } = {}): NetworkSpec[] {
+export function networkSpecs(paths: readonly (string | Omit<NetworkSpec, 'name'> & { name?: string })[], extra: { include?: string; exclude?: string; format?: string; allowPaths?: string[] } = {}): NetworkSpec[] {
   const names = new Map<string, number>();
   return paths.map((p) => {
     const spec = typeof p === 'string' ? { path: p } : p;
@@ -32,15 +32,16 @@ export function networkSpecs(paths: readonly (string | Omit<NetworkSpec, 'name'>
     names.set(name, k + 1);
     const out: NetworkSpec = { ...spec, name: k ? `${name}#${k + 1}` : name };
     for (const key of ['include', 'exclude', 'format'] as const) if (out[key] === undefined && extra[key] !== undefined) out[key] = extra[key];
+    if (out.allowPaths === undefined && extra.allowPaths !== undefined) out.allowPaths = extra.allowPaths;
     return out;
   });
 }
 
 /** The YAML/CLI word for what CSD compares against: circular, gaussian, or a model path. */
-export function parseAgainst(text: string): CsdAgainst {
+export function parseAgainst(text: string, extra: { allowPaths?: string[] } = {}): CsdAgainst {
   if (text === 'circular' || text === 'circular-mixed') return 'circular-mixed';
   if (text === 'gaussian') return 'gaussian';
-  return { network: networkSpecs([text])[0]! };
+  return { network: networkSpecs([text], extra)[0]! };
 }
 
 /** Parse and validate YAML text; `file` is used in messages only. */

@@ -78,6 +78,7 @@ export const configSchema = {
               name: { type: 'string', minLength: 1 },
               include: { type: 'string' },
               exclude: { type: 'string' },
+              allowPaths: { type: 'array', items: { type: 'string', minLength: 1 } },
             },
           },
         ],

@@ -22,6 +22,8 @@ export interface NetworkSpec {
   exclude?: string;
   /** Skip format detection (a name from the weights layer's list). */
   format?: string;
+  /** Folders outside the model's own folder its files may refer to (--allow-path). */
+  allowPaths?: string[];
 }
 
 /** Keys every experiment has; `retries`, `reuse`, `name` and `plot` never decide the data. */

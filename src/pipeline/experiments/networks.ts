@@ -45,7 +45,10 @@ export interface LayerPlan {
 export async function planLayers(specs: readonly NetworkSpec[], semantics: Semantics, vanilla: boolean, plan: LayerPlan = { chunks: [], groups: new Map(), networks: [] }): Promise<LayerPlan> {
   const byIdentity = new Map(plan.chunks.map((c) => [identityKey(chunkIdentity(c)), c.id]));
   for (const spec of specs) {
-    const source = await openWeights(spec.path, spec.format ? { format: spec.format as WeightsFormat } : {});
+    const source = await openWeights(spec.path, {
+      ...(spec.format ? { format: spec.format as WeightsFormat } : {}),
+      ...(spec.allowPaths ? { allowDirs: spec.allowPaths } : {}),
+    });
     const layers = layerMatrices(source, {
       ...(spec.include !== undefined ? { include: new RegExp(spec.include) } : {}),
       ...(spec.exclude !== undefined ? { exclude: new RegExp(spec.exclude) } : {}),
