@@ -1,7 +1,7 @@
 // Turning errors into one clear line (no stack traces for user mistakes) and exit codes.
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-const USER_ERRORS = new Set(['ConfigError', 'LockError', 'StoreError', 'WeightsError', 'NpyError', 'NpyFormatError', 'PlotInputError', 'UsageError', 'NonFiniteInputError', 'RangeError']);
+const USER_ERRORS = new Set(['ConfigError', 'LockError', 'StoreError', 'WeightsError', 'NpyError', 'NpyFormatError', 'PlotInputError', 'UsageError', 'NonFiniteInputError', 'RangeError', 'BackendError']);
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -9,6 +9,8 @@
 import { assertFinite, assertSquare } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
+import { activeBackend } from './backend.js';
+import { nativeKernels } from './native.js';
 import { wasmKernels } from './wasm/index.js';
 
 export interface Tridiagonal {
@@ -215,14 +217,15 @@ export function symmetricTridiagonalizeTS(a: Float64Array, n: number): Tridiagon
   return { d, e };
 }
 
-/** The WebAssembly SIMD kernel (same reflectors) where available, else the TypeScript one above. */
+/** The WebAssembly SIMD kernel (same reflectors) unless the active backend is 'ts', else the TypeScript one above. */
 export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal {
-  const k = wasmKernels();
+  const k = activeBackend() === 'ts' ? null : wasmKernels();
   return k ? k.symmetricTridiagonalize(a, n) : symmetricTridiagonalizeTS(a, n);
 }
 
-// Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf).
+// Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf), on the active backend (./backend.ts; native: LAPACK dsyevd).
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  if (activeBackend() === 'native') return nativeKernels()!.symmetricEigenvalues(a, n);
   const { d, e } = symmetricTridiagonalize(a, n);
   return tridiagonalEigenvalues(d, e);
 }

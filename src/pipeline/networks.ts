@@ -33,7 +33,7 @@ export interface CpseNetworkResult {
   name: string;
   path: string;
   format: string;
-  layers: { index: number; name: string; shape: number[]; n: number; m: number; cached: boolean }[];
+  layers: { index: number; name: string; shape: number[]; n: number; m: number; cached: boolean; backend: string }[];
   /** depth = number of layers in the larger prefix ensemble (l + 1 for D_l). */
   dLayers: { depth: number; layer: string; n: number; d: number; log10D: number }[];
   cpse: number;
@@ -62,7 +62,7 @@ export function cpseOfNetwork(net: OpenedNetwork, spectra: LayerSpectrum[], sema
     name: net.spec.name,
     path: net.spec.path,
     format: net.format,
-    layers: net.layers.map((l, i) => ({ index: l.index, name: l.name, shape: l.shape, n: l.n, m: l.m, cached: spectra[i]!.cached })),
+    layers: net.layers.map((l, i) => ({ index: l.index, name: l.name, shape: l.shape, n: l.n, m: l.m, cached: spectra[i]!.cached, backend: spectra[i]!.backend })),
     dLayers: r.dLayers.map((d, i) => ({ depth: i + 2, layer: net.layers[i + 1]!.name, n: net.layers[i + 1]!.n, d, log10D: Math.log10(d) })),
     cpse: r.cpse,
     nMax: r.nMax,

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { deriveSeed } from '../rng/index.js';
+import { activeBackend } from '../linalg/index.js';
 import type { LayerInfo } from '../weights/types.js';
 import type { Semantics } from './config.js';
 import type { Executor } from './executor.js';
@@ -42,6 +43,8 @@ export interface LayerSpectrum {
   hash: string;
   cached: boolean;
   eigenvalues: Float64Array;
+  /** The linalg backend that computed the eigenvalues (native, wasm, ts; 'unrecorded' for older cache entries). */
+  backend: string;
 }
 
 export class InterruptedError extends Error {
@@ -51,20 +54,25 @@ export class InterruptedError extends Error {
   }
 }
 
-function readCached(path: string, identity: Record<string, string>): Float64Array | undefined {
+function readCachedEntry(path: string, identity: Record<string, string>): { values: Float64Array; backend: string } | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const chunk = decodeChunk(readFileSync(path), path);
     for (const [k, v] of Object.entries(identity)) if (chunk.metadata.get(`ergo.${k}`) !== v) return undefined;
-    return chunk.values;
+    return { values: chunk.values, backend: chunk.metadata.get('ergo.backend') ?? 'unrecorded' };
   } catch {
     return undefined; // damaged cache entry: recompute and overwrite
   }
 }
 
-function writeCached(path: string, values: Float64Array, identity: Record<string, string>): void {
+function readCached(path: string, identity: Record<string, string>): Float64Array | undefined {
+  return readCachedEntry(path, identity)?.values;
+}
+
+/** `backend` (the linalg backend that computed the values) is recorded, not part of the identity: any backend's entry is reused. */
+function writeCached(path: string, values: Float64Array, identity: Record<string, string>, backend?: string): void {
   const matrix = new Int32Array(values.length); // one matrix per cache file
-  writeFileAtomic(path, encodeChunk({ values, matrix }, { kind: 'eigenvalues', identity }));
+  writeFileAtomic(path, encodeChunk({ values, matrix }, { kind: 'eigenvalues', identity, ...(backend ? { extra: { backend } } : {}) }));
 }
 
 export function layerHash(a: Float64Array, n: number, m: number): string {
@@ -75,6 +83,9 @@ export function layerHash(a: Float64Array, n: number, m: number): string {
 export async function layerSpectra(network: string, layers: readonly LayerInfo[], ctx: SpectraContext): Promise<LayerSpectrum[]> {
   const limit = pLimit(Math.max(1, ctx.executor.concurrency));
   let done = 0;
+  // Chosen here, on the main thread, so that a forced backend that cannot load is one clear
+  // error (workers make the same choice: same process, same environment).
+  const backend = activeBackend();
   return Promise.all(
     layers.map((layer) =>
       limit(async (): Promise<LayerSpectrum> => {
@@ -84,15 +95,16 @@ export async function layerSpectra(network: string, layers: readonly LayerInfo[]
         const mode = ctx.vanilla ? 'vanilla' : 'model';
         const identity = { kind: 'layer', hash, n: String(layer.n), m: String(layer.m), semantics: ctx.semantics, mode };
         const path = join(ctx.cacheDir, 'layers', `${hash.slice(0, 40)}-${ctx.semantics}-${mode}.arrow`);
-        let eigenvalues = readCached(path, identity);
+        const hit = readCachedEntry(path, identity);
+        let eigenvalues = hit?.values;
         const cached = !!eigenvalues;
         if (!eigenvalues) {
           const chunk: LayerChunk = { kind: 'layer', id: `${network}#${layer.index}`, n: layer.n, m: layer.m, semantics: ctx.semantics, vanilla: !!ctx.vanilla, data: a };
           eigenvalues = await ctx.executor.run(chunk);
-          writeCached(path, eigenvalues, identity);
+          writeCached(path, eigenvalues, identity, backend);
         }
         ctx.onEvent?.({ type: 'layer', network, index: layer.index, name: layer.name, cached, done: ++done, total: layers.length });
-        return { index: layer.index, name: layer.name, n: layer.n, m: layer.m, hash, cached, eigenvalues };
+        return { index: layer.index, name: layer.name, n: layer.n, m: layer.m, hash, cached, eigenvalues, backend: hit?.backend ?? backend };
       }),
     ),
   );

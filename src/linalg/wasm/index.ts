@@ -4,7 +4,7 @@
 // One instance per thread: the instance lives in this module's state, and each
 // worker_thread has its own module graph. Loading is synchronous (Node only:
 // the file is read with fs). When WebAssembly, SIMD or the .wasm file is
-// missing, or ERGO_NO_WASM=1, wasmKernels() returns null and one warning line
+// missing, or ERGO_NO_WASM=1 or ERGO_BACKEND=ts, wasmKernels() returns null and one warning line
 // is printed per process; callers then use the TypeScript kernels.
 
 import { readFileSync } from 'node:fs';
@@ -144,6 +144,7 @@ export function releaseWasmKernels(): void {
 
 function instantiate(): WasmKernels {
   if (process.env['ERGO_NO_WASM'] === '1') throw new Error('disabled by ERGO_NO_WASM=1');
+  if (process.env['ERGO_BACKEND'] === 'ts') throw new Error('disabled by ERGO_BACKEND=ts');
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (typeof wa !== 'object') throw new Error('no WebAssembly in this runtime');
   if (!wa.validate(SIMD_PROBE)) throw new Error('WebAssembly SIMD not supported');
