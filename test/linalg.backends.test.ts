@@ -200,3 +200,34 @@ test('ergo cpse records the backend in its results and in the layer cache', () =
     }
   }
 });
+
+test('two-thread Gram (no native backend): the helper thread gives bit-identical results to both halves on one thread', async () => {
+  const { gramSplit, gramColumns, splitColumn, shouldSplit, gramSplitHelperJobs } = await import('../src/linalg/gramsplit.js');
+  const s = rng('gram-split');
+  const cases: [number, number][] = [[100, 700], [67, 1100]];
+  for (const kernel of ['wasm', 'ts'] as const) {
+    if (!available.includes(kernel)) continue;
+    for (const [n, m] of cases) {
+      const a = randomReal(n, m, s);
+      const before = gramSplitHelperJobs();
+      const x = gramSplit(a, n, m, kernel);
+      if (import.meta.url.endsWith('.js')) assert.equal(gramSplitHelperJobs(), before + 1, 'the helper thread computed the second half');
+      const h = splitColumn(m);
+      const seq = gramColumns(a, n, m, 0, h, kernel);
+      const y = gramColumns(a, n, m, h, m, kernel);
+      for (let i = 0; i < seq.length; i++) seq[i] = seq[i]! + y[i]!;
+      assert.deepEqual(x, seq, `${kernel} ${n} x ${m}: helper = one thread, bit for bit`);
+      const ref = gramSimple(a, n, m);
+      assertClose(x, ref, maxAbs(ref), `${kernel} ${n} x ${m}: split Gram vs triple loop`);
+    }
+  }
+  // the dispatcher splits by shape only; a split-sized product through gram() equals gramSplit
+  assert.equal(shouldSplit(1024, 2048), true);
+  assert.equal(shouldSplit(512, 4096), false);
+  if (available.includes('wasm')) {
+    const n = 1024, m = 2048;
+    const a = randomReal(n, m, s);
+    const x = withBackend('wasm', () => gram(a, n, m));
+    assert.deepEqual(x, gramSplit(a, n, m, 'wasm'));
+  }
+});

@@ -2,6 +2,8 @@
 
 import { assertFinite } from './types.js';
 import { activeBackend } from './backend.js';
+import { computing } from './cores.js';
+import { gramSplit, shouldSplit } from './gramsplit.js';
 import { nativeKernels } from './native.js';
 import { wasmKernels } from './wasm/index.js';
 
@@ -89,8 +91,9 @@ export function gramTS(a: Float64Array, n: number, m: number): Float64Array {
   return x;
 }
 
-/** X = A A^T on the active backend (./backend.ts): BLAS dsyrk, the WebAssembly SIMD kernel, or gramTS. */
+/** X = A A^T on the active backend (./backend.ts): BLAS dsyrk, the WebAssembly SIMD kernel, or gramTS; big WASM/TS products on two threads (./gramsplit.ts). */
 export function gram(a: Float64Array, n: number, m: number): Float64Array {
   const b = activeBackend();
-  return b === 'native' ? nativeKernels()!.gram(a, n, m) : b === 'wasm' ? wasmKernels()!.gram(a, n, m) : gramTS(a, n, m);
+  if (b !== 'native' && shouldSplit(n, m) && a.length === n * m) return computing(() => gramSplit(a, n, m, b));
+  return computing(() => (b === 'native' ? nativeKernels()!.gram(a, n, m) : b === 'wasm' ? wasmKernels()!.gram(a, n, m) : gramTS(a, n, m)));
 }

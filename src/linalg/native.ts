@@ -10,14 +10,14 @@
 //
 // BLAS threads. OpenBLAS has one process-wide thread count, and ergo runs layer problems on
 // a pool of worker threads. So that the two never oversubscribe the cores, every native call
-// announces itself in a counter shared by all threads of the process and runs with
-// floor(cores / calls in flight) BLAS threads: one huge layer alone gets every core, two
+// runs with floor(cores / layer computations in flight) BLAS threads (./cores.ts counts them
+// over all threads of the process): one huge layer alone gets every core, two
 // workers busy on small layers get one thread each. ERGO_BLAS_THREADS=k fixes the count.
 
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { inFlight } from './cores.js';
 import { assertFinite, assertSquare } from './types.js';
 
 interface Addon {
@@ -40,16 +40,6 @@ export interface NativeKernels {
 let state: 'unloaded' | 'loaded' | 'failed' = 'unloaded';
 let kernels: NativeKernels | null = null;
 let failure = '';
-
-// Native calls in flight in this process (all threads): see the header.
-const BUSY_KEY = 'ergo.native.busy';
-const busy: Int32Array = (() => {
-  const inherited = getEnvironmentData(BUSY_KEY);
-  if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
-  const sab = new SharedArrayBuffer(4);
-  setEnvironmentData(BUSY_KEY, sab);
-  return new Int32Array(sab);
-})();
 
 /** The BLAS thread count for a call made while `inFlight` calls (this one included) run. */
 export function blasThreadsFor(inFlight: number, cores = availableParallelism()): number {
@@ -79,13 +69,8 @@ function load(): Addon {
 
 function wrap(addon: Addon): NativeKernels {
   function call<T>(fn: () => T): T {
-    const inFlight = Atomics.add(busy, 0, 1) + 1;
-    try {
-      addon.setThreads(blasThreadsFor(inFlight));
-      return fn();
-    } finally {
-      Atomics.sub(busy, 0, 1);
-    }
+    addon.setThreads(blasThreadsFor(inFlight()));
+    return fn();
   }
   return {
     library: addon.library,

@@ -10,6 +10,7 @@ import { assertFinite, assertSquare } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
 import { activeBackend } from './backend.js';
+import { computing } from './cores.js';
 import { nativeKernels } from './native.js';
 import { wasmKernels } from './wasm/index.js';
 
@@ -225,7 +226,9 @@ export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal
 
 // Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf), on the active backend (./backend.ts; native: LAPACK dsyevd).
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  if (activeBackend() === 'native') return nativeKernels()!.symmetricEigenvalues(a, n);
-  const { d, e } = symmetricTridiagonalize(a, n);
-  return tridiagonalEigenvalues(d, e);
+  if (activeBackend() === 'native') return computing(() => nativeKernels()!.symmetricEigenvalues(a, n));
+  return computing(() => {
+    const { d, e } = symmetricTridiagonalize(a, n);
+    return tridiagonalEigenvalues(d, e);
+  });
 }
