@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createStream, type RandomStream } from '../src/rng/index.js';
 import { symmetricEigenvalues, gram, tridiagonalEigenvalues, withBackend } from '../src/linalg/index.js';
 import { nativeKernels, nativeUnavailableReason } from '../src/linalg/native.js';
+import { gramTS } from '../src/linalg/gram.js';
 import { wasmKernels, wasmUnavailableReason } from '../src/linalg/wasm/index.js';
 import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
 
@@ -27,8 +28,8 @@ function kernels(impl: Impl): {
   note: string;
 } {
   if (impl === 'ts') {
-    // The TS kernels from src/linalg; ERGO_NO_WASM=1 is set by the driver so any dispatch inside stays on TS.
-    return { eig: symmetricEigenvalues, gram, note: 'TS kernels (ERGO_NO_WASM=1)' };
+    // The TS kernels from src/linalg; the driver sets ERGO_BACKEND=ts and ERGO_NO_WASM=1 so any dispatch inside stays on TS.
+    return { eig: symmetricEigenvalues, gram: gramTS, note: 'TS kernels (ERGO_BACKEND=ts; gramTS: one thread)' };
   }
   if (impl === 'native') {
     // The addon's kernels; the driver fixes the BLAS thread count with ERGO_BLAS_THREADS.

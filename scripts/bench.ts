@@ -151,7 +151,7 @@ function withTimes(times: number[], scale: number, rssKB: number | undefined): M
 }
 
 async function ergoCase(c: ErgoCase, timeoutMs: number, scale = 1, extraEnv: NodeJS.ProcessEnv = {}): Promise<Measure & { note?: string }> {
-  const env: NodeJS.ProcessEnv = { ...('impl' in c && c.impl === 'ts' ? { ERGO_NO_WASM: '1' } : {}), ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...('impl' in c && c.impl === 'ts' ? { ERGO_NO_WASM: '1', ERGO_BACKEND: 'ts' } : {}), ...extraEnv };
   const p = await runProcess(process.execPath, [...process.execArgv, CHILD, JSON.stringify(c)], env, timeoutMs);
   const line = p.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (!line) return { error: failure(p, timeoutMs), ...(p.rssKB ? { rssKB: p.rssKB } : {}) };
