@@ -4,7 +4,8 @@
 //
 // Chosen once per thread, at first use: ERGO_BACKEND=native|wasm|ts forces one (a forced
 // backend that cannot load is a BackendError, never a silent fallback); otherwise native if
-// the addon loads, else WebAssembly, else TypeScript. All three agree to about 1e-14
+// the addon loads, else WebAssembly, else TypeScript. ERGO_BACKEND=ts also turns the
+// WebAssembly kernels off everywhere, samplers included (as ERGO_NO_WASM=1). All three agree to about 1e-14
 // relative (test/linalg.backends.test.ts) but not bit for bit, so:
 // - the ensemble samplers never use this choice (they call the WebAssembly/TypeScript
 //   kernels directly and stay bit-identical across machines), and random reference spectra
