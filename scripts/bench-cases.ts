@@ -1,7 +1,8 @@
 // Case descriptions shared by the bench driver (bench.ts) and its child process (bench-child.ts).
 // Each case runs in its own child process so that its peak RSS is its own.
 
-export type Impl = 'ts' | 'wasm';
+/** ts / wasm / native: the kernels called directly; wasm-split: gram() on the wasm backend (big products on two threads). */
+export type Impl = 'ts' | 'wasm' | 'native' | 'wasm-split';
 
 export type ErgoCase =
   /** Eigenvalues of a random symmetric n x n matrix. */

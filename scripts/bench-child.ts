@@ -4,7 +4,9 @@
 // run first on smaller problems and are not timed.
 import { performance } from 'node:perf_hooks';
 import { createStream, type RandomStream } from '../src/rng/index.js';
-import { symmetricEigenvalues, gram, tridiagonalEigenvalues } from '../src/linalg/index.js';
+import { symmetricEigenvalues, gram, tridiagonalEigenvalues, withBackend } from '../src/linalg/index.js';
+import { nativeKernels, nativeUnavailableReason } from '../src/linalg/native.js';
+import { gramTS } from '../src/linalg/gram.js';
 import { wasmKernels, wasmUnavailableReason } from '../src/linalg/wasm/index.js';
 import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
 
@@ -26,8 +28,14 @@ function kernels(impl: Impl): {
   note: string;
 } {
   if (impl === 'ts') {
-    // The TS kernels from src/linalg; ERGO_NO_WASM=1 is set by the driver so any dispatch inside stays on TS.
-    return { eig: symmetricEigenvalues, gram, note: 'TS kernels (ERGO_NO_WASM=1)' };
+    // The TS kernels from src/linalg; the driver sets ERGO_BACKEND=ts and ERGO_NO_WASM=1 so any dispatch inside stays on TS.
+    return { eig: symmetricEigenvalues, gram: gramTS, note: 'TS kernels (ERGO_BACKEND=ts; gramTS: one thread)' };
+  }
+  if (impl === 'native') {
+    // The addon's kernels; the driver fixes the BLAS thread count with ERGO_BLAS_THREADS.
+    const nk = nativeKernels();
+    if (!nk) throw new Error(`native backend unavailable: ${nativeUnavailableReason()}`);
+    return { eig: (a, n) => nk.symmetricEigenvalues(a, n), gram: (a, n, m) => nk.gram(a, n, m), note: `native ${nk.library}, ERGO_BLAS_THREADS=${process.env['ERGO_BLAS_THREADS'] ?? '?'}` };
   }
   const k = wasmKernels(); // instantiates and warms up (outside the clock)
   if (!k) throw new Error(`WebAssembly kernels unavailable: ${wasmUnavailableReason()}`);
@@ -36,8 +44,8 @@ function kernels(impl: Impl): {
       const t = k.symmetricTridiagonalize(a, n);
       return tridiagonalEigenvalues(t.d, t.e);
     },
-    gram: (a, n, m) => k.gram(a, n, m),
-    note: 'WASM SIMD kernels (wasmKernels())',
+    gram: impl === 'wasm-split' ? (a, n, m) => withBackend('wasm', () => gram(a, n, m)) : (a, n, m) => k.gram(a, n, m),
+    note: impl === 'wasm-split' ? 'gram() on the wasm backend (two threads above the split size)' : 'WASM SIMD kernels (wasmKernels())',
   };
 }
 

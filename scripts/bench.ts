@@ -150,8 +150,8 @@ function withTimes(times: number[], scale: number, rssKB: number | undefined): M
   return { times: t, median: median(t), ...(rssKB !== undefined ? { rssKB } : {}) };
 }
 
-async function ergoCase(c: ErgoCase, timeoutMs: number, scale = 1): Promise<Measure & { note?: string }> {
-  const env: NodeJS.ProcessEnv = 'impl' in c && c.impl === 'ts' ? { ERGO_NO_WASM: '1' } : {};
+async function ergoCase(c: ErgoCase, timeoutMs: number, scale = 1, extraEnv: NodeJS.ProcessEnv = {}): Promise<Measure & { note?: string }> {
+  const env: NodeJS.ProcessEnv = { ...('impl' in c && c.impl === 'ts' ? { ERGO_NO_WASM: '1', ERGO_BACKEND: 'ts' } : {}), ...extraEnv };
   const p = await runProcess(process.execPath, [...process.execArgv, CHILD, JSON.stringify(c)], env, timeoutMs);
   const line = p.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (!line) return { error: failure(p, timeoutMs), ...(p.rssKB ? { rssKB: p.rssKB } : {}) };
@@ -180,12 +180,12 @@ async function numpyCase(c: object, threads: number, timeoutMs: number, scale = 
  * `ergo <args>` end to end, up to `reps` times (each run a fresh process; args(rep) gives each run
  * fresh directories); no further repetition once `stopAfter` seconds have been spent.
  */
-async function ergoCli(reps: number, timeoutMs: number, args: (rep: number) => string[], stopAfter = Infinity): Promise<Measure> {
+async function ergoCli(reps: number, timeoutMs: number, args: (rep: number) => string[], stopAfter = Infinity, env: NodeJS.ProcessEnv = {}): Promise<Measure> {
   const times: number[] = [];
   let rss = 0;
   for (let r = 0; r < reps && times.reduce((a, b) => a + b, 0) < stopAfter; r++) {
     const hook = HAVE_TIME ? [] : ['--import', pathToFileURL(RSS_HOOK).href];
-    const p = await runProcess(process.execPath, [...process.execArgv, ...hook, ERGO, ...args(r)], {}, timeoutMs);
+    const p = await runProcess(process.execPath, [...process.execArgv, ...hook, ERGO, ...args(r)], env, timeoutMs);
     if (p.code !== 0) return { error: failure(p, timeoutMs), ...(p.rssKB ? { rssKB: p.rssKB } : {}) };
     times.push(p.wall);
     rss = Math.max(rss, p.rssKB ?? 0);
@@ -233,6 +233,15 @@ function runsLabel(reps: number, warm: number, extra = ''): string {
   return `${reps} rep${reps > 1 ? 's' : ''}${warm ? `, ${warm} warm-up` : ''}${extra}`;
 }
 
+/** Kernel rows: TS, WASM, then native with 1 and 2 BLAS threads (ERGO_BLAS_THREADS). */
+const KERNEL_IMPLS: [Impl, number][] = [['ts', 0], ['wasm', 0], ['native', 1], ['native', 2]];
+
+function implLabel(impl: Impl, threads: number): string {
+  if (impl === 'native') return `ergo native ${threads} thr`;
+  if (impl === 'wasm-split') return 'ergo WASM, gram() 2 threads';
+  return impl === 'ts' ? 'ergo TS' : 'ergo WASM';
+}
+
 function buildJobs(quick: boolean): Job[] {
   const jobs: Job[] = [];
   const T = quick ? 2 * MIN : 12 * MIN; // per child process
@@ -246,17 +255,18 @@ function buildJobs(quick: boolean): Job[] {
         const np = { kind: 'symeig', n, reps, warm: 1 };
         const [np1, np2] = [await numpyCase(np, 1, T), await numpyCase(np, 2, T)];
         const rows: Row[] = [];
-        for (const impl of ['ts', 'wasm'] as Impl[]) {
-          const ergo = await ergoCase({ kind: 'symeig', impl, n, reps, warm: 2 }, T);
+        for (const [impl, threads] of KERNEL_IMPLS) {
+          const ergo = await ergoCase({ kind: 'symeig', impl, n, reps, warm: 2 }, T, 1, threads ? { ERGO_BLAS_THREADS: String(threads) } : {});
           rows.push({
             section: 'Symmetric eigenvalues (eigenvalues only; numpy.linalg.eigvalsh)',
             what: `N = ${n}`,
-            impl: impl === 'ts' ? 'ergo TS' : 'ergo WASM',
+            impl: implLabel(impl, threads),
             runs: runsLabel(reps, 2, ' (warm-up at N <= 512)'),
             ergo,
             np1,
             np2,
-            ...(n >= 1024 ? { target: ratioTarget(1.5, 'np1', '<= 1.5x numpy 1 thr') } : {}),
+            ...(impl === 'wasm' ? { target: ratioTarget(1.3, 'np1', '<= 1.3x numpy 1 thr') } : {}),
+            ...(impl === 'native' ? { target: ratioTarget(1.1, threads === 1 ? 'np1' : 'np2', `<= 1.1x numpy ${threads} thr`) } : {}),
           });
         }
         return rows;
@@ -273,17 +283,18 @@ function buildJobs(quick: boolean): Job[] {
         const np = { kind: 'gram', n, m, reps, warm: 1 };
         const [np1, np2] = [await numpyCase(np, 1, T), await numpyCase(np, 2, T)];
         const rows: Row[] = [];
-        for (const impl of ['ts', 'wasm'] as Impl[]) {
-          const ergo = await ergoCase({ kind: 'gram', impl, n: n!, m: m!, reps, warm: 2 }, T);
+        for (const [impl, threads] of [...KERNEL_IMPLS, ['wasm-split', 0] as [Impl, number]]) {
+          const ergo = await ergoCase({ kind: 'gram', impl, n: n!, m: m!, reps, warm: 2 }, T, 1, threads ? { ERGO_BLAS_THREADS: String(threads) } : {});
           rows.push({
             section: 'Gram X = A A^T (numpy: A @ A.T)',
             what: `A ${n} x ${m}`,
-            impl: impl === 'ts' ? 'ergo TS' : 'ergo WASM',
+            impl: implLabel(impl, threads),
             runs: runsLabel(reps, 2, ' (warm-up on 256 x 1024)'),
             ergo,
             np1,
             np2,
-            target: ratioTarget(2, 'np1', '<= 2x numpy 1 thr'),
+            ...(impl === 'wasm' ? { target: ratioTarget(2, 'np1', '<= 2x numpy 1 thr') } : {}),
+            ...(impl === 'native' ? { target: ratioTarget(1.1, threads === 1 ? 'np1' : 'np2', `<= 1.1x numpy ${threads} thr`) } : {}),
           });
         }
         return rows;
@@ -312,7 +323,7 @@ function buildJobs(quick: boolean): Job[] {
             ergo,
             np1,
             np2,
-            ...(n === 512 ? { target: ratioTarget(1, 'np1', '<= scipy 1 thr') } : {}),
+            ...(n === 512 || n === 1024 ? { target: ratioTarget(1, 'np1', '<= scipy 1 thr') } : {}),
           },
         ];
       },
@@ -472,6 +483,77 @@ function buildJobs(quick: boolean): Job[] {
               label: `peak RSS <= ${fmtBytes(bound * 1024)}`,
               check: () => (ergo.rssKB === undefined ? undefined : ergo.rssKB <= bound),
             },
+          },
+        ];
+      },
+    });
+  }
+  // cPSE of VGG-11-shaped weights (scripts/vgg11-shapes.ts: the 11 torchvision layer shapes,
+  // seeded Gaussian, float32 .npy folder) end to end, per backend, against the numpy route
+  // (eigvalsh(A @ A.T) per layer, files loaded inside the clock) at 1 and 2 threads.
+  {
+    const k = quick ? 8 : 1;
+    const dir = join(ROOT, '.cache/bench', quick ? 'vgg11-shapes-q8' : 'vgg11-shapes');
+    const reps = quick ? 1 : 3;
+    jobs.push({
+      id: 'vgg11-cpse',
+      run: async () => {
+        const { writeVgg11Shapes } = await import(pathToFileURL(join(HERE, `vgg11-shapes${EXT}`)).href) as typeof import('./vgg11-shapes.js');
+        writeVgg11Shapes(dir, k);
+        const np = { kind: 'layers-dir', dir, reps: quick ? 1 : 2 };
+        const [np1, np2] = [await numpyCase(np, 1, T), await numpyCase(np, 2, T)];
+        const rows: Row[] = [];
+        const section = `cPSE of VGG-11-shaped weights${quick ? ' (dimensions / 8)' : ' (132.9M weights)'}, fresh cache, 2 workers (ergo cpse; numpy: eigvalsh(A @ A.T) per layer, loading included)`;
+        for (const backend of ['native', 'wasm', 'ts'] as const) {
+          const ergo = await ergoCli(backend === 'ts' ? 1 : reps, T, (r) => ['cpse', dir, '--cache', join(scratch, `vgg-cache-${backend}-${r}`), '--out', join(scratch, `vgg-out-${backend}-${r}`), '--json'], 40, { ERGO_BACKEND: backend });
+          rows.push({
+            section,
+            what: 'VGG-11 shapes, cPSE',
+            impl: `ergo cpse, ${backend}`,
+            runs: runsLabel(ergo.times?.length ?? reps, 0),
+            ergo,
+            np1,
+            np2,
+            ...(backend === 'native' ? { target: ratioTarget(1, 'np2', '<= 1.0x numpy 2 thr') } : {}),
+            ...(backend === 'wasm' ? { target: ratioTarget(2, 'np2', '<= 2.0x numpy 2 thr') } : {}),
+          });
+          if (backend === 'native') {
+            rows.push({
+              section,
+              what: 'VGG-11 shapes, cPSE: peak RSS',
+              impl: 'ergo cpse, native',
+              runs: 'the row above',
+              ergo,
+              np1,
+              target: {
+                label: 'peak RSS <= 1.2x numpy',
+                check: () => (ergo.rssKB === undefined || np1.rssKB === undefined ? undefined : ergo.rssKB <= 1.2 * np1.rssKB),
+              },
+            });
+          }
+        }
+        return rows;
+      },
+    });
+  }
+
+  // The exact spectral sampler at N = 65536: CUE, M = 10 matrices, one per chunk, `ergo run` with its 2 workers.
+  {
+    const [n, mats] = quick ? [4096, 4] : [65536, 10];
+    jobs.push({
+      id: `spectral-${n}-M${mats}-run`,
+      run: async () => {
+        const file = join(scratch, `bench-cue-${n}.yaml`);
+        writeFileSync(file, stringifyYaml({ name: `bench-cue-${n}`, seed: 2017, semantics: 'definition', method: 'spectral', ensembles: ['CUE'], sizes: [n], matrices: mats, chunk: 1, delta: 0.2, plot: { eigenphaseSize: n } }));
+        const ergo = await ergoCli(1, quick ? T : 20 * MIN, () => ['run', file, '--fresh', '--quiet', '--out', join(scratch, `cue-${n}`)]);
+        return [
+          {
+            section: 'Whole jobs, end to end (`ergo` CLI process, 2 workers; wall time includes start-up)',
+            what: `CUE N = ${n}, M = ${mats}, spectral (ergo run, chunk 1)`,
+            impl: 'ergo run',
+            runs: runsLabel(1, 0),
+            ergo,
+            ...(quick ? {} : { target: secondsTarget(240) }),
           },
         ];
       },

@@ -73,6 +73,23 @@ def run(case):
         w = rng.standard_normal((256, 256))
         a = rng.standard_normal((case["n"], case["m"])) / np.sqrt(case["m"])
         return timed(lambda: np.linalg.eigvalsh(a @ a.T), reps, warm, lambda: np.linalg.eigvalsh(w @ w.T))
+    if kind == "layers-dir":
+        # The numpy route for cPSE's layer spectra: every .npy file of the folder (sorted, as
+        # ergo orders them), A = W.reshape(rows, -1) in float64, eigvalsh(A @ A.T). Loading the
+        # files is inside the clock, as reading them is inside ergo's.
+        import os
+
+        folder = case["dir"]
+        names = sorted(f for f in os.listdir(folder) if f.endswith(".npy"))
+
+        def job():
+            for f in names:
+                w = np.load(os.path.join(folder, f))
+                a = w.reshape(w.shape[0], -1).astype(np.float64)
+                del w
+                np.linalg.eigvalsh(a @ a.T)
+
+        return timed(job, reps, 0)
     raise ValueError(f"unknown case kind {kind!r}")
 
 

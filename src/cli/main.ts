@@ -20,15 +20,29 @@ import type { Command as Cmd } from './command.js';
 
 export type { CliIo } from './io.js';
 
+// `ergo --version` also names the linalg backend (native, wasm or ts) layer spectra use; it is
+// chosen only when asked for (choosing loads the kernels), so other commands start fast.
+async function versionLine(argv: readonly string[]): Promise<string> {
+  if (!argv.some((a) => a === '-V' || a === '--version')) return TOOL_VERSION;
+  const { activeBackend } = await import('../linalg/index.js');
+  return `${TOOL_VERSION} (backend: ${activeBackend()})`;
+}
+
 /** Run `ergo <argv...>` (argv without node and script) and return its exit code; never exits the process. */
 export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<number> {
   const io = withDefaults(cliIo);
   const state = { code: EXIT.ok as number };
   const program = new Command();
+  let version: string;
+  try {
+    version = await versionLine(argv);
+  } catch (e) {
+    return reportError(e, io);
+  }
   program
     .name('ergo')
     .description('Random-matrix analysis of neural networks: circular ensembles, spectral ergodicity, cPSE, CSD')
-    .version(TOOL_VERSION)
+    .version(version)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -1,6 +1,10 @@
 // Gram matrix X = A A^T of a row-major n x m matrix.
 
 import { assertFinite } from './types.js';
+import { activeBackend } from './backend.js';
+import { computing } from './cores.js';
+import { gramSplit, shouldSplit } from './gramsplit.js';
+import { nativeKernels } from './native.js';
 import { wasmKernels } from './wasm/index.js';
 
 const KBLOCK = 256; // columns of A per panel (2 KB per row)
@@ -87,8 +91,9 @@ export function gramTS(a: Float64Array, n: number, m: number): Float64Array {
   return x;
 }
 
-/** X = A A^T: the WebAssembly SIMD kernel where available, else gramTS. */
+/** X = A A^T on the active backend (./backend.ts): BLAS dsyrk, the WebAssembly SIMD kernel, or gramTS; big WASM/TS products on two threads (./gramsplit.ts). */
 export function gram(a: Float64Array, n: number, m: number): Float64Array {
-  const k = wasmKernels();
-  return k ? k.gram(a, n, m) : gramTS(a, n, m);
+  const b = activeBackend();
+  if (b !== 'native' && shouldSplit(n, m) && a.length === n * m) return computing(() => gramSplit(a, n, m, b));
+  return computing(() => (b === 'native' ? nativeKernels()!.gram(a, n, m) : b === 'wasm' ? wasmKernels()!.gram(a, n, m) : gramTS(a, n, m)));
 }

@@ -18,3 +18,4 @@ export {
 } from './hermitian.js';
 export { unitaryEigenphases, unitarityError } from './unitary.js';
 export { complexEigenvalues } from './general.js';
+export { activeBackend, availableBackends, backendUnavailableReason, deterministicBackend, withBackend, BackendError, BACKENDS, type Backend } from './backend.js';

@@ -9,6 +9,9 @@
 import { assertFinite, assertSquare } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
+import { activeBackend } from './backend.js';
+import { computing } from './cores.js';
+import { nativeKernels } from './native.js';
 import { wasmKernels } from './wasm/index.js';
 
 export interface Tridiagonal {
@@ -215,14 +218,17 @@ export function symmetricTridiagonalizeTS(a: Float64Array, n: number): Tridiagon
   return { d, e };
 }
 
-/** The WebAssembly SIMD kernel (same reflectors) where available, else the TypeScript one above. */
+/** The WebAssembly SIMD kernel (same reflectors) unless the active backend is 'ts', else the TypeScript one above. */
 export function symmetricTridiagonalize(a: Float64Array, n: number): Tridiagonal {
-  const k = wasmKernels();
+  const k = activeBackend() === 'ts' ? null : wasmKernels();
   return k ? k.symmetricTridiagonalize(a, n) : symmetricTridiagonalizeTS(a, n);
 }
 
-// Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf).
+// Householder tridiagonalisation + Pal–Walker–Kahan QL (Golub & Van Loan 4th ed. §8.3; LAPACK dsytrd + dsterf), on the active backend (./backend.ts; native: LAPACK dsyevd).
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  const { d, e } = symmetricTridiagonalize(a, n);
-  return tridiagonalEigenvalues(d, e);
+  if (activeBackend() === 'native') return computing(() => nativeKernels()!.symmetricEigenvalues(a, n));
+  return computing(() => {
+    const { d, e } = symmetricTridiagonalize(a, n);
+    return tridiagonalEigenvalues(d, e);
+  });
 }

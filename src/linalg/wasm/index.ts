@@ -4,7 +4,7 @@
 // One instance per thread: the instance lives in this module's state, and each
 // worker_thread has its own module graph. Loading is synchronous (Node only:
 // the file is read with fs). When WebAssembly, SIMD or the .wasm file is
-// missing, or ERGO_NO_WASM=1, wasmKernels() returns null and one warning line
+// missing, or ERGO_NO_WASM=1 or ERGO_BACKEND=ts, wasmKernels() returns null and one warning line
 // is printed per process; callers then use the TypeScript kernels.
 
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ export interface WasmKernels {
   complexQR(a: ComplexMatrix): { q: ComplexMatrix; rDiagRe: Float64Array; rDiagIm: Float64Array };
   /** X = A A^T for row-major A (n x m); n x n, both triangles. */
   gram(a: Float64Array, n: number, m: number): Float64Array;
+  /** gram of columns k0..k1-1 of A (n x m), copied straight into linear memory: bit-identical to gram of that submatrix. */
+  gramColumns(a: Float64Array, n: number, m: number, k0: number, k1: number): Float64Array;
   /**
    * Matching-phase recursion of the CMV spectral sampler at `count` points, the same
    * arithmetic as `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments
@@ -144,6 +146,7 @@ export function releaseWasmKernels(): void {
 
 function instantiate(): WasmKernels {
   if (process.env['ERGO_NO_WASM'] === '1') throw new Error('disabled by ERGO_NO_WASM=1');
+  if (process.env['ERGO_BACKEND'] === 'ts') throw new Error('disabled by ERGO_BACKEND=ts');
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (typeof wa !== 'object') throw new Error('no WebAssembly in this runtime');
   if (!wa.validate(SIMD_PROBE)) throw new Error('WebAssembly SIMD not supported');
@@ -241,6 +244,18 @@ function makeKernels(x: Exports): WasmKernels {
       const [pa, px] = layout(n * m, n * n) as [number, number];
       f64.set(a, pa / 8);
       x.gram(pa, n, m, px);
+      return f64.slice(px / 8, px / 8 + n * n);
+    },
+    gramColumns(a, n, m, k0, k1) {
+      if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || m < 1 || a.length !== n * m || !(Number.isInteger(k0) && Number.isInteger(k1) && k0 >= 0 && k0 < k1 && k1 <= m)) {
+        throw new RangeError(`gramColumns: expected an n x m matrix with n = ${n}, m = ${m} and columns 0 <= ${k0} < ${k1} <= m, got ${a.length} entries`);
+      }
+      assertFinite(a, 'gram');
+      const w = k1 - k0;
+      const [pa, px] = layout(n * w, n * n) as [number, number];
+      const o = pa / 8;
+      for (let i = 0; i < n; i++) f64.set(a.subarray(i * m + k0, i * m + k1), o + i * w);
+      x.gram(pa, n, w, px);
       return f64.slice(px / 8, px / 8 + n * n);
     },
     cmvMatchPhase(coef, m, kTiny, c0r, c0i, zr, zi, count, full, out) {

@@ -14,7 +14,8 @@ export function planCpse(cfg: CpseConfig): Promise<LayerPlan> {
   return planLayers(cfg.networks, cfg.semantics, cfg.vanilla);
 }
 
-export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerPlan, computed: ReadonlySet<string>): CpseReport {
+/** `backendOf(id)`: the linalg backend recorded in a layer chunk (native, wasm, ts). */
+export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerPlan, computed: ReadonlySet<string>, backendOf: (id: string) => string): CpseReport {
   const seen = new Set<string>();
   const networks = plan.networks.map((net): CpseNetworkResult => {
     const ids = net.layers.map((l) => l.chunkId);
@@ -25,7 +26,7 @@ export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerP
       name: net.spec.name,
       path: net.spec.path,
       format: net.format,
-      layers: L.map((l, i) => ({ index: l.index, name: l.name, shape: l.shape, n: l.n, m: l.m, cached: cached[i]! })),
+      layers: L.map((l, i) => ({ index: l.index, name: l.name, shape: l.shape, n: l.n, m: l.m, cached: cached[i]!, backend: backendOf(ids[i]!) })),
       dLayers: r.dLayers.map((d, i) => ({ depth: i + 2, layer: L[i + 1]!.name, n: L[i + 1]!.n, d, log10D: Math.log10(d) })),
       cpse: r.cpse,
       nMax: r.nMax,

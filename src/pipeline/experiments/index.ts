@@ -76,7 +76,8 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
         chunks: plan.chunks,
         groups: plan.groups,
         finish: async (ds, summary) => {
-          const report = aggregateCpse(values(ds), cfg, plan, summary.computedIds);
+          const backendOf = (id: string) => readChunk(ds, id).metadata.get('ergo.backend') ?? 'unrecorded';
+          const report = aggregateCpse(values(ds), cfg, plan, summary.computedIds, backendOf);
           return { report, files: await writeCpseReport(ds.dir, report) };
         },
       };

@@ -8,7 +8,7 @@ export interface CpseNetworkResult {
   name: string;
   path: string;
   format: string;
-  layers: { index: number; name: string; shape: number[]; n: number; m: number; cached: boolean }[];
+  layers: { index: number; name: string; shape: number[]; n: number; m: number; cached: boolean; backend: string }[];
   /** depth = number of layers in the larger prefix ensemble (l + 1 for D_l). */
   dLayers: { depth: number; layer: string; n: number; d: number; log10D: number }[];
   cpse: number;

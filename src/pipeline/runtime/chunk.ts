@@ -6,6 +6,7 @@
 import type { EnsembleName, Method, DenseMethod } from '../../ensembles/index.js';
 import { REPRODUCTION_ONLY_METHODS } from '../../ensembles/index.js';
 import type { Semantics } from '../../spectral/semantics.js';
+import { activeBackend } from '../../linalg/index.js';
 import type { ChunkMeta } from './arrow.js';
 
 /** `count` matrices of a circular ensemble at order n, drawn from one seeded stream. */
@@ -104,6 +105,9 @@ export function chunkIdentity(c: Chunk): Record<string, string> {
 
 /** Arrow metadata of a chunk file: its identity plus descriptive extras. */
 export function chunkMeta(c: Chunk): ChunkMeta {
+  // A layer's spectrum records the linalg backend that computed it (not part of its identity:
+  // backends agree to 1e-12, and any backend's entry is reused). Random draws never use native.
+  if (c.kind === 'layer') return { kind: 'eigenvalues', identity: chunkIdentity(c), extra: { backend: activeBackend() } };
   if (c.kind !== 'ensemble') return { kind: 'eigenvalues', identity: chunkIdentity(c) };
   const extra: Record<string, string> = {};
   if (REPRODUCTION_ONLY_METHODS.includes(c.method)) extra.reproduction_only = `true: ${c.method} recipe; its COE/CSE are not circular ensembles`;

@@ -1,6 +1,7 @@
 // What a worker computes for one chunk. Pure function of the chunk (its seed and
 // parameters): this is what makes results independent of scheduling.
 import { createStream } from '../../rng/index.js';
+import { deterministicBackend, withBackend } from '../../linalg/index.js';
 import { sampleEigenphases, circularMixedLayer, gaussianLayerMatrix, mmeMember } from '../../ensembles/index.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../../spectral/pse.js';
 import type { Chunk } from './chunk.js';
@@ -24,11 +25,13 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
     case 'reference': {
       const stream = createStream(chunk.seed);
       const data = chunk.family === 'gaussian' ? gaussianLayerMatrix(chunk.n, chunk.m, stream) : circularMixedLayer(chunk.n, stream);
-      return layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition');
+      // Random reference matrices stay on the reproducible kernels, never native BLAS (linalg/backend.ts).
+      return withBackend(deterministicBackend(), () => layerEigenvalues({ rows: chunk.n, cols: chunk.family === 'gaussian' ? chunk.m : chunk.n, data }, 'definition'));
     }
     case 'member': {
       const a = mmeMember(chunk.ensemble, chunk.method, chunk.n, createStream(chunk.seed));
-      return layerEigenvalues({ rows: a.rows, cols: a.rows, data: a.data }, chunk.semantics);
+      // Ensemble members are random draws: reproducible kernels only, like the reference draws.
+      return withBackend(deterministicBackend(), () => layerEigenvalues({ rows: a.rows, cols: a.rows, data: a.data }, chunk.semantics));
     }
     default: {
       const unknown: never = chunk;
