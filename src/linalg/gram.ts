@@ -1,4 +1,6 @@
-// Gram matrix X = A A^T of a row-major n x m matrix.
+// Gram matrices of a row-major n x m matrix A: X = A A^T (n x n, `gram`) and
+// X = A^T A (m x m, `gramT`, the Gram of the columns). For a tall layer (n > m) the
+// nonzero eigenvalues of A A^T are those of A^T A, at a fraction of the cost and memory.
 
 import { assertFinite } from './types.js';
 import { wasmKernels } from './wasm/index.js';
@@ -91,4 +93,34 @@ export function gramTS(a: Float64Array, n: number, m: number): Float64Array {
 export function gram(a: Float64Array, n: number, m: number): Float64Array {
   const k = wasmKernels();
   return k ? k.gram(a, n, m) : gramTS(a, n, m);
+}
+
+// Blocked out-of-place transpose (64 x 64 tiles so reads and writes both stay in cache).
+export function transpose(a: Float64Array, n: number, m: number): Float64Array {
+  const t = new Float64Array(n * m);
+  const B = 64;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let j0 = 0; j0 < m; j0 += B) {
+      const j1 = Math.min(m, j0 + B);
+      for (let i = i0; i < i1; i++) {
+        const r = i * m;
+        for (let j = j0; j < j1; j++) t[j * n + i] = a[r + j]!;
+      }
+    }
+  }
+  return t;
+}
+
+// Gram of the columns X = A^T A as the blocked dot-product Gram of the transpose (Golub & Van Loan
+// 4th ed. §1.5): the O(nm) transpose makes the O(n m^2) products read contiguous rows.
+export function gramTransposeTS(a: Float64Array, n: number, m: number): Float64Array {
+  checkGramInput(a, n, m);
+  return gramTS(transpose(a, n, m), m, n);
+}
+
+/** X = A^T A (m x m): the WebAssembly kernel on A^T where available, else gramTransposeTS. */
+export function gramT(a: Float64Array, n: number, m: number): Float64Array {
+  const k = wasmKernels();
+  return k ? k.gramT(a, n, m) : gramTransposeTS(a, n, m);
 }

@@ -5,15 +5,20 @@
 //   '[' / '{' JSON        -> TF.js model.json or bare weights manifest
 //   0x08 (ir_version)     -> ONNX (also any *.onnx)
 //   a directory           -> its .npy files
+//   GGUF                  -> GGUF (llama.cpp)
+//   \x89HDF\r\n\x1a\n       -> Keras HDF5 (.h5: Keras 2, or a Keras 3 .weights.h5)
+//   a ZIP named *.keras   -> Keras 3 archive
 import { open as fsOpen, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
 import { looksLikeOnnx, openOnnx } from './onnx.js';
 import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
+import { isGgufHeader, openGguf } from './gguf.js';
+import { isHdf5Header, isKerasZipName, openKeras, openKerasH5 } from './keras.js';
 import type { WeightSource } from './types.js';
 
-export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs';
+export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs' | 'gguf' | 'keras-h5' | 'keras';
 
 export interface OpenOptions {
   /** Skip detection and use this reader. */
@@ -42,7 +47,9 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   const h = await head(path, 16);
   const lower = path.toLowerCase();
   if (h.length >= 6 && h[0] === 0x93 && String.fromCharCode(...h.subarray(1, 6)) === 'NUMPY') return 'npy';
-  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return 'npz';
+  if (isGgufHeader(h)) return 'gguf';
+  if (isHdf5Header(h)) return 'keras-h5';
+  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return isKerasZipName(path) ? 'keras' : 'npz';
   if (isSafetensorsHeader(h, st.size)) return 'safetensors';
   const first = h.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x5b || first === 0x7b) return 'tfjs';
@@ -51,7 +58,10 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.json')) return 'tfjs';
-  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest)');
+  if (lower.endsWith('.gguf')) return 'gguf';
+  if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'keras-h5';
+  if (lower.endsWith('.keras')) return 'keras';
+  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, GGUF, Keras .h5 or .keras)');
 }
 
 /** Open a weights file (or a directory of .npy files) and list its tensors lazily. */
@@ -64,6 +74,9 @@ export async function openWeights(path: string, opts: OpenOptions = {}): Promise
     case 'npy-dir': return openNpyDir(path);
     case 'onnx': return openOnnx(path);
     case 'tfjs': return openTfjs(path);
+    case 'gguf': return openGguf(path);
+    case 'keras-h5': return openKerasH5(path);
+    case 'keras': return openKeras(path);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }

@@ -19,7 +19,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === 1 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-const FORMATS: WeightsFormat[] = ['safetensors', 'npy', 'npz', 'npy-dir', 'onnx', 'tfjs'];
+const FORMATS: WeightsFormat[] = ['safetensors', 'npy', 'npz', 'npy-dir', 'onnx', 'tfjs', 'gguf', 'keras-h5', 'keras'];
 
 export function register(program: Command): void {
   program
