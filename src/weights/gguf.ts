@@ -166,6 +166,8 @@ function readDirectory(path: string, fd: number, size: number): { entries: DirEn
   const entries: DirEntry[] = [];
   for (let i = 0; i < tensorCount; i++) {
     const name = c.str(`tensor ${i} name`);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(name)) throw new WeightsError(path, undefined, `GGUF tensor ${i} has a name with control characters: ${JSON.stringify(name)}`);
     const nd = c.u32(`tensor '${name}' n_dims`);
     if (nd < 1 || nd > MAX_DIMS) throw new WeightsError(path, name, `GGUF n_dims ${nd} (expected 1..${MAX_DIMS})`);
     const dims: number[] = [];

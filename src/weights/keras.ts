@@ -57,13 +57,14 @@ const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
  * Run a (synchronous) HDF5 call with its stderr diagnostics captured instead of printed.
  * Returns the value, or throws a WeightsError carrying HDF5's innermost message.
  */
+let lastDiag = '';
 function hdf5<T>(file: string, tensor: string | undefined, what: string, fn: () => T): T {
   const orig = fs.writeSync;
   let diag = '';
   (fs as { writeSync: unknown }).writeSync = function (fd: number, buf: unknown, ...rest: unknown[]): number {
-    if (fd === 2 && buf instanceof Uint8Array) {
+    if (fd === 2 && ArrayBuffer.isView(buf)) {
       const off = typeof rest[0] === 'number' ? rest[0] : 0;
-      const len = typeof rest[1] === 'number' ? rest[1] : buf.length - off;
+      const len = typeof rest[1] === 'number' ? rest[1] : buf.byteLength - off;
       if (diag.length < 65536) diag += Buffer.from(buf.buffer, buf.byteOffset + off, len).toString('utf8');
       return len;
     }
@@ -76,6 +77,7 @@ function hdf5<T>(file: string, tensor: string | undefined, what: string, fn: () 
     throw new WeightsError(file, tensor, `${what}: ${hdf5Reason(diag) ?? (e as Error)?.message ?? String(e)}`, { cause: e });
   } finally {
     (fs as { writeSync: unknown }).writeSync = orig;
+    lastDiag = diag;
   }
 }
 
@@ -88,11 +90,16 @@ function hdf5Reason(diag: string): string | undefined {
   return `HDF5: ${(m?.[1] ?? last).trim()}`;
 }
 
+/** Size of each open file, to bound what an uncompressed dataset can claim. */
+const fileSizes = new WeakMap<H5File, number>();
+
 function openH5(lib: H5, path: string, shownAs: string): H5File {
+  const size = fs.statSync(path).size;
   const f = hdf5(shownAs, undefined, 'cannot open as HDF5', () => new lib.File(path, 'r'));
   if (f.file_id < 0n) {
-    throw new WeightsError(shownAs, undefined, 'not a readable HDF5 file (corrupt or truncated)');
+    throw new WeightsError(shownAs, undefined, `not a readable HDF5 file (${hdf5Reason(lastDiag) ?? 'corrupt or truncated'})`);
   }
+  fileSizes.set(f, size);
   return f;
 }
 
@@ -133,6 +140,11 @@ function datasetEntry(lib: H5, file: string, f: H5File, h5path: string, name: st
     load: async () => {
       if (!floatOk) throw new WeightsError(file, name, `dataset ${h5path}: only float32/float64 weights are read (HDF5 class ${meta.type}, ${meta.size} bytes)`);
       if (count * meta.size > MAX_DATASET_BYTES) throw new WeightsError(file, name, `dataset ${h5path} of ${count} elements is too large to read`);
+      const filtered = hdf5(file, name, 'cannot read the dataset filters', () => ds.filters).length > 0;
+      const fileBytes = fileSizes.get(f) ?? Infinity;
+      if (!filtered && count * meta.size > fileBytes) {
+        throw new WeightsError(file, name, `dataset ${h5path} claims ${count * meta.size} bytes of uncompressed data, more than the ${fileBytes}-byte file holds`);
+      }
       const v = hdf5(file, name, `cannot read dataset ${h5path}`, () => ds.value);
       if (!(v instanceof Float32Array || v instanceof Float64Array) || v.length !== count) {
         throw new WeightsError(file, name, `dataset ${h5path}: expected ${count} float values`);
