@@ -19,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('csd')
     .description('circular spectral difference of networks against their conjugate circular ensemble; Var(CSD) and equivalence classes')
-    .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json) or .npy folders')
+    .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json, GGUF, Keras .h5/.keras) or .npy folders')
     .option('--delta <D>', 'equivalence tolerance on |Var(CSD_1) - Var(CSD_2)|', '0.1')
     .option('--emax <E>', 'upper end of the spectral window [0, e_max]', '6')
     .option('--bins <K>', 'bins on [0, e_max]', '1000')
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
     .option('--include <re>', 'keep only tensors whose name matches')
     .option('--exclude <re>', 'drop tensors whose name matches')
-    .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs)')
+    .option('--format <fmt>', 'skip format detection (safetensors, npy, npz, npy-dir, onnx, tfjs, gguf, keras-h5, keras)')
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', String(availableParallelism()))
     .option('-o, --out <dir>', 'where results and plots go', 'runs/csd')
     .option('--cache <dir>', 'spectrum cache (default $ERGO_CACHE or ~/.cache/ergo)')
