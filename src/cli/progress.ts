@@ -12,7 +12,7 @@ export interface ProgressOptions {
   write?: (line: string) => void;
 }
 
-function formatSeconds(s: number): string {
+export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   if (s < 90) return `${Math.round(s)} s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;

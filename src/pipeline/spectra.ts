@@ -21,7 +21,11 @@ export function defaultCacheDir(): string {
 }
 
 export type SpectraEvent =
-  | { type: 'layer'; network: string; index: number; name: string; cached: boolean; done: number; total: number }
+  | {
+      type: 'layer'; network: string; index: number; name: string; cached: boolean; done: number; total: number;
+      /** Estimated work (layerCost) of this layer, of the layers finished so far, and of all layers. */
+      cost: number; costDone: number; costTotal: number;
+    }
   | { type: 'reference'; family: ReferenceFamily; n: number; draw: number; cached: boolean; done: number; total: number };
 
 export interface SpectraContext {
@@ -71,12 +75,30 @@ export function layerHash(a: Float64Array, n: number, m: number): string {
   return createHash('sha256').update(`${n}x${m}:`).update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 }
 
-/** Eigenvalues of every layer's X = A A^T (or per `semantics`), in layer order. */
+/**
+ * Estimated floating-point work of one layer's spectrum, for progress and ETA: the Gram of the
+ * smaller side k = min(n, m) (k^2 max(n, m)) plus the symmetric eigenvalues of a k x k matrix
+ * (about 4/3 k^3, Householder tridiagonalisation). bristol semantics square an n x n Gram.
+ */
+export function layerCost(n: number, m: number, semantics: Semantics = 'definition'): number {
+  if (semantics === 'bristol') return n * n * m + n * n * n + (4 / 3) * n * n * n;
+  const k = Math.min(n, m);
+  return k * k * Math.max(n, m) + (4 / 3) * k * k * k;
+}
+
+/**
+ * Eigenvalues of every layer's X = A A^T (or per `semantics`), in layer order. Streams: at most
+ * `executor.concurrency` layers are loaded at a time, and a layer's matrix is dropped once its
+ * spectrum is computed (only the eigenvalues are kept).
+ */
 export async function layerSpectra(network: string, layers: readonly LayerInfo[], ctx: SpectraContext): Promise<LayerSpectrum[]> {
   const limit = pLimit(Math.max(1, ctx.executor.concurrency));
   let done = 0;
+  let costDone = 0;
+  const costs = layers.map((l) => layerCost(l.n, l.m, ctx.semantics));
+  const costTotal = costs.reduce((a, b) => a + b, 0);
   return Promise.all(
-    layers.map((layer) =>
+    layers.map((layer, li) =>
       limit(async (): Promise<LayerSpectrum> => {
         if (ctx.signal?.aborted) throw new InterruptedError();
         const a = await layer.load();
@@ -91,7 +113,8 @@ export async function layerSpectra(network: string, layers: readonly LayerInfo[]
           eigenvalues = await ctx.executor.run(chunk);
           writeCached(path, eigenvalues, identity);
         }
-        ctx.onEvent?.({ type: 'layer', network, index: layer.index, name: layer.name, cached, done: ++done, total: layers.length });
+        costDone += costs[li]!;
+        ctx.onEvent?.({ type: 'layer', network, index: layer.index, name: layer.name, cached, done: ++done, total: layers.length, cost: costs[li]!, costDone, costTotal });
         return { index: layer.index, name: layer.name, n: layer.n, m: layer.m, hash, cached, eigenvalues };
       }),
     ),

@@ -5,6 +5,7 @@ import { resolve, relative } from 'node:path';
 import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { cpseReport, cpseTable, writeCpseReport } from '../../pipeline/networks.js';
 import type { WeightsFormat } from '../../weights/index.js';
+import { layerProgress } from '../layerprogress.js';
 import { action, EXIT, UsageError } from '../errors.js';
 import { parseWorkers, withExecutor, networkSpecs, semanticsOption } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
         const bins = Number(o.bins);
         if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`--bins: expected a whole number >= 1, got "${o.bins}"`);
         const specs = networkSpecs(models, o as { include?: string; exclude?: string });
+        const progress = layerProgress();
         const report = await withExecutor(parseWorkers(String(o.workers)), (executor, signal) =>
           cpseReport(
             specs,
@@ -40,7 +42,7 @@ export function register(program: Command): void {
               vanilla: !!o.vanilla,
               signal,
               onEvent: (e) => {
-                if (e.type === 'layer' && !o.json) process.stderr.write(`[ergo] ${e.network}: layer ${e.done}/${e.total} ${e.name}${e.cached ? ' (cached)' : ''}\n`);
+                if (e.type === 'layer' && !o.json) process.stderr.write(progress(e) + '\n');
               },
             },
             o.format ? { bins, format: o.format as WeightsFormat } : { bins },

@@ -5,6 +5,7 @@ import { resolve, relative } from 'node:path';
 import { defaultCacheDir } from '../../pipeline/spectra.js';
 import { csdReport, csdTable, writeCsdReport, type CsdOptions } from '../../pipeline/csdreport.js';
 import type { WeightsFormat } from '../../weights/index.js';
+import { layerProgress } from '../layerprogress.js';
 import { action, EXIT, UsageError } from '../errors.js';
 import { parseWorkers, withExecutor, networkSpecs } from '../options.js';
 import { resultJson } from '../../pipeline/store.js';
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .action(
       action(async (models: string[], o: Record<string, string | boolean | undefined>) => {
         const specs = networkSpecs(models, o as { include?: string; exclude?: string });
+        const progress = layerProgress();
         const against: CsdOptions['against'] =
           o.against === 'circular' ? 'circular-mixed' : o.against === 'gaussian' ? 'gaussian' : { network: networkSpecs([String(o.against)], {})[0]! };
         const opts: CsdOptions = {
@@ -67,7 +69,10 @@ export function register(program: Command): void {
                 if (e.cached) fromCache++;
                 else computed++;
                 if (o.json) return;
-                if (e.type === 'layer' && (e.done === e.total || e.done % 10 === 0)) process.stderr.write(`[ergo] ${e.network}: ${e.done}/${e.total} layers\n`);
+                if (e.type === 'layer') {
+                  const line = progress(e); // every event feeds the rate; every 10th layer is printed
+                  if (e.done === e.total || e.done % 10 === 0) process.stderr.write(line + '\n');
+                }
                 if (e.type === 'reference' && (e.done === e.total || e.done % 20 === 0)) process.stderr.write(`[ergo] ${e.family}: ${e.done}/${e.total} reference matrices\n`);
               },
             },
