@@ -319,9 +319,18 @@ export async function openGguf(path: string): Promise<WeightSource> {
       dtype: typeName,
       layout: { kind: 'axis', axis: 0, rule: 'GGUF dims innermost first: [ne0, ne1, ...] is row-major [..., ne1, ne0], N = last listed dim' },
       load: async () => {
-        const bytes = check();
-        const raw = await readRange(path, dir.dataStart + e.offset, bytes, e.name);
-        return checkFinite(dequantize(raw, typeName, count), path, e.name);
+        check();
+        // whole blocks, 16 MiB at a time: the raw bytes of a large tensor never sit in memory whole
+        const b = block!;
+        const per = Math.max(1, Math.floor((16 * 1024 * 1024) / b.bytes));
+        const nBlocks = count / b.elems;
+        const out = new Float64Array(count);
+        for (let k = 0; k < nBlocks; k += per) {
+          const nb = Math.min(per, nBlocks - k);
+          const raw = await readRange(path, dir.dataStart + e.offset + k * b.bytes, nb * b.bytes, e.name);
+          out.set(dequantize(raw, typeName, nb * b.elems), k * b.elems);
+        }
+        return checkFinite(out, path, e.name);
       },
     } satisfies TensorEntry;
   });

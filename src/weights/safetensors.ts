@@ -5,7 +5,7 @@
 // move integer-like keys such as "0" first, so the keys are scanned directly).
 import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, checkShape, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, product, readElements, readRange, type StoredType } from './decode.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const DTYPES: Record<string, StoredType> = {
@@ -98,7 +98,7 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
       shape,
       dtype: String(info.dtype),
       layout: { kind: 'axis', axis: 0, rule: 'tensor file: [out, ...] as stored (PyTorch convention)' },
-      load: async () => checkFinite(decodeElements(await readRange(path, dataStart + begin, need, name), type, count), path, name),
+      load: async () => checkFinite(await readElements(path, dataStart + begin, type, count, name), path, name),
     });
   }
   return { format: 'safetensors', path, tensors, warnings: [] };
