@@ -4,7 +4,7 @@
 // number of mutants per fixture (default 200).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,10 @@ for (const fixture of FIXTURES) {
     const dir = mkdtempSync(join(tmpdir(), 'ergo-fuzz-'));
     const ext = fixture.slice(fixture.lastIndexOf('.'));
     const tally = { read: 0, refused: 0 };
+    // the .keras reader extracts model.weights.h5 into a temporary folder: none may be left behind
+    const privateTmp = mkdtempSync(join(tmpdir(), 'ergo-fuzz-tmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
     try {
       for (const m of mutants(original, COUNT, `fuzz:${fixture}`)) {
         const p = join(dir, `mutant-${m.index}${ext}`);
@@ -42,8 +46,13 @@ for (const fixture of FIXTURES) {
         rmSync(p, { force: true });
       }
     } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
       rmSync(dir, { recursive: true, force: true });
     }
+    const left = readdirSync(privateTmp);
+    rmSync(privateTmp, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'no temporary files left behind');
     assert.equal(tally.read + tally.refused, COUNT);
     assert.ok(tally.refused > 0, 'some mutants must be refused (otherwise the test proves nothing)');
   });

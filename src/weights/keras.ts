@@ -307,8 +307,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
   });
 }
 
-async function readMembers(path: string): Promise<ZipMembers> {
-  const dir = mkdtempSync(join(tmpdir(), 'ergo-keras-'));
+async function readMembers(path: string, dir: string): Promise<ZipMembers> {
   const out: ZipMembers = { dir };
   const zf = await openZip(path);
   try {
@@ -348,13 +347,14 @@ async function readMembers(path: string): Promise<ZipMembers> {
 }
 
 async function readKeras3Zip(lib: H5, path: string): Promise<WeightSource> {
-  let members: ZipMembers;
+  const dir = mkdtempSync(join(tmpdir(), 'ergo-keras-'));
   try {
-    members = await readMembers(path);
-  } catch (e) {
-    throw new WeightsError(path, undefined, `cannot read the .keras zip archive: ${(e as Error).message}`, { cause: e });
-  }
-  try {
+    let members: ZipMembers;
+    try {
+      members = await readMembers(path, dir);
+    } catch (e) {
+      throw new WeightsError(path, undefined, `cannot read the .keras zip archive: ${(e as Error).message}`, { cause: e });
+    }
     if (!members.weights) throw new WeightsError(path, undefined, '.keras archive without model.weights.h5 (npz weights are not read)');
     if (!members.config) throw new WeightsError(path, undefined, '.keras archive without config.json');
     let config: unknown;
@@ -370,7 +370,7 @@ async function readKeras3Zip(lib: H5, path: string): Promise<WeightSource> {
     return { format: 'keras', path, tensors, warnings };
   } finally {
     // the open HDF5 handle keeps the data readable; the name goes now
-    rmSync(members.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
