@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
+import { llmShapedRows } from './bench-llm.js';
 
 // ---------- locations (compiled: dist/scripts/bench.js; from sources: scripts/bench.ts under tsx) ----------
 
@@ -559,6 +560,11 @@ function buildJobs(quick: boolean): Job[] {
       },
     });
   }
+  // An LLM-shaped network (Llama-7B block shapes) through `ergo cpse` at 1 and 2 workers: wall time, peak RSS.
+  jobs.push({
+    id: 'llm-shaped',
+    run: async () => (await llmShapedRows({ root: ROOT, scratch, ergo: ERGO, blocks: quick ? 1 : 4, timeoutMs: 60 * MIN, ergoCli })) as Row[],
+  });
   return jobs;
 }
 

@@ -1,7 +1,7 @@
 export * from './types.js';
 export { tridiagonalEigenvalues } from './tridiagonal.js';
 export { symmetricTridiagonalize, symmetricEigenvalues, type Tridiagonal } from './symmetric.js';
-export { gram } from './gram.js';
+export { gram, gramT } from './gram.js';
 export {
   complexMatmul,
   complexTransposeMatmul,

@@ -37,7 +37,7 @@
 // Cost: definition O(L N_max + L^2 K); bristol O(L^2 N_max) because every
 // prefix ensemble has its own histogram range.
 
-import { gram, symmetricEigenvalues } from '../linalg/index.js';
+import { gram, gramT, symmetricEigenvalues } from '../linalg/index.js';
 import { assertFinite } from '../linalg/types.js';
 import type { Semantics } from './semantics.js';
 import { DEFAULT_REAL_BINS, numpyHistogramAuto, realEdges, realHistogramShared, realRange } from './density.js';
@@ -167,12 +167,24 @@ function finish(ev: Float64Array, semantics: Semantics): Float64Array {
   return ev;
 }
 
-/** Eigenvalues of a layer from its weight matrix A (N x M): definition eig(A A^T) >= 0; bristol |eig((A A^T)(A A^T)^T)|. */
+/**
+ * Eigenvalues of a layer from its weight matrix A (N x M): definition eig(A A^T) >= 0, ascending;
+ * bristol |eig((A A^T)(A A^T)^T)|. In definition semantics a tall layer (N > M) takes the
+ * eigenvalues of the M x M matrix A^T A (the same nonzero spectrum) and adds the other N - M
+ * eigenvalues as exact zeros (SPEC 5): an M x M Gram and solve instead of N x N. bristol keeps the
+ * reference's N x N arithmetic.
+ */
 export function layerEigenvalues(a: RealMatrix, semantics: Semantics = 'definition'): Float64Array {
   checkMatrix(a, 'layer weight matrix');
-  const n = a.rows;
-  const x = gram(a.data, n, a.cols);
-  if (semantics === 'definition') return finish(symmetricEigenvalues(x, n), semantics);
+  const n = a.rows, m = a.cols;
+  if (semantics === 'definition') {
+    if (n <= m) return finish(symmetricEigenvalues(gram(a.data, n, m), n), semantics);
+    const small = finish(symmetricEigenvalues(gramT(a.data, n, m), m), semantics);
+    const out = new Float64Array(n); // the N - M zeros come first (ascending order)
+    out.set(small, n - m);
+    return out;
+  }
+  const x = gram(a.data, n, m);
   return finish(symmetricEigenvalues(gram(x, n, n), n), semantics);
 }
 

@@ -121,3 +121,22 @@ export async function readRange(file: string, offset: number, length: number, te
   }
   return out;
 }
+
+/** Bytes read per piece by readElements: the raw bytes of a large tensor never sit in memory whole. */
+const PIECE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Read and decode `count` elements of `type` at `offset` of `file`, piece by piece into one
+ * Float64Array (the only full-size allocation); a short file is a WeightsError.
+ */
+export async function readElements(file: string, offset: number, type: StoredType, count: number, tensor?: string): Promise<Float64Array> {
+  const size = BYTES[type];
+  const per = Math.max(1, Math.floor(PIECE_BYTES / size));
+  if (count <= per) return decodeElements(await readRange(file, offset, count * size, tensor), type, count);
+  const out = new Float64Array(count);
+  for (let done = 0; done < count; done += per) {
+    const n = Math.min(per, count - done);
+    out.set(decodeElements(await readRange(file, offset + done * size, n * size, tensor), type, n), done);
+  }
+  return out;
+}

@@ -7,6 +7,9 @@
 //   a directory           -> Hugging Face folder (index / model files), else its .npy files
 //   PK zip with <dir>/data.pkl, or the legacy pickle magic -> PyTorch checkpoint
 //   *.index.json          -> Hugging Face shard index
+//   GGUF                  -> GGUF (llama.cpp)
+//   \x89HDF\r\n\x1a\n       -> Keras HDF5 (.h5: Keras 2, or a Keras 3 .weights.h5)
+//   a ZIP named *.keras   -> Keras 3 archive
 import { open as fsOpen, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
@@ -15,6 +18,8 @@ import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
 import { isLegacyTorchHeader, isTorchTar, isTorchZip, openPytorch } from './pytorch.js';
 import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
+import { isGgufHeader, openGguf } from './gguf.js';
+import { isHdf5Header, isKerasZipName, openKeras, openKerasH5 } from './keras.js';
 import type { WeightSource } from './types.js';
 import type { ContainOptions } from './contain.js';
 
@@ -59,7 +64,9 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (isLegacyTorchHeader(h) || (h[0] === 0x80 && TORCH_EXT.test(lower))) return 'pytorch';
   if (h[0] === 0x50 && h[1] === 0x4b && (TORCH_EXT.test(lower) || (!lower.endsWith('.npz') && (await isTorchZip(path))))) return 'pytorch';
   if (h.length >= 6 && h[0] === 0x93 && String.fromCharCode(...h.subarray(1, 6)) === 'NUMPY') return 'npy';
-  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return 'npz';
+  if (isGgufHeader(h)) return 'gguf';
+  if (isHdf5Header(h)) return 'keras-h5';
+  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && (h[2] === 3 || h[2] === 5)) return isKerasZipName(path) ? 'keras' : 'npz';
   if (isSafetensorsHeader(h, st.size)) return 'safetensors';
   const first = h.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x5b || first === 0x7b) return 'tfjs';
@@ -69,7 +76,10 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.json')) return 'tfjs';
   if (TORCH_EXT.test(lower) && (await isTorchTar(path))) return 'pytorch';
-  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, PyTorch checkpoint)');
+  if (lower.endsWith('.gguf')) return 'gguf';
+  if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'keras-h5';
+  if (lower.endsWith('.keras')) return 'keras';
+  throw new WeightsError(path, undefined, 'unrecognised weights format (expected safetensors, .npy, .npz, ONNX, TF.js model.json or weights manifest, PyTorch checkpoint, GGUF, Keras .h5 or .keras)');
 }
 
 /**
@@ -88,6 +98,9 @@ export async function openWeights(path: string, opts: OpenOptions = {}): Promise
     case 'tfjs': return openTfjs(path, opts);
     case 'pytorch': return openPytorch(path);
     case 'huggingface': return openHuggingFace(path, opts);
+    case 'gguf': return openGguf(path);
+    case 'keras-h5': return openKerasH5(path);
+    case 'keras': return openKeras(path);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }

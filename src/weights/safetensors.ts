@@ -7,7 +7,7 @@
 // move integer-like keys such as "0" first, so the keys are scanned directly).
 import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readRange, shown, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readElements, readRange, shown, type StoredType } from './decode.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const DTYPES: Record<string, StoredType> = {
@@ -126,7 +126,7 @@ export async function openSafetensors(path: string): Promise<WeightSource> {
       shape,
       dtype: info.dtype as string,
       layout: { kind: 'axis', axis: 0, rule: 'tensor file: [out, ...] as stored (PyTorch convention)' },
-      load: async () => checkFinite(decodeElements(await readRange(path, dataStart + begin, need, name), type, count), path, name),
+      load: async () => checkFinite(await readElements(path, dataStart + begin, type, count, name), path, name),
     });
   }
   checkCoverage(path, spans, dataLen);

@@ -212,7 +212,7 @@ interface KLayer {
 /** Deeper nesting than any real model is refused rather than recursed into (stack exhaustion). */
 const MAX_NESTING = 100;
 
-function flattenLayers(file: string, layers: unknown, out: { name: string; cls: string }[] = [], depth = 0): { name: string; cls: string }[] {
+export function flattenLayers(file: string, layers: unknown, out: { name: string; cls: string }[] = [], depth = 0): { name: string; cls: string }[] {
   if (!Array.isArray(layers)) return out;
   for (const l of layers as KLayer[]) {
     const cls = shown(l?.class_name ?? '');
@@ -236,7 +236,7 @@ const KERAS_CONV = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Conv
 const KERAS_TRANSPOSE = new Set(['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose', 'Deconvolution2D', 'Deconvolution3D']);
 const KERAS_RNN = new Set(['LSTM', 'GRU', 'SimpleRNN', 'LSTMCell', 'GRUCell', 'SimpleRNNCell', 'CuDNNLSTM', 'CuDNNGRU']);
 
-function kerasLayout(cls: string, layer: string, varName: string, rank: number): LayoutHint {
+export function kerasLayout(cls: string, layer: string, varName: string, rank: number): LayoutHint {
   const what = `Keras ${cls} '${layer}' ${varName}`;
   if (rank < 2) return { kind: 'skip', rule: `${what} (rank ${rank})` };
   if (varName.startsWith('depthwise_kernel') && (cls.startsWith('Depthwise') || cls.startsWith('Separable'))) {

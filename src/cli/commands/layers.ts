@@ -12,7 +12,7 @@ export function register(cmd: Command): void {
   const { program, io } = cmd;
   program
     .command('layers')
-    .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js, PyTorch, Hugging Face folders)')
+    .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js, PyTorch, Hugging Face folders, Keras, GGUF)')
     .argument('<model>', 'weights file, TF.js model.json / weights manifest, or a directory of .npy files')
     .option('--include <re>', 'keep only tensors whose name matches this regular expression', regex('--include'))
     .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)', regex('--exclude'))

@@ -23,6 +23,8 @@ export interface WasmKernels {
   gram(a: Float64Array, n: number, m: number): Float64Array;
   /** gram of columns k0..k1-1 of A (n x m), copied straight into linear memory: bit-identical to gram of that submatrix. */
   gramColumns(a: Float64Array, n: number, m: number, k0: number, k1: number): Float64Array;
+  /** X = A^T A for row-major A (n x m); m x m, both triangles (A is transposed into linear memory, then `gram`). */
+  gramT(a: Float64Array, n: number, m: number): Float64Array;
   /**
    * Matching-phase recursion of the CMV spectral sampler at `count` points, the same
    * arithmetic as `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments
@@ -257,6 +259,28 @@ function makeKernels(x: Exports): WasmKernels {
       for (let i = 0; i < n; i++) f64.set(a.subarray(i * m + k0, i * m + k1), o + i * w);
       x.gram(pa, n, w, px);
       return f64.slice(px / 8, px / 8 + n * n);
+    },
+    gramT(a, n, m) {
+      if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || m < 1 || a.length !== n * m) {
+        throw new RangeError(`gramT: expected an n x m matrix with n = ${n}, m = ${m}, got ${a.length} entries`);
+      }
+      assertFinite(a, 'gramT');
+      const [pa, px] = layout(n * m, m * m) as [number, number];
+      // The copy into linear memory that `gram` makes anyway writes A^T (m x n) instead:
+      // blocked so that both the rows read and the rows written stay in cache.
+      const o = pa / 8, B = 64;
+      for (let i0 = 0; i0 < n; i0 += B) {
+        const i1 = Math.min(n, i0 + B);
+        for (let j0 = 0; j0 < m; j0 += B) {
+          const j1 = Math.min(m, j0 + B);
+          for (let i = i0; i < i1; i++) {
+            const r = i * m;
+            for (let j = j0; j < j1; j++) f64[o + j * n + i] = a[r + j]!;
+          }
+        }
+      }
+      x.gram(pa, m, n, px);
+      return f64.slice(px / 8, px / 8 + m * m);
     },
     cmvMatchPhase(coef, m, kTiny, c0r, c0i, zr, zi, count, full, out) {
       if (!Number.isInteger(m) || m < 0 || coef.length < CMV_STRIDE * m) {
