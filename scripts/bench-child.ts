@@ -115,7 +115,7 @@ async function run(c: ErgoCase): Promise<{ times: number[]; note?: string }> {
       const n = c.n, m = c.kind === 'throughput' ? c.n : c.m;
       const problems = c.kind === 'throughput' ? c.problems : 1;
       const layer = (data: Float64Array, rows: number, cols: number, id: string) =>
-        ({ kind: 'layer' as const, id, n: rows, m: cols, semantics: 'definition' as const, vanilla: false, hash: '', data });
+        ({ kind: 'layer' as const, id, n: rows, m: cols, semantics: 'definition' as const, vanilla: false, hash: '', source: { data } });
       try {
         // Warm-up: start every worker and let its kernels tier up (small layers, untimed).
         for (let i = 0; i < c.warm; i++) {
@@ -128,8 +128,8 @@ async function run(c: ErgoCase): Promise<{ times: number[]; note?: string }> {
         const mats = Array.from({ length: problems }, () =>
           stream.fillNormal(new Float64Array(n * m), c.kind === 'vgg' ? 1 / Math.sqrt(m) : 1),
         );
-        // Buffers are transferred to the workers (detached here), so each repetition
-        // gets fresh copies, made outside the clock (for the single big layer: the original, once).
+        // Each repetition gets fresh copies, made outside the clock (for the single big layer: the
+        // original, once), as a worker receives its own copy of an in-memory layer.
         let batch: Float64Array[] = [];
         const times = await timeIt(
           c.reps,

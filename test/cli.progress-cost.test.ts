@@ -23,7 +23,7 @@ test('ETA from remaining cost over the cost rate, not from chunk counts', (t) =>
 });
 
 test('chunk costs: a layer costs its Gram (n*n*m) plus its eigenvalues (n^3); a CMV chunk n^2 per matrix', () => {
-  const layer = { kind: 'layer' as const, id: 'l', n: 100, m: 300, semantics: 'definition' as const, vanilla: false, hash: '', data: new Float64Array(0) };
+  const layer = { kind: 'layer' as const, id: 'l', n: 100, m: 300, semantics: 'definition' as const, vanilla: false, hash: '', source: { data: new Float64Array(0) } };
   assert.equal(chunkCost(layer), 100 * 100 * 300 + 100 ** 3);
   const cmv = { kind: 'ensemble' as const, id: 'e', ensemble: 'CUE' as const, method: 'spectral' as const, n: 64, chunk: 0, chunkSize: 10, count: 10, firstMatrix: 0, seed: 's', semantics: 'definition' as const };
   assert.equal(chunkCost(cmv), 10 * 64 * 64);

@@ -14,6 +14,7 @@ import { planLayers } from '../src/pipeline/experiments/networks.js';
 import { cpseReport, type Ctx } from './helpers/netreport.js';
 import { createExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
 import type { Chunk } from '../src/pipeline/runtime/chunk.js';
+import { runChunk } from '../src/pipeline/runtime/tasks.js';
 import type { NetworkSpec } from '../src/pipeline/config/types.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../src/spectral/pse.js';
 import { synthNetwork, safetensorsBytes, npzBytes, type Tensor } from './helpers/weightfiles.js';
@@ -28,8 +29,7 @@ class CountingExecutor implements Executor {
   async run(chunk: Chunk): Promise<Float64Array> {
     if (chunk.kind !== 'layer') throw new Error(`unexpected chunk ${chunk.kind}`);
     this.runs.push(chunk.id);
-    const a = { rows: chunk.n, cols: chunk.m, data: chunk.data };
-    return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
+    return runChunk(chunk);
   }
   async close(): Promise<void> {}
 }

@@ -1,13 +1,14 @@
 // Trained networks as chunks, shared by the cpse and csd experiments: open each network,
-// list its layer matrices, load and hash each one, and make one layer chunk per distinct
-// matrix (a layer repeated within or across networks is computed once).
-import { openWeights, layerMatrices, type WeightsFormat } from '../../weights/index.js';
+// list its layer matrices, load and hash each one (one at a time: the matrix is dropped once
+// hashed), and make one layer chunk per distinct matrix (a layer repeated within or across
+// networks is computed once). The chunk names the layer; the executor loads it again.
 import { UserError } from '../../errors.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import type { NetworkSpec } from '../config/types.js';
 import { fileSafe, chunkIdentity, type LayerChunk } from '../runtime/chunk.js';
 import { layerHash } from '../runtime/cache.js';
 import { identityKey } from '../runtime/manifest.js';
+import { openLayers, type LayerSourceSpec } from '../runtime/layersource.js';
 
 /** A weights file with no usable layer matrix: the user picked the wrong file or filters. */
 export class NoLayersError extends UserError {
@@ -45,23 +46,18 @@ export interface LayerPlan {
 export async function planLayers(specs: readonly NetworkSpec[], semantics: Semantics, vanilla: boolean, plan: LayerPlan = { chunks: [], groups: new Map(), networks: [] }): Promise<LayerPlan> {
   const byIdentity = new Map(plan.chunks.map((c) => [identityKey(chunkIdentity(c)), c.id]));
   for (const spec of specs) {
-    const source = await openWeights(spec.path, {
-      ...(spec.format ? { format: spec.format as WeightsFormat } : {}),
-      ...(spec.allowPaths ? { allowDirs: spec.allowPaths } : {}),
-    });
-    const layers = layerMatrices(source, {
-      ...(spec.include !== undefined ? { include: new RegExp(spec.include) } : {}),
-      ...(spec.exclude !== undefined ? { exclude: new RegExp(spec.exclude) } : {}),
-    });
+    const sourceSpec: LayerSourceSpec = { path: spec.path };
+    for (const key of ['format', 'include', 'exclude', 'allowPaths'] as const) if (spec[key] !== undefined) Object.assign(sourceSpec, { [key]: spec[key] });
+    const { format, layers } = await openLayers(sourceSpec);
     if (layers.length === 0) {
       throw new NoLayersError(`${spec.path}: no layer matrices found (tensors of rank >= 2 with N, M > 1)${layers.warnings.length ? `; ${layers.warnings.join('; ')}` : ''}`);
     }
     const planned: PlannedLayer[] = [];
-    for (const layer of layers) {
-      const data = await layer.load();
-      const hash = layerHash(data, layer.n, layer.m);
+    for (const [position, layer] of layers.entries()) {
+      const hash = layerHash(await layer.load(), layer.n, layer.m);
       const id = `${fileSafe(spec.name)}-L${String(layer.index).padStart(3, '0')}`;
-      const chunk: LayerChunk = { kind: 'layer', id, n: layer.n, m: layer.m, semantics, vanilla, hash, data };
+      const source = { spec: sourceSpec, position, name: layer.name };
+      const chunk: LayerChunk = { kind: 'layer', id, n: layer.n, m: layer.m, semantics, vanilla, hash, source };
       const key = identityKey(chunkIdentity(chunk));
       let chunkId = byIdentity.get(key);
       if (chunkId === undefined) {
@@ -72,7 +68,7 @@ export async function planLayers(specs: readonly NetworkSpec[], semantics: Seman
       }
       planned.push({ index: layer.index, name: layer.name, shape: layer.shape, n: layer.n, m: layer.m, chunkId });
     }
-    plan.networks.push({ spec, format: source.format, layers: planned, warnings: layers.warnings });
+    plan.networks.push({ spec, format, layers: planned, warnings: layers.warnings });
   }
   return plan;
 }

@@ -8,6 +8,7 @@ import { REPRODUCTION_ONLY_METHODS } from '../../ensembles/index.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { activeBackend } from '../../linalg/index.js';
 import type { ChunkMeta } from './arrow.js';
+import type { LayerRef } from './layersource.js';
 
 /** `count` matrices of a circular ensemble at order n, drawn from one seeded stream. */
 export interface EnsembleChunk {
@@ -29,7 +30,7 @@ export interface EnsembleChunk {
   semantics: Semantics;
 }
 
-/** One layer of a network: eigenvalues of X = A A^T (A travels with the chunk, transferred). */
+/** One layer of a network: eigenvalues of X = A A^T (the chunk names the layer; the executor loads it). */
 export interface LayerChunk {
   kind: 'layer';
   id: string;
@@ -40,7 +41,8 @@ export interface LayerChunk {
   vanilla: boolean;
   /** sha256 of the float64 matrix and its shape (layerHash). */
   hash: string;
-  data: Float64Array;
+  /** Where the matrix is read from (layersource.ts); not part of the identity. */
+  source: LayerRef;
 }
 
 /**

@@ -1,16 +1,17 @@
 // Executors run chunks. The sweep driver only sees the `Executor` interface, so another
 // executor (a job queue across machines) is added without touching plans, store or
 // aggregates. The contract an executor implements:
-//   - `run(chunk)` resolves to `computeChunkValues(chunk)` (tasks.ts), the chunk's values,
-//     computed wherever it likes: a chunk is plain serialisable data (Chunk in chunk.ts),
-//     so it can be sent as JSON (Float64Array data as bytes) and computed elsewhere;
+//   - `run(chunk)` resolves to `runChunk(chunk)` (tasks.ts), the chunk's values, computed
+//     wherever it likes: a chunk is plain serialisable data (Chunk in chunk.ts; a layer
+//     chunk names its model file and layer, never carries the matrix), so it can be sent as
+//     JSON and computed elsewhere;
 //   - it may reject (the driver retries per the config's `retries`); it must not write files:
 //     the driver stores, checksums and records every result itself;
 //   - `concurrency` is how many chunks the driver keeps in flight; `close()` frees workers.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Chunk } from './chunk.js';
-import { computeChunkValues } from './tasks.js';
+import { runChunk } from './tasks.js';
 
 export interface Executor {
   /** How many chunks it runs at once (the driver keeps this many in flight). */
@@ -24,8 +25,8 @@ export interface Executor {
 export class InlineExecutor implements Executor {
   readonly concurrency = 1;
   readonly description = 'inline (main thread)';
-  async run(chunk: Chunk): Promise<Float64Array> {
-    return computeChunkValues(chunk);
+  run(chunk: Chunk): Promise<Float64Array> {
+    return runChunk(chunk);
   }
   async close(): Promise<void> {}
 }
@@ -52,9 +53,7 @@ export class PoolExecutor implements Executor {
     });
   }
   async run(chunk: Chunk): Promise<Float64Array> {
-    // A layer's matrix is moved to the worker, not cloned (it can be hundreds of MB).
-    const transferList = chunk.kind === 'layer' ? [chunk.data.buffer as ArrayBuffer] : undefined;
-    return (await this.pool.run(chunk, transferList ? { transferList } : {})) as Float64Array;
+    return (await this.pool.run(chunk)) as Float64Array;
   }
   async close(): Promise<void> {
     await this.pool.destroy();

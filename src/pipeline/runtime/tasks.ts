@@ -4,11 +4,24 @@ import { createStream } from '../../rng/index.js';
 import { deterministicBackend, withBackend } from '../../linalg/index.js';
 import { sampleEigenphases, circularMixedLayer, gaussianLayerMatrix, mmeMember } from '../../ensembles/index.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../../spectral/pse.js';
-import type { Chunk } from './chunk.js';
+import type { Chunk, LayerChunk } from './chunk.js';
+import { loadLayer } from './layersource.js';
 import type { ChunkData } from './arrow.js';
 
-/** Values of one chunk, matrix after matrix (what crosses the thread boundary). */
-export function computeChunkValues(chunk: Chunk): Float64Array {
+/** Values of one chunk, matrix after matrix (what crosses the thread boundary). A layer chunk loads its matrix first. */
+export async function runChunk(chunk: Chunk): Promise<Float64Array> {
+  if (chunk.kind !== 'layer') return computeChunkValues(chunk);
+  return layerValues(chunk, await loadLayer(chunk.source, chunk.n, chunk.m, chunk.hash));
+}
+
+/** Eigenvalues of a layer chunk from its matrix A (n x m, row-major). */
+export function layerValues(chunk: LayerChunk, data: Float64Array): Float64Array {
+  const a = { rows: chunk.n, cols: chunk.m, data };
+  return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
+}
+
+/** Values of a chunk that needs no input file (random draws). */
+export function computeChunkValues(chunk: Exclude<Chunk, LayerChunk>): Float64Array {
   switch (chunk.kind) {
     case 'ensemble': {
       const stream = createStream(chunk.seed);
@@ -17,10 +30,6 @@ export function computeChunkValues(chunk: Chunk): Float64Array {
       const values = new Float64Array(per * mats.length);
       mats.forEach((m: Float64Array, i: number) => values.set(m, i * per));
       return values;
-    }
-    case 'layer': {
-      const a = { rows: chunk.n, cols: chunk.m, data: chunk.data };
-      return chunk.vanilla ? vanillaEigenvalues(a, chunk.semantics) : layerEigenvalues(a, chunk.semantics);
     }
     case 'reference': {
       const stream = createStream(chunk.seed);
