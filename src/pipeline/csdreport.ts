@@ -61,6 +61,8 @@ export interface CsdNetworkResult {
   /** Bin-wise mean CSD and cumulative CSD over draws (what the plots show). */
   csd: number[];
   cumulative: number[];
+  /** What the reader and layer selection warned about (sub-networks, fixed tensors, ...). */
+  warnings: string[];
 }
 
 export interface CsdReport {
@@ -95,7 +97,7 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
   // No cache statistics in the result: it must not depend on what the cache held (a resumed
   // run writes the same JSON as an uninterrupted one); SpectraEvent.cached reports them.
   const scale = (e: Float64Array[]): Float64Array[] => (o.normalise === 'trace' ? traceNormalised(e) : e);
-  const compare = (name: string, path: string, format: string, shapes: { n: number; m: number }[], eigs: Float64Array[], refs: Float64Array[][]): CsdNetworkResult => {
+  const compare = (name: string, path: string, format: string, shapes: { n: number; m: number }[], eigs: Float64Array[], refs: Float64Array[][], warnings: string[] = []): CsdNetworkResult => {
     const net = pooledDensity(scale(eigs), { eMax: o.eMax, bins: o.bins });
     const r = csdOverCircularDraws(net, refs.map(scale), { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
     return {
@@ -113,6 +115,7 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
       class: -1,
       csd: Array.from(r.meanCsd),
       cumulative: Array.from(r.meanCumulative),
+      warnings,
     };
   };
 
@@ -122,7 +125,7 @@ export async function csdReport(specs: NetworkSpec[], ctx: SpectraContext, o: Cs
     const shapes = net.layers.map((l) => ({ n: l.n, m: l.m }));
     const refs = fixedReference ?? (await referenceSpectra(o.against as ReferenceFamily, shapes, o.draws, o.seed, lctx));
     const eigs = spectra.map((s) => s.eigenvalues);
-    results.push(compare(spec.name, spec.path, net.format, shapes, eigs, refs));
+    results.push(compare(spec.name, spec.path, net.format, shapes, eigs, refs, net.warnings));
     if (o.gaussianTwin) {
       // The twin's own weights are one Gaussian draw (seeded apart from the references).
       const [twin] = await referenceSpectra('gaussian', shapes, 1, `${o.seed}:gaussian-twin:${spec.name}`, lctx);
@@ -162,6 +165,7 @@ export function csdTable(r: CsdReport): string {
   for (const row of rows) lines.push(row.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
   r.equivalence.classes.forEach((c, i) => lines.push(`class ${i + 1}: ${c.join(', ')}`));
   for (const f of r.equivalence.flags) lines.push(`note: ${f.a} and ${f.b} share class ${f.classIndex + 1} through a chain, but differ by ${fmt(f.diff)} > delta`);
+  for (const n of r.networks) for (const warn of n.warnings) lines.push(`warning: ${n.name}: ${warn}`);
   return lines.join('\n') + '\n';
 }
 
