@@ -6,6 +6,7 @@ export { layerMatrices, moveAxisFirst, convTransposeToRows, type LayerOptions } 
 export { openSafetensors } from './safetensors.js';
 export { openOnnx } from './onnx.js';
 export { openTfjs } from './tfjs.js';
+export { openTfjsBundle, bundleExport } from './jsbundle.js';
 export { openNpy, openNpz, openNpyDir } from './npyfiles.js';
 export { halfToNumber, bf16ToNumber } from './decode.js';
 export { readNpy, readNpyFile, readNpz, writeNpy, writeNpz, encodeNpy, encodeNpz, NpyFormatError } from './npy.js';

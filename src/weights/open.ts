@@ -4,6 +4,7 @@
 //   u64 header length + '{' -> safetensors
 //   '[' / '{' JSON        -> TF.js model.json or bare weights manifest
 //   0x08 (ir_version)     -> ONNX (also any *.onnx)
+//   *.js / *.min.js       -> TF.js model inside a JS bundle (nsfwjs), parsed, never run
 //   a directory           -> its .npy files
 import { open as fsOpen, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
@@ -11,9 +12,10 @@ import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
 import { looksLikeOnnx, openOnnx } from './onnx.js';
 import { openTfjs } from './tfjs.js';
 import { openNpy, openNpyDir, openNpz } from './npyfiles.js';
+import { looksLikeBundle, openTfjsBundle } from './jsbundle.js';
 import type { WeightSource } from './types.js';
 
-export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs';
+export type WeightsFormat = 'safetensors' | 'npy' | 'npz' | 'npy-dir' | 'onnx' | 'tfjs' | 'tfjs-bundle';
 
 export interface OpenOptions {
   /** Skip detection and use this reader. */
@@ -46,6 +48,7 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (isSafetensorsHeader(h, st.size)) return 'safetensors';
   const first = h.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x5b || first === 0x7b) return 'tfjs';
+  if (looksLikeBundle(lower)) return 'tfjs-bundle';
   if (lower.endsWith('.onnx') || looksLikeOnnx(h)) return 'onnx';
   if (lower.endsWith('.safetensors')) return 'safetensors';
   if (lower.endsWith('.npz')) return 'npz';
@@ -64,6 +67,7 @@ export async function openWeights(path: string, opts: OpenOptions = {}): Promise
     case 'npy-dir': return openNpyDir(path);
     case 'onnx': return openOnnx(path);
     case 'tfjs': return openTfjs(path);
+    case 'tfjs-bundle': return openTfjsBundle(path);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }
