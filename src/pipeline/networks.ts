@@ -68,8 +68,18 @@ export function cpseOfNetwork(net: OpenedNetwork, spectra: LayerSpectrum[], sema
     nMax: r.nMax,
     cachedLayers: spectra.filter((s) => s.cached).length,
     computedLayers: spectra.filter((s) => !s.cached).length,
-    warnings: net.warnings,
+    warnings: [...net.warnings, ...zeroDistanceWarnings(r.dLayers, semantics, bins)],
   };
+}
+
+/** Why a cPSE is -Infinity: some d_layers are exactly 0 (log10 0), and what to try. */
+function zeroDistanceWarnings(dLayers: readonly number[], semantics: Semantics, bins: number): string[] {
+  const depths = dLayers.flatMap((d, i) => (d === 0 ? [i + 2] : []));
+  if (depths.length === 0) return [];
+  const why = semantics === 'definition'
+    ? `with ${bins} bins shared by all layers their eigenvalues fall into the same bins (a few layers with far larger eigenvalues stretch the range); more bins (--bins) separate them`
+    : 'their binned densities are identical';
+  return [`cPSE = -Infinity: d_layers is exactly 0 at ${depths.length} depth(s) (${depths.join(', ')}): adding those layers leaves Omega unchanged, because ${why}`];
 }
 
 export async function cpseReport(
