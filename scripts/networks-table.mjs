@@ -70,7 +70,7 @@ function main() {
     if (r.warnings.some((w) => /fixed tensors/.test(w))) notes.push('holds a fixed STFT basis');
     if (r.warnings.some((w) => /depth order unknown/.test(w))) notes.push('depth order unknown: cPSE not meaningful');
     if (r.warnings.some((w) => /layout unknown/.test(w))) notes.push('some tensors left out (layout unknown)');
-    if (String(r.cpse) === '-Infinity') notes.push('cPSE -Infinity: d_layers exactly 0 at some depths (all their eigenvalues in one of the 10 bins; finite with --bins 100)');
+    if (String(r.cpse) === '-Infinity') notes.push('cPSE -Infinity: d_layers exactly 0 at some depths (those layers' eigenvalues share the same bins of the 10)');
     rows.push([
       net.name + (net.args ? ` (\`${net.args.join(' ')}\`)` : ''), `\`${pkg}\` ${net.file}`, r.format, String(r.layers), String(r.nMax),
       fmt(r.cpse), `${fmt(r.varCsd.mean)} ± ${fmt(r.varCsd.std)}`, r.cpseSeconds.toFixed(1), r.csdSeconds.toFixed(1), notes.join('; '),

@@ -48,18 +48,18 @@ test('face-api age/gender, expression, 68 landmarks (and tiny), SSD MobileNet v1
     const net = cpseJson([file]).networks[0];
     assert.equal(net.layers.length, lj.layers.length);
     // finite, or -Infinity with the reason: d_layers exactly 0 (age/gender: its early layers'
-    // eigenvalues share the lowest of the 10 default bins); more bins give a finite cPSE
+    // eigenvalues share the lowest of the 10 default bins; with 100 bins its cPSE is finite)
     const zeros = net.dLayers.filter((d: Json) => d.d === 0).length;
     if (Number.isFinite(net.cpse)) assert.equal(zeros, 0);
     else {
       assert.equal(String(net.cpse), '-Infinity', `${m}: cPSE ${net.cpse}`); // the JSON writes non-finite numbers as strings
       assert.ok(zeros > 0 && net.warnings.some((w: string) => w.startsWith(`cPSE = -Infinity: d_layers is exactly 0 at ${zeros} depth(s)`)), `${m}: ${net.warnings.join('\n')}`);
-      assert.ok(Number.isFinite(cpseJson([file], ['--bins', '100']).networks[0].cpse), `${m}: finite with 100 bins`);
+      if (m === 'age_gender_model') assert.ok(Number.isFinite(cpseJson([file], ['--bins', '100']).networks[0].cpse), `${m}: finite with 100 bins`);
     }
     const unknownOrder = net.warnings.filter((w: string) => /depth order unknown/.test(w));
     // only the SSD manifest lists layers before those feeding them (its prediction heads)
     assert.equal(unknownOrder.length, m === 'ssd_mobilenetv1_model' ? 1 : 0, `${m}: ${net.warnings.join('\n')}`);
-    t.diagnostic(`${m}: ${net.layers.length} layers, N_max ${net.nMax}, cPSE ${net.cpse.toFixed(4)}${unknownOrder.length ? ' (depth order unknown)' : ''}`);
+    t.diagnostic(`${m}: ${net.layers.length} layers, N_max ${net.nMax}, cPSE ${Number(net.cpse).toFixed(4)}${unknownOrder.length ? ' (depth order unknown)' : ''}`);
   }
   // the warning reaches the text output too
   const r = cli(['cpse', modelPath('face-api/ssd_mobilenetv1_model-weights_manifest.json'), '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);

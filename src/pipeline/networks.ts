@@ -77,7 +77,7 @@ function zeroDistanceWarnings(dLayers: readonly number[], semantics: Semantics, 
   const depths = dLayers.flatMap((d, i) => (d === 0 ? [i + 2] : []));
   if (depths.length === 0) return [];
   const why = semantics === 'definition'
-    ? `with ${bins} bins shared by all layers their eigenvalues fall into the same bins (a few layers with far larger eigenvalues stretch the range); more bins (--bins) separate them`
+    ? `with ${bins} bins shared by all layers their eigenvalues fall into the same bins (a few layers with far larger eigenvalues stretch the range); more bins (--bins) may separate them`
     : 'their binned densities are identical';
   return [`cPSE = -Infinity: d_layers is exactly 0 at ${depths.length} depth(s) (${depths.join(', ')}): adding those layers leaves Omega unchanged, because ${why}`];
 }
