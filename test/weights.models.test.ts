@@ -98,6 +98,13 @@ test('Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM-cell weights
   const flat = layerMatrices(await openWeights(model('silero-vad/silero_vad_op18_ifless.onnx')));
   await checkPlausible(flat, 6);
   assert.equal(flat.length, 14);
-  assert.deepEqual(flat.warnings, []);
+  // the opset-18 export still holds both sample-rate models (an If on the sample rate whose
+  // branches use the top-level model.* and model_8k.* weights) and their fixed STFT bases
+  assert.equal(flat.warnings.length, 2, flat.warnings.join('\n'));
+  assert.match(flat.warnings[0]!, /If node 'node_cond__1' holds 2 alternative sub-networks.*then_branch: 7 layer\(s\); keep it alone with --include '\^model\\\.'.*else_branch: 7 layer\(s\); keep it alone with --include '\^model_8k\\\.'/);
+  assert.match(flat.warnings[1]!, /2 layer\(s\) look like fixed tensors.*model\.stft\.forward_basis_buffer, model_8k\.stft\.forward_basis_buffer/);
+  const only16k = layerMatrices(await openWeights(model('silero-vad/silero_vad_op18_ifless.onnx')), { include: /^model\./, exclude: /stft/ });
+  assert.equal(only16k.length, 6);
+  assert.deepEqual(only16k.warnings, []);
   assert.ok(flat.some((l) => l.name === 'model.decoder.rnn.weight_ih' && l.n === 512 && l.m === 128 && /Gemm B \[out, in\], transB=1/.test(l.layout)));
 });

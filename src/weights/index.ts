@@ -8,6 +8,7 @@ export { openOnnx } from './onnx.js';
 export { openTfjs } from './tfjs.js';
 export { openGguf, dequantize as dequantizeGguf, GGUF_BLOCKS } from './gguf.js';
 export { openKeras, openKerasH5 } from './keras.js';
+export { openTfjsBundle, bundleExport } from './jsbundle.js';
 export { openNpy, openNpz, openNpyDir } from './npyfiles.js';
 export { halfToNumber, bf16ToNumber } from './decode.js';
 export { readNpy, readNpyFile, readNpz, NpyFormatError } from './npy.js';

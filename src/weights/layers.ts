@@ -135,5 +135,54 @@ export function layerMatrices(source: WeightSource, opts: LayerOptions = {}): La
       }
     }
   }
+  warnings.push(...alternativeWarnings(source, layers), ...fixedTensorWarnings(layers));
   return Object.assign(layers, { warnings });
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function commonPrefix(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  let p = names[0]!;
+  for (const n of names) while (!n.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/**
+ * One warning per group of alternative sub-networks (e.g. ONNX If branches) whose selected
+ * layers come from more than one branch: the list then mixes networks that never run together.
+ * It names each branch, its layer count and a regex that keeps only that branch.
+ */
+function alternativeWarnings(source: WeightSource, layers: readonly LayerInfo[]): string[] {
+  const out: string[] = [];
+  for (const g of source.alternatives ?? []) {
+    const parts = g.branches.map((b) => {
+      const own = new Set(b.tensors);
+      const names = layers.filter((l) => own.has(l.name.replace(/\[direction \d+\]$/, ''))).map((l) => l.name);
+      return { name: b.name, names };
+    });
+    const used = parts.filter((p) => p.names.length > 0);
+    if (used.length < 2) continue;
+    const text = used.map((p) => {
+      const prefix = commonPrefix(p.names);
+      const hint = prefix.length >= 3 ? `; keep it alone with --include '^${escapeRegex(prefix)}'` : '';
+      return `${p.name}: ${p.names.length} layer(s)${hint}`;
+    });
+    out.push(`${g.where} holds ${parts.length} alternative sub-networks, only one of which runs per call, and the selected layers mix ${used.length} of them (${text.join('; ')}); analyse one branch at a time (docs/weights.md, "Sub-networks and fixed tensors")`);
+  }
+  return out;
+}
+
+/**
+ * Tensors whose name says they are fixed rather than learned: registered buffers and signal
+ * transforms (STFT/DFT bases, mel filterbanks, windows). A name rule, so a warning only: the
+ * layer stays in the list and --exclude drops it.
+ */
+export const FIXED_TENSOR_NAME = /buffer|stft|\bdft|_dft|fft|filterbank|fbank|mel_?basis|mel_?filter|hann_?window|hamming_?window/i;
+
+function fixedTensorWarnings(layers: readonly LayerInfo[]): string[] {
+  const fixed = layers.filter((l) => FIXED_TENSOR_NAME.test(l.name)).map((l) => l.name);
+  if (fixed.length === 0) return [];
+  const words = [...new Set(fixed.map((n) => n.match(FIXED_TENSOR_NAME)![0].toLowerCase()))];
+  return [`${fixed.length} layer(s) look like fixed tensors, not trained weights (the name says buffer / STFT / DFT / filterbank / window): ${fixed.join(', ')}; they are analysed as layers unless dropped, e.g. with --exclude '${words.map(escapeRegex).join('|')}'`];
 }

@@ -25,7 +25,7 @@ import { dirname } from 'node:path';
 import { WeightsError } from './errors.js';
 import { resolveInside, type ContainOptions } from './contain.js';
 import { BYTES, checkFinite, checkShape, decodeElements, halfToNumber, bf16ToNumber, product, readRange, type StoredType } from './decode.js';
-import type { LayoutHint, TensorEntry, WeightSource } from './types.js';
+import type { AlternativeGroup, LayoutHint, TensorEntry, WeightSource } from './types.js';
 
 // --- byte access -----------------------------------------------------------
 
@@ -223,6 +223,8 @@ interface GraphInfo {
   initializers: TensorHeader[];
   nodes: NodeInfo[];
   sparse: number;
+  /** Name of the node attribute holding this subgraph (then_branch, else_branch, body). */
+  attr?: string;
 }
 
 function parseTensor(src: Bytes, start: number, end: number): TensorHeader {
@@ -295,6 +297,7 @@ function parseNode(src: Bytes, start: number, end: number): NodeInfo {
         });
         if (i !== undefined) n.ints.set(aname, i);
         if (t && n.op === 'Constant' && aname === 'value') n.constant = t;
+        for (const g of graphs) g.attr = aname;
         n.subgraphs.push(...graphs);
         break;
       }
@@ -437,7 +440,45 @@ export async function openOnnx(path: string, opts: ContainOptions = {}): Promise
   const base = dirname(path);
   const tensors: TensorEntry[] = [];
   for (const t of order) tensors.push(makeEntry(path, base, t, layoutFromUse(firstUse.get(t), t.dims.length, uses), opts));
-  return { format: 'onnx', path, tensors, warnings };
+  const alternatives = ifAlternatives(graph, allTensors);
+  return { format: 'onnx', path, tensors, warnings, ...(alternatives.length ? { alternatives } : {}) };
+}
+
+// --- alternative sub-networks (If branches) -----------------------------------
+
+/** Names of the rank >= 2 tensors a subgraph defines or consumes, its own subgraphs included. */
+function branchTensors(g: GraphInfo, rankOf: Map<string, number>, out: Set<string>): Set<string> {
+  for (const t of g.initializers) if (t.dims.length >= 2) out.add(t.name);
+  for (const node of g.nodes) {
+    for (const name of node.inputs) if ((rankOf.get(name) ?? 0) >= 2) out.add(name);
+    if (node.constant && node.constant.dims.length >= 2) out.add(node.constant.name);
+    for (const sub of node.subgraphs) branchTensors(sub, rankOf, out);
+  }
+  return out;
+}
+
+/**
+ * Every If node whose branches (at least two) hold weight tensors: the branches are alternative
+ * sub-networks, only one of which runs per call (Silero VAD: one per sample rate). Loop and Scan
+ * bodies are not alternatives (they run as part of the network) and are not listed.
+ */
+function ifAlternatives(graph: GraphInfo, all: TensorHeader[]): AlternativeGroup[] {
+  const rankOf = new Map(all.map((t) => [t.name, t.dims.length]));
+  const groups: AlternativeGroup[] = [];
+  const walk = (g: GraphInfo): void => {
+    for (const node of g.nodes) {
+      if (node.op === 'If') {
+        const branches = node.subgraphs.map((sub, i) => ({ name: sub.attr || `branch ${i}`, tensors: [...branchTensors(sub, rankOf, new Set())] }));
+        if (branches.filter((b) => b.tensors.length > 0).length >= 2) {
+          groups.push({ where: `ONNX If node '${node.name || node.outputs[0] || '?'}'`, branches });
+          continue; // an If nested in a branch is part of that alternative
+        }
+      }
+      for (const sub of node.subgraphs) walk(sub);
+    }
+  };
+  walk(graph);
+  return groups;
 }
 
 function makeEntry(path: string, base: string, t: TensorHeader, layout: LayoutHint, opts: ContainOptions): TensorEntry {

@@ -10,6 +10,7 @@
 //   GGUF                  -> GGUF (llama.cpp)
 //   \x89HDF\r\n\x1a\n       -> Keras HDF5 (.h5: Keras 2, or a Keras 3 .weights.h5)
 //   a ZIP named *.keras   -> Keras 3 archive
+//   *.js / *.min.js       -> TF.js model inside a JS bundle (nsfwjs), parsed, never run
 import { open as fsOpen, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 import { isSafetensorsHeader, openSafetensors } from './safetensors.js';
@@ -20,6 +21,7 @@ import { isLegacyTorchHeader, isTorchTar, isTorchZip, openPytorch } from './pyto
 import { isHuggingFaceFolder, openHuggingFace } from './huggingface.js';
 import { isGgufHeader, openGguf } from './gguf.js';
 import { isHdf5Header, isKerasZipName, openKeras, openKerasH5 } from './keras.js';
+import { looksLikeBundle, openTfjsBundle } from './jsbundle.js';
 import type { WeightSource } from './types.js';
 import type { ContainOptions } from './contain.js';
 
@@ -70,6 +72,7 @@ export async function detectFormat(path: string): Promise<WeightsFormat> {
   if (isSafetensorsHeader(h, st.size)) return 'safetensors';
   const first = h.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x5b || first === 0x7b) return 'tfjs';
+  if (looksLikeBundle(lower)) return 'tfjs-bundle';
   if (lower.endsWith('.onnx') || looksLikeOnnx(h)) return 'onnx';
   if (lower.endsWith('.safetensors')) return 'safetensors';
   if (lower.endsWith('.npz')) return 'npz';
@@ -101,6 +104,7 @@ export async function openWeights(path: string, opts: OpenOptions = {}): Promise
     case 'gguf': return openGguf(path);
     case 'keras-h5': return openKerasH5(path);
     case 'keras': return openKeras(path);
+    case 'tfjs-bundle': return openTfjsBundle(path, opts);
     default: throw new WeightsError(path, undefined, `unknown format '${String(format)}'`);
   }
 }

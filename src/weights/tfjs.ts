@@ -402,6 +402,31 @@ function bareLayout(name: string, rank: number): LayoutHint {
   return { kind: 'axis', axis: -1, rule: 'TF convention [..., in, out] (no topology: inferred)' };
 }
 
+/**
+ * Whether a bare manifest lists its weights in depth order, told from shapes alone. Under TF
+ * conventions a kernel's input width is its second-to-last dimension (conv [k..., in, out],
+ * dense [in, out], depthwise [k..., C, mult]) and its output width the last (C*mult for
+ * depthwise). In depth order every layer's input comes from an earlier layer (or from the
+ * network's input), so a layer whose input width is the output width of no earlier layer but
+ * of a later one is listed before what feeds it. When at least 2 layers, and at least 10% of
+ * them, are listed so, the order is not the network's and depth-dependent results (d_layers,
+ * cPSE) are not meaningful; Var(CSD) pools all layers and does not depend on the order.
+ */
+function bareOrderWarnings(placed: Placed[]): string[] {
+  const ws = placed.map((p) => p.entry).filter((e) => e.shape.length >= 2);
+  const dw = (e: { name: string }): boolean => /depthwise/i.test(e.name.split('/').pop() ?? '');
+  const inW = ws.map((e) => e.shape[e.shape.length - 2]!);
+  const outW = ws.map((e) => (dw(e) ? e.shape[e.shape.length - 2]! * e.shape[e.shape.length - 1]! : e.shape[e.shape.length - 1]!));
+  const early: string[] = [];
+  for (let k = 1; k < ws.length; k++) {
+    const fedBefore = outW.slice(0, k).includes(inW[k]!);
+    const fedAfter = outW.slice(k + 1).includes(inW[k]!);
+    if (!fedBefore && fedAfter) early.push(ws[k]!.name);
+  }
+  if (early.length < 2 || early.length < 0.1 * ws.length) return [];
+  return [`depth order unknown: the manifest lists ${early.length} of ${ws.length} weight matrices before the layer that feeds them (input width = the output width of a later layer only), e.g. ${early.slice(0, 3).join(', ')}; d_layers and cPSE follow this list order, which is not the network's (Var(CSD) does not depend on the order)`];
+}
+
 // --- entry point ------------------------------------------------------------
 
 /** modelTopology.node, checked: every node an object with string name and op and string inputs. */
@@ -433,7 +458,7 @@ export async function openTfjs(path: string, opts: ContainOptions = {}): Promise
       format: 'tfjs-weights-manifest',
       path,
       tensors: placed.map((p) => ({ ...p.entry, layout: bareLayout(p.w.name, p.entry.shape.length) })),
-      warnings,
+      warnings: [...warnings, ...bareOrderWarnings(placed)],
     };
   }
   const model = json as { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: unknown };

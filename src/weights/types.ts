@@ -40,6 +40,18 @@ export interface WeightSource {
   tensors: TensorEntry[];
   /** Notes the reader could not avoid (unplaced tensors, missing topology, ...). */
   warnings: string[];
+  /**
+   * Alternative sub-networks the file holds, of which only one runs per call (ONNX `If`
+   * branches, e.g. one per sample rate). layerMatrices() warns when the layers it selects come
+   * from more than one branch of a group.
+   */
+  alternatives?: AlternativeGroup[];
+}
+
+export interface AlternativeGroup {
+  /** What holds the alternatives, e.g. "ONNX If node 'If_0'". */
+  where: string;
+  branches: { name: string; tensors: string[] }[];
 }
 
 export interface LayerInfo {

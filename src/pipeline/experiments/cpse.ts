@@ -3,6 +3,7 @@
 // from its layers' spectra (spectral/pse.ts). Results JSON shape: docs/results.md.
 import { cpseFromEigenvalues } from '../../spectral/pse.js';
 import type { CpseConfig } from '../config/types.js';
+import type { Semantics } from '../../spectral/semantics.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ChunkValues } from './types.js';
 import type { CpseReport, CpseNetworkResult } from '../report/cpse.js';
@@ -32,8 +33,18 @@ export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerP
       nMax: r.nMax,
       cachedLayers: cached.filter(Boolean).length,
       computedLayers: cached.filter((c) => !c).length,
-      warnings: net.warnings,
+      warnings: [...net.warnings, ...zeroDistanceWarnings(r.dLayers, cfg.semantics, cfg.bins)],
     };
   });
   return { tool: 'ergo', version: TOOL_VERSION, experiment: 'cpse', semantics: cfg.semantics, vanilla: cfg.vanilla, bins: cfg.bins, networks };
+}
+
+/** Why a cPSE is -Infinity: some d_layers are exactly 0 (log10 0), and what to try. */
+function zeroDistanceWarnings(dLayers: readonly number[], semantics: Semantics, bins: number): string[] {
+  const depths = dLayers.flatMap((d, i) => (d === 0 ? [i + 2] : []));
+  if (depths.length === 0) return [];
+  const why = semantics === 'definition'
+    ? `with ${bins} bins shared by all layers their eigenvalues fall into the same bins (a few layers with far larger eigenvalues stretch the range); more bins (--bins) may separate them`
+    : 'their binned densities are identical';
+  return [`cPSE = -Infinity: d_layers is exactly 0 at ${depths.length} depth(s) (${depths.join(', ')}): adding those layers leaves Omega unchanged, because ${why}`];
 }

@@ -99,7 +99,7 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
   // No cache statistics in the result: it must not depend on what the cache held (a resumed
   // run writes the same JSON as an uninterrupted one).
   const scale = (e: Float64Array[]): Float64Array[] => (o.normalise === 'trace' ? traceNormalised(e) : e);
-  const compare = (name: string, path: string, format: string, shapes: { n: number }[], eigs: Float64Array[], refs: Float64Array[][]): CsdNetworkResult => {
+  const compare = (name: string, path: string, format: string, shapes: { n: number }[], eigs: Float64Array[], refs: Float64Array[][], warnings: string[] = []): CsdNetworkResult => {
     const net = pooledDensity(scale(eigs), { eMax: o.eMax, bins: o.bins });
     const r = csdOverCircularDraws(net, refs.map(scale), { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
     return {
@@ -117,13 +117,14 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
       class: -1,
       csd: Array.from(r.meanCsd),
       cumulative: Array.from(r.meanCumulative),
+      warnings,
     };
   };
   const results: CsdNetworkResult[] = [];
   for (const net of plan.networks) {
     const name = net.spec.name;
     const refs = fixed ?? plan.refs.get(name)!.map((row) => row.map(values));
-    results.push(compare(name, net.spec.path, net.format, net.layers, net.layers.map((l) => values(l.chunkId)), refs));
+    results.push(compare(name, net.spec.path, net.format, net.layers, net.layers.map((l) => values(l.chunkId)), refs, net.warnings));
     const twin = plan.refs.get(`${name} (gaussian init)`);
     if (twin) results.push(compare(`${name} (gaussian init)`, net.spec.path, 'gaussian', net.layers, twin[0]!.map(values), refs));
   }

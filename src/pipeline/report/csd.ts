@@ -22,6 +22,8 @@ export interface CsdNetworkResult {
   /** Bin-wise mean CSD and cumulative CSD over draws (what the plots show). */
   csd: number[];
   cumulative: number[];
+  /** What the reader and layer selection warned about (sub-networks, fixed tensors, ...). */
+  warnings: string[];
 }
 
 export interface CsdReport {
@@ -49,6 +51,7 @@ export function csdTable(r: CsdReport): string {
   lines.push(...textTable(rows));
   r.equivalence.classes.forEach((c, i) => lines.push(`class ${i + 1}: ${c.join(', ')}`));
   for (const f of r.equivalence.flags) lines.push(`note: ${f.a} and ${f.b} share class ${f.classIndex + 1} through a chain, but differ by ${fmt(f.diff)} > delta`);
+  for (const n of r.networks) for (const warn of n.warnings) lines.push(`warning: ${n.name}: ${warn}`);
   return lines.join('\n') + '\n';
 }
 

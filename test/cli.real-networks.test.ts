@@ -1,0 +1,112 @@
+// More real networks through the CLI (fetched by scripts/fetch-models.mjs from npm; skipped when
+// the registry cannot be reached): the other face-api models (bare TF.js weights manifests) and
+// the nsfwjs models (TF.js layers- and graph-models wrapped in browserify bundles). Each opens,
+// gives its layer count and a finite cPSE; where the cPSE cannot mean what it says (face-api's
+// SSD MobileNet, whose manifest lists the prediction heads first), the output says why.
+// Silero VAD's two If branches and its STFT basis are named in the cpse and csd output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ensureModels, modelPath } from './helpers/models.js';
+import { cli, cpseJson, layersJson, type Json } from './helpers/cpsecli.js';
+import { tempDir } from './helpers/cli.js';
+
+const FACE = ['age_gender_model', 'face_expression_model', 'face_landmark_68_model', 'face_landmark_68_tiny_model', 'ssd_mobilenetv1_model'];
+const NSFW = {
+  'nsfwjs-mobilenet-v2': ['model.min.js', 'group1-shard1of1.min.js'],
+  'nsfwjs-mobilenet-v2-mid': ['model.min.js', 'group1-shard1of2.min.js', 'group1-shard2of2.min.js'],
+  'nsfwjs-inception-v3': ['model.min.js', ...[1, 2, 3, 4, 5, 6].map((i) => `group1-shard${i}of6.min.js`)],
+};
+const FILES = [
+  ...FACE.flatMap((m) => [`face-api/${m}-weights_manifest.json`, `face-api/${m}.bin`]),
+  ...Object.entries(NSFW).flatMap(([id, files]) => files.map((f) => `${id}/${f}`)),
+  'silero-vad/silero_vad.onnx',
+];
+const skip = ensureModels(FILES);
+
+/** Layers a bare TF.js manifest must give, counted from its JSON by SPEC section 5 (TF conventions). */
+function expectedManifestLayers(file: string): number {
+  const groups = JSON.parse(readFileSync(file, 'utf8')) as { weights: { name: string; shape: number[] }[] }[];
+  let n = 0;
+  for (const w of groups.flatMap((g) => g.weights)) {
+    const s = w.shape;
+    if (s.length < 2) continue;
+    const total = s.reduce((a, b) => a * b, 1);
+    const rows = /depthwise/i.test(w.name.split('/').pop()!) ? s[s.length - 2]! * s[s.length - 1]! : s[s.length - 1]!;
+    if (rows > 1 && total / rows > 1) n++;
+  }
+  return n;
+}
+
+test('face-api age/gender, expression, 68 landmarks (and tiny), SSD MobileNet v1: layers and cPSE through the CLI', { skip }, (t) => {
+  for (const m of FACE) {
+    const file = modelPath(`face-api/${m}-weights_manifest.json`);
+    const lj = layersJson(file);
+    assert.equal(lj.format, 'tfjs-weights-manifest');
+    assert.equal(lj.layers.length, expectedManifestLayers(file), m);
+    assert.ok(lj.layers.length >= 12, `${m}: ${lj.layers.length} layers`);
+    const net = cpseJson([file]).networks[0];
+    assert.equal(net.layers.length, lj.layers.length);
+    // finite, or -Infinity with the reason: d_layers exactly 0 (age/gender: its early layers'
+    // eigenvalues share the lowest of the 10 default bins; with 100 bins its cPSE is finite)
+    const zeros = net.dLayers.filter((d: Json) => d.d === 0).length;
+    if (Number.isFinite(net.cpse)) assert.equal(zeros, 0);
+    else {
+      assert.equal(String(net.cpse), '-Infinity', `${m}: cPSE ${net.cpse}`); // the JSON writes non-finite numbers as strings
+      assert.ok(zeros > 0 && net.warnings.some((w: string) => w.startsWith(`cPSE = -Infinity: d_layers is exactly 0 at ${zeros} depth(s)`)), `${m}: ${net.warnings.join('\n')}`);
+      if (m === 'age_gender_model') assert.ok(Number.isFinite(cpseJson([file], ['--bins', '100']).networks[0].cpse), `${m}: finite with 100 bins`);
+    }
+    const unknownOrder = net.warnings.filter((w: string) => /depth order unknown/.test(w));
+    // only the SSD manifest lists layers before those feeding them (its prediction heads)
+    assert.equal(unknownOrder.length, m === 'ssd_mobilenetv1_model' ? 1 : 0, `${m}: ${net.warnings.join('\n')}`);
+    t.diagnostic(`${m}: ${net.layers.length} layers, N_max ${net.nMax}, cPSE ${Number(net.cpse).toFixed(4)}${unknownOrder.length ? ' (depth order unknown)' : ''}`);
+  }
+  // the warning reaches the text output too
+  const r = cli(['cpse', modelPath('face-api/ssd_mobilenetv1_model-weights_manifest.json'), '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /warning: depth order unknown: the manifest lists \d+ of 48 weight matrices before the layer that feeds them .*e\.g\. Prediction\/BoxPredictor_1/);
+});
+
+test('nsfwjs MobileNetV2, MobileNetV2 (mid) and InceptionV3, unwrapped from their JS bundles: layers and cPSE through the CLI', { skip }, (t) => {
+  // layer counts: pinned regression on the sha256-pinned nsfwjs 4.4.0 files; first and last
+  // layers are the architectures' stem convolution and the 5-class output (nsfwjs's classes)
+  const want: Record<string, { format: string; layers: number; first: [number, number]; last: [number, number] }> = {
+    'nsfwjs-mobilenet-v2': { format: 'tfjs-layers-model', layers: 55, first: [32, 27], last: [5, 128] },
+    'nsfwjs-mobilenet-v2-mid': { format: 'tfjs-graph-model', layers: 53, first: [48, 27], last: [5, 1792] }, // width 1.4
+    'nsfwjs-inception-v3': { format: 'tfjs-layers-model', layers: 97, first: [32, 27], last: [5, 128] },
+  };
+  for (const [id, w] of Object.entries(want)) {
+    const file = modelPath(`${id}/model.min.js`);
+    const lj: Json = layersJson(file);
+    assert.equal(lj.format, w.format, id);
+    assert.equal(lj.layers.length, w.layers, id);
+    const l0 = lj.layers[0];
+    const lz = lj.layers[lj.layers.length - 1];
+    assert.deepEqual([l0.n, l0.m], w.first, `${id}: first layer ${l0.name}`);
+    assert.deepEqual([lz.n, lz.m], w.last, `${id}: last layer ${lz.name}`);
+    const t0 = performance.now();
+    const net = cpseJson([file]).networks[0];
+    assert.equal(net.layers.length, w.layers);
+    assert.ok(Number.isFinite(net.cpse), `${id}: cPSE ${net.cpse}`);
+    t.diagnostic(`${id}: ${net.layers.length} layers, N_max ${net.nMax}, cPSE ${net.cpse.toFixed(4)}, ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+});
+
+test('Silero VAD: cpse and csd name the two If branches and the STFT basis; one branch selected -> no such warning', { skip }, () => {
+  const file = modelPath('silero-vad/silero_vad.onnx');
+  const both = cpseJson([file]).networks[0];
+  assert.ok(both.warnings.some((w: string) => /If node 'If_0' holds 2 alternative sub-networks/.test(w)), both.warnings.join('\n'));
+  assert.ok(both.warnings.some((w: string) => /2 layer\(s\) look like fixed tensors/.test(w)), both.warnings.join('\n'));
+
+  const sel = ['--include', '^If_0_then_branch__', '--exclude', 'stft'];
+  const one = cpseJson([file], sel).networks[0];
+  assert.equal(one.layers.length, 4);
+  assert.ok(Number.isFinite(one.cpse));
+  assert.ok(!one.warnings.some((w: string) => /alternative sub-networks|fixed tensors/.test(w)), one.warnings.join('\n'));
+
+  const csd = cli(['csd', file, '--draws', '1', '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
+  assert.equal(csd.status, 0, csd.stderr);
+  assert.match(csd.stdout, /warning: silero_vad: ONNX If node 'If_0' holds 2 alternative sub-networks/);
+  const csdJson = JSON.parse(cli(['csd', file, '--json', '--draws', '1', '--cache', tempDir(), '--out', tempDir(), '--workers', '0', ...sel]).stdout);
+  assert.deepEqual(csdJson.networks[0].warnings.filter((w: string) => /alternative|fixed/.test(w)), []);
+});
