@@ -1,4 +1,4 @@
-// The sweep driver, one named step each: reconcile (manifest vs config), resume (verify
+// The sweep driver, one named step each: bounds (before the lock: does it fit?), reconcile (manifest vs config), resume (verify
 // what is there), reuse (chunks of other datasets), cache (the spectrum cache), then
 // schedule.ts computes the rest. Nothing here depends on which executor runs the chunks
 // or in what order they finish: each chunk file is a function of the chunk alone.
@@ -14,6 +14,7 @@ import { cacheFile } from './cache.js';
 import { type Manifest, type ChunkRecord, CHUNK_DIR, MANIFEST, dataConfig, changedKeys, identityKey, newManifest, readManifest, writeManifest } from './manifest.js';
 import { fileProblem, verifyChunkFile } from './verify.js';
 import { schedule, type ScheduleOptions } from './schedule.js';
+import { checkRunFits } from './bounds.js';
 import type { RunEvent, RunSummary } from './events.js';
 
 export interface SweepOptions extends ScheduleOptions {
@@ -29,6 +30,12 @@ export interface SweepOptions extends ScheduleOptions {
 }
 
 type Emit = (e: RunEvent) => void;
+
+/** Step 0, before anything is written: refuse a run that does not fit this machine (bounds.ts). */
+export function bounds(outDir: string, chunks: readonly Chunk[], workers: number): void {
+  const dir = resolve(outDir);
+  checkRunFits(chunks, workers, dir, (c) => existsSync(join(dir, CHUNK_DIR, `${c.id}.arrow`)));
+}
 
 /** Step 1: the manifest for this config, merged with what the directory already records. */
 export function reconcile(dir: string, cfg: RunConfig, chunks: readonly Chunk[], opts: SweepOptions, emit: Emit): Manifest {
