@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -84,6 +85,10 @@ test('chunk files: Arrow schema, column types and every metadata key; all docume
     'ergo.first_matrix': '3',
     'ergo.seed': rec.identity.seed,
     'ergo.semantics': 'definition',
+    // SHA-256 of the column bytes: theta, matrix, re, im (docs/datasets.md, "Integrity").
+    'ergo.values_sha256': ['theta', 'matrix', 're', 'im']
+      .reduce((h, c) => h.update(new Uint8Array((table.getChild(c)!.toArray() as Float64Array | Int32Array).slice().buffer)), createHash('sha256'))
+      .digest('hex'),
   });
   // Matrix index runs over first_matrix .. first_matrix + count - 1, N values each.
   const matrix = Array.from(table.getChild('matrix')!.toArray() as Int32Array);

@@ -2,6 +2,7 @@
 // no layers found, ...) is the user's to fix: exit 2, its message. Anything else is a bug:
 // exit 1, one line, and the stack with ERGO_DEBUG=1.
 import { UserError } from '../errors.js';
+import { ioUserError } from '../pipeline/ioerrors.js';
 import type { Io } from './io.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -16,7 +17,8 @@ export class UsageError extends UserError {
 
 /** Print an error for a person and return the exit code to use. */
 export function reportError(e: unknown, io: Io): number {
-  const err = e instanceof Error ? e : new Error(String(e));
+  // A raw full-disk or permission error from anywhere is the user's to fix too (ioerrors.ts).
+  const err = ioUserError(e) ?? (e instanceof Error ? e : new Error(String(e)));
   if (err instanceof UserError) {
     io.stderr.write(`ergo: ${err.message}\n`);
     return EXIT.usage;

@@ -14,7 +14,8 @@ import { register as registerLayers } from './commands/layers.js';
 import { register as registerCpse } from './commands/cpse.js';
 import { register as registerCsd } from './commands/csd.js';
 import { register as registerMme } from './commands/mme.js';
-import { EXIT, reportError } from './errors.js';
+import { EXIT, reportError, UsageError } from './errors.js';
+import { flagLikeValue } from './parsers.js';
 import { withDefaults, type CliIo } from './io.js';
 import type { Command as Cmd } from './command.js';
 
@@ -52,6 +53,11 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
     });
   const cmd: Cmd = { program, io, done: (code) => (state.code = code) };
   for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme]) register(cmd);
+  // Refuse `--out -q` and the like before any command runs (parsers.ts).
+  program.hook('preAction', (_root, action) => {
+    const problem = flagLikeValue(argv, action.options);
+    if (problem) throw new UsageError(problem);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.code;

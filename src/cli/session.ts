@@ -2,9 +2,11 @@
 // every command prints the same way. The pipeline modules are imported here on demand, so
 // commands that do not run experiments start without loading them.
 import { isAbsolute, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../pipeline/config/types.js';
 import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
 import { EXIT } from './errors.js';
+import { workersCheck } from './parsers.js';
 import type { Io } from './io.js';
 
 /** SIGINT/SIGTERM: the first stops handing out chunks; a second one exits at once. */
@@ -49,6 +51,8 @@ export interface SessionOptions extends Omit<ExperimentOptions, 'signal' | 'onEv
  * result files. Returns the result and the exit code (0, 1 for failed chunks, 130 interrupted).
  */
 export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): Promise<{ result: ExperimentResult; code: number }> {
+  const { warning } = workersCheck(opts.workers ?? 0, availableParallelism());
+  if (warning) io.stderr.write(`ergo: warning: ${warning}\n`);
   const { runExperiment } = await import('../pipeline/experiments/index.js');
   const { createProgress } = await import('./progress.js');
   const progress = createProgress(cfg.name, { quiet: !!opts.quiet, stream: io.stderr, env: io.env });

@@ -8,6 +8,7 @@ import { DEFAULT_EQUIVALENCE_DELTA } from '../../spectral/equivalence.js';
 import { DEFAULT_SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import type { EnsembleName, Method, DenseMethod } from '../../ensembles/index.js';
 import { ConfigError, validateYaml, at, type Located } from './schema.js';
+import { PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
 import type { RunConfig, ExperimentName, EnsembleSpec, NetworkSpec, CsdAgainst, CsdConfig } from './types.js';
 
 export const DEFAULT_MATRICES = 40;
@@ -90,6 +91,16 @@ function ensembleSpecs(raw: Record<string, unknown>, loc: Located): EnsembleSpec
   return ensembles;
 }
 
+/** The run name: `name:` (the schema checked it) or the file stem, which must be plain too. */
+function plainName(name: string | undefined, file: string): string {
+  if (name !== undefined) return name;
+  const stem = basename(file, extname(file));
+  if (!new RegExp(PLAIN_NAME).test(stem)) {
+    throw new ConfigError(`${file}:1: name: the run name "${stem}" comes from the file name and is not plain: ${PLAIN_NAME_HELP}; set name: in the file`);
+  }
+  return stem;
+}
+
 function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
   const file = loc.file;
   const experiment = (raw.experiment as ExperimentName | undefined) ?? 'spectral-ergodicity';
@@ -98,7 +109,7 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
   };
   const plot = (raw.plot as { eigenphaseSize?: number; maxPoints?: number } | undefined) ?? {};
   const common = {
-    name: (raw.name as string | undefined) ?? basename(file, extname(file)),
+    name: plainName(raw.name as string | undefined, file),
     seed: (raw.seed as string | number | undefined) ?? 0,
     semantics: (raw.semantics as Semantics | undefined) ?? DEFAULT_SEMANTICS,
     retries: (raw.retries as number | undefined) ?? 1,

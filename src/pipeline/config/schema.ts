@@ -8,6 +8,7 @@ import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
 import { SEMANTICS } from '../../spectral/semantics.js';
 import { UserError } from '../../errors.js';
 import { EXPERIMENTS, NORMALISE } from './types.js';
+import { LIMITS, MAX_CHUNKS, PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
 
 export class ConfigError extends UserError {
   constructor(message: string) {
@@ -16,7 +17,8 @@ export class ConfigError extends UserError {
   }
 }
 
-const seedValue = { type: ['integer', 'string'] };
+const seedValue = { type: ['integer', 'string'], maxLength: LIMITS.text };
+const text = { type: 'string', minLength: 1, maxLength: LIMITS.text };
 const ensembleName = { enum: [...ENSEMBLES] };
 const methodName = { enum: [...METHODS] };
 const semanticsName = { enum: [...SEMANTICS] };
@@ -26,16 +28,17 @@ export const configSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1 },
+    name: { type: 'string', pattern: PLAIN_NAME },
     experiment: { enum: [...EXPERIMENTS] },
     seed: seedValue,
     semantics: semanticsName,
     retries: { type: 'integer', minimum: 0, maximum: 100 },
-    reuse: { type: 'array', items: { type: 'string', minLength: 1 } },
+    reuse: { type: 'array', maxItems: LIMITS.reuse, items: text },
     method: methodName,
     ensembles: {
       type: 'array',
       minItems: 1,
+      maxItems: ENSEMBLES.length * METHODS.length,
       items: {
         anyOf: [
           ensembleName,
@@ -48,37 +51,38 @@ export const configSchema = {
         ],
       },
     },
-    sizes: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 2, maximum: 1_000_000 } },
-    matrices: { type: 'integer', minimum: 2 },
-    chunk: { type: 'integer', minimum: 1 },
-    seeds: { type: 'array', items: seedValue },
+    sizes: { type: 'array', minItems: 1, maxItems: LIMITS.sizes, items: { type: 'integer', minimum: 2, maximum: LIMITS.size } },
+    matrices: { type: 'integer', minimum: 2, maximum: LIMITS.matrices },
+    chunk: { type: 'integer', minimum: 1, maximum: LIMITS.matrices },
+    seeds: { type: 'array', maxItems: MAX_CHUNKS, items: seedValue },
     delta: { type: 'number', exclusiveMinimum: 0, maximum: 6.283185307179586 },
-    bins: { type: 'integer', minimum: 1 },
+    bins: { type: 'integer', minimum: 1, maximum: LIMITS.bins },
     plot: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        eigenphaseSize: { type: 'integer', minimum: 2 },
-        maxPoints: { type: 'integer', minimum: 1 },
+        eigenphaseSize: { type: 'integer', minimum: 2, maximum: LIMITS.size },
+        maxPoints: { type: 'integer', minimum: 1, maximum: LIMITS.plotPoints },
       },
     },
     vanilla: { type: 'boolean' },
     networks: {
       type: 'array',
       minItems: 1,
+      maxItems: LIMITS.networks,
       items: {
         anyOf: [
-          { type: 'string', minLength: 1 },
+          text,
           {
             type: 'object',
             additionalProperties: false,
             required: ['path'],
             properties: {
-              path: { type: 'string', minLength: 1 },
-              name: { type: 'string', minLength: 1 },
-              include: { type: 'string' },
-              exclude: { type: 'string' },
-              allowPaths: { type: 'array', items: { type: 'string', minLength: 1 } },
+              path: text,
+              name: text,
+              include: { type: 'string', maxLength: LIMITS.text },
+              exclude: { type: 'string', maxLength: LIMITS.text },
+              allowPaths: { type: 'array', maxItems: LIMITS.reuse, items: text },
             },
           },
         ],
@@ -89,11 +93,11 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         eMax: { type: 'number', exclusiveMinimum: 0 },
-        bins: { type: 'integer', minimum: 1 },
+        bins: { type: 'integer', minimum: 1, maximum: LIMITS.csdBins },
         tolerance: { type: 'number', exclusiveMinimum: 0 },
         delta: { type: 'number', minimum: 0 },
-        draws: { type: 'integer', minimum: 1 },
-        against: { type: 'string', minLength: 1 },
+        draws: { type: 'integer', minimum: 1, maximum: LIMITS.draws },
+        against: text,
         gaussianInit: { type: 'boolean' },
         normalise: { enum: [...NORMALISE] },
       },
@@ -105,9 +109,9 @@ export const configSchema = {
       properties: {
         ensemble: ensembleName,
         method: { enum: [...DENSE_METHODS] },
-        order: { type: 'integer', minimum: 2 },
+        order: { type: 'integer', minimum: 2, maximum: LIMITS.size },
         p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-        count: { type: 'integer', minimum: 1 },
+        count: { type: 'integer', minimum: 1, maximum: LIMITS.mmeCount },
       },
     },
   },
@@ -165,6 +169,8 @@ function describe(err: ErrorObject, value: unknown): string {
       return `expected ${(err.params as { type: string | string[] }).type}${got}`;
     case 'required':
       return `missing required key "${(err.params as { missingProperty: string }).missingProperty}"`;
+    case 'pattern':
+      return `${(err.params as { pattern: string }).pattern === PLAIN_NAME ? PLAIN_NAME_HELP : (err.message ?? 'invalid')}${got}`;
     default:
       return `${err.message ?? 'invalid'}${got}`;
   }

@@ -12,12 +12,14 @@ import { ConfigError } from '../config/schema.js';
 import type { ErgodicityConfig } from '../config/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { ensembleChunkId, type EnsembleChunk } from '../runtime/chunk.js';
+import { checkPlanSize } from '../runtime/bounds.js';
 import { readChunk, type Dataset } from '../runtime/dataset.js';
 import type { ErgodicityReport, SeriesResult } from '../report/ergodicity.js';
 
 export type { ErgodicityReport } from '../report/ergodicity.js';
 
 export function planErgodicity(cfg: ErgodicityConfig): EnsembleChunk[] {
+  checkPlanSize(cfg); // before building it
   const perSize = Math.ceil(cfg.matrices / cfg.chunk);
   const total = cfg.ensembles.length * cfg.sizes.length * perSize;
   if (cfg.seeds && cfg.seeds.length !== total) {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { RunConfig } from '../config/types.js';
 import { acquireLock } from '../runtime/lock.js';
 import { createExecutor, type Executor } from '../runtime/executor.js';
-import { runSweep } from '../runtime/sweep.js';
+import { bounds, runSweep } from '../runtime/sweep.js';
 import type { SweepHooks } from '../runtime/schedule.js';
 import type { RunEvent, RunSummary } from '../runtime/events.js';
 import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
@@ -110,6 +110,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
 export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Promise<ExperimentResult> {
   const prepared = await prepare(cfg); // validates the plan before anything is written
   const dir = resolve(opts.outDir);
+  bounds(dir, prepared.chunks, opts.executor?.concurrency ?? opts.workers ?? 0);
   const lock = acquireLock(dir);
   const executor = opts.executor ?? createExecutor(opts.workers ?? 0);
   try {

@@ -7,6 +7,7 @@ import type { Semantics } from '../../spectral/semantics.js';
 import type { NetworkSpec } from '../config/types.js';
 import { fileSafe, chunkIdentity, type LayerChunk } from '../runtime/chunk.js';
 import { layerHash } from '../runtime/cache.js';
+import { checkLayersFit } from '../runtime/bounds.js';
 import { identityKey } from '../runtime/manifest.js';
 import { openLayers, type LayerSourceSpec } from '../runtime/layersource.js';
 
@@ -52,6 +53,7 @@ export async function planLayers(specs: readonly NetworkSpec[], semantics: Seman
     if (layers.length === 0) {
       throw new NoLayersError(`${spec.path}: no layer matrices found (tensors of rank >= 2 with N, M > 1)${layers.warnings.length ? `; ${layers.warnings.join('; ')}` : ''}`);
     }
+    checkLayersFit(spec.name, layers, 1); // before any layer is loaded
     const planned: PlannedLayer[] = [];
     for (const [position, layer] of layers.entries()) {
       const hash = layerHash(await layer.load(), layer.n, layer.m);

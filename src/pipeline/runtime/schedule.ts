@@ -1,6 +1,8 @@
 // The compute step of a sweep: pending chunks to the executor, `concurrency` in flight,
 // retries, each result written atomically (to the spectrum cache first, then the run
-// directory) and recorded in the manifest, which is saved at most once a second.
+// directory) and recorded in the manifest, which is saved at most once a second. A full
+// disk or a permission problem (ioerrors.ts) stops the sweep at once, without retries:
+// finished chunks are kept and the error says to rerun the same command.
 import { join } from 'node:path';
 import { writeFileAtomic, sha256 } from '../files.js';
 import { encodeChunk } from './arrow.js';
@@ -8,6 +10,7 @@ import { chunkCost, chunkMeta, type Chunk } from './chunk.js';
 import { cacheFile } from './cache.js';
 import type { Executor } from './executor.js';
 import { writeManifest, type ChunkRecord } from './manifest.js';
+import { isIoFailure, ioUserError } from '../ioerrors.js';
 import { chunkData } from './tasks.js';
 import type { RunEvent, RunSummary } from './events.js';
 
@@ -21,6 +24,8 @@ export const MANIFEST_INTERVAL_MS = 1000;
  */
 export interface SweepHooks {
   beforeChunk?: (id: string, attempt: number) => void | Promise<void>;
+  /** Before each chunk or cache file is written (after its temporary file is open); may throw an errno error (a full disk). */
+  beforeWrite?: (path: string) => void;
 }
 
 export interface ScheduleOptions {
@@ -68,12 +73,14 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
   let done = chunks.length - pending.length;
   emit({ type: 'start', total: chunks.length, done, toCompute: pending.length, totalCost, doneCost });
   const saver = throttledSaver(dir, summary);
+  let ioFailure: unknown;
 
   const store = (chunk: Chunk, rec: ChunkRecord, values: Float64Array): void => {
     const bytes = encodeChunk(chunkData(chunk, values), chunkMeta(chunk));
     const cached = opts.cacheDir ? cacheFile(opts.cacheDir, chunk) : undefined;
-    if (cached) writeFileAtomic(cached, bytes);
-    writeFileAtomic(join(dir, rec.file), bytes);
+    const hook = opts.hooks?.beforeWrite;
+    if (cached) writeFileAtomic(cached, bytes, hook);
+    writeFileAtomic(join(dir, rec.file), bytes, hook);
     Object.assign(rec, { state: 'done', sha256: sha256(bytes), bytes: bytes.length, source: 'computed' });
     delete rec.error;
   };
@@ -91,6 +98,11 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
         emit({ type: 'chunk', id: chunk.id, done, total: chunks.length, doneCost, totalCost });
         return;
       } catch (e) {
+        if (isIoFailure(e)) {
+          ioFailure ??= ioUserError(e);
+          Object.assign(rec, { state: 'pending', attempts: 0 });
+          return;
+        }
         const error = (e as Error)?.message ?? String(e);
         if (rec.attempts <= retries && !opts.signal?.aborted) {
           emit({ type: 'retry', id: chunk.id, attempt: rec.attempts, error });
@@ -111,7 +123,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
 
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < pending.length && !opts.signal?.aborted) {
+    while (next < pending.length && !opts.signal?.aborted && !ioFailure) {
       const chunk = pending[next++]!;
       await attempt(chunk, records.get(chunk.id)!);
       saver.save();
@@ -122,6 +134,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
   } finally {
     saver.flush();
   }
+  if (ioFailure) throw ioFailure;
   if (saver.error()) throw saver.error();
   summary.interrupted = !!opts.signal?.aborted && done < chunks.length;
 }

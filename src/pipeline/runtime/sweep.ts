@@ -1,4 +1,4 @@
-// The sweep driver, one named step each: reconcile (manifest vs config), resume (verify
+// The sweep driver, one named step each: bounds (before the lock: does it fit?), reconcile (manifest vs config), resume (verify
 // what is there), reuse (chunks of other datasets), cache (the spectrum cache), then
 // schedule.ts computes the rest. Nothing here depends on which executor runs the chunks
 // or in what order they finish: each chunk file is a function of the chunk alone.
@@ -14,6 +14,7 @@ import { cacheFile } from './cache.js';
 import { type Manifest, type ChunkRecord, CHUNK_DIR, MANIFEST, dataConfig, changedKeys, identityKey, newManifest, readManifest, writeManifest } from './manifest.js';
 import { fileProblem, verifyChunkFile } from './verify.js';
 import { schedule, type ScheduleOptions } from './schedule.js';
+import { checkRunFits } from './bounds.js';
 import type { RunEvent, RunSummary } from './events.js';
 
 export interface SweepOptions extends ScheduleOptions {
@@ -29,6 +30,12 @@ export interface SweepOptions extends ScheduleOptions {
 }
 
 type Emit = (e: RunEvent) => void;
+
+/** Step 0, before anything is written: refuse a run that does not fit this machine (bounds.ts). */
+export function bounds(outDir: string, chunks: readonly Chunk[], workers: number): void {
+  const dir = resolve(outDir);
+  checkRunFits(chunks, workers, dir, (c) => existsSync(join(dir, CHUNK_DIR, `${c.id}.arrow`)));
+}
 
 /** Step 1: the manifest for this config, merged with what the directory already records. */
 export function reconcile(dir: string, cfg: RunConfig, chunks: readonly Chunk[], opts: SweepOptions, emit: Emit): Manifest {
@@ -95,12 +102,16 @@ export function resume(dir: string, manifest: Manifest, summary: RunSummary, emi
       emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
       rmSync(path, { force: true });
     } else if (existsSync(path)) {
-      // Renamed into place but the manifest update was lost (crash in between).
-      if (!fileProblem(path, { identity: rec.identity }, false)) {
+      // Renamed into place but the manifest update was lost (crash in between): the file's
+      // own values checksum is the only check there is (fileProblem requires it).
+      const problem = fileProblem(path, { identity: rec.identity }, false);
+      if (!problem) {
         adopt(rec, readFileSync(path), 'computed');
         summary.resumed++;
         continue;
       }
+      summary.recomputed.push({ id: rec.id, reason: problem });
+      emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
       rmSync(path, { force: true });
     }
     markPending(rec);
@@ -161,7 +172,7 @@ export function reuse(dir: string, from: readonly string[], manifest: Manifest, 
 }
 
 /** Step 4: take chunks from the spectrum cache; put resumed ones there if it lacks them. */
-export function fromCache(dir: string, cacheDir: string | undefined, chunks: readonly Chunk[], manifest: Manifest, summary: RunSummary): void {
+export function fromCache(dir: string, cacheDir: string | undefined, chunks: readonly Chunk[], manifest: Manifest, summary: RunSummary, emit: Emit = () => {}): void {
   if (!cacheDir) return;
   const records = new Map(manifest.chunks.map((r) => [r.id, r]));
   for (const chunk of chunks) {
@@ -172,7 +183,12 @@ export function fromCache(dir: string, cacheDir: string | undefined, chunks: rea
       if (!existsSync(file)) writeFileAtomic(file, readFileSync(join(dir, rec.file)));
       continue;
     }
-    if (fileProblem(file, { identity: rec.identity }, false)) continue; // absent or damaged: computed and overwritten
+    // Absent, of another identity, or damaged: computed and overwritten (a damaged entry is said).
+    const problem = fileProblem(file, { identity: rec.identity }, false);
+    if (problem) {
+      if (problem !== 'file missing' && !problem.startsWith('metadata ')) emit({ type: 'note', message: `cache entry ${problem.startsWith(file) ? problem : `${file}: ${problem}`}; recomputing it` });
+      continue;
+    }
     const bytes = readFileSync(file);
     writeFileAtomic(join(dir, rec.file), bytes);
     adopt(rec, bytes, 'cached');
@@ -188,7 +204,7 @@ export async function runSweep(cfg: RunConfig, chunks: readonly Chunk[], opts: S
   const summary: RunSummary = { outDir: dir, total: chunks.length, computed: 0, resumed: 0, reused: 0, cached: 0, computedIds: new Set(), recomputed: [], failed: [], interrupted: false, manifest };
   resume(dir, manifest, summary, emit);
   reuse(dir, cfg.reuse, manifest, summary, emit);
-  fromCache(dir, opts.cacheDir, chunks, manifest, summary);
+  fromCache(dir, opts.cacheDir, chunks, manifest, summary, emit);
   writeManifest(dir, manifest);
   await schedule(dir, cfg.retries, chunks, summary, { ...opts, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
   return summary;
