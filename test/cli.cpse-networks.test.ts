@@ -6,7 +6,7 @@
 // nothing; worker counts agree; the config/cpse-*.yaml examples run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -21,10 +21,10 @@ const MODEL_FILES = [
   'silero-vad/silero_vad_op18_ifless.onnx', 'silero-vad/silero_vad.onnx', 'upscaler-default/model.json', 'upscaler-default/group1-shard1of1.bin',
   'face-api/face_recognition_model-weights_manifest.json', 'face-api/tiny_face_detector_model-weights_manifest.json',
 ];
-const skipModels = ensureModels(MODEL_FILES);
+const skipModels = modelsMissing(MODEL_FILES);
 const model = (f: string) => join(MODELS, f);
 
-test('UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', {}, (t) => {
   const mj = JSON.parse(readFileSync(model('upscaler-default/model.json'), 'utf8'));
   const shard = readFileSync(model('upscaler-default/group1-shard1of1.bin'));
   // raw float32 values by manifest order (one group, one shard)
@@ -97,7 +97,7 @@ function onnxInitializers(file: string): Map<string, { shape: number[]; data: Fl
   return out;
 }
 
-test('Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', {}, (t) => {
   const file = model('silero-vad/silero_vad_op18_ifless.onnx');
   const lj = layersJson(file);
   assert.equal(lj.layers.length, 14);
@@ -138,7 +138,7 @@ test('Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; t
   t.diagnostic(`silero op18: ${ox.layers.length} layers, cPSE ${ox.cpse} (${ms.toFixed(0)} ms CLI, fresh cache); 16 kHz trained layers: ${trained.layers.length}, cPSE ${trained.cpse}; If-graph model without STFT: ${ifg.layers.length} layers, cPSE ${ifg.cpse}`);
 });
 
-test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', {}, (t) => {
   const rec = model('face-api/face_recognition_model-weights_manifest.json');
   const tiny = model('face-api/tiny_face_detector_model-weights_manifest.json');
   const cache = tempDir();
@@ -180,7 +180,7 @@ test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rer
   t.diagnostic(`face-api: ${a.networks.map((n: Json) => `${n.name} ${n.layers.length} layers N_max ${n.nMax} cPSE ${n.cpse}`).join('; ')}; tiny detector bristol cPSE ${br.cpse}; ${ms.toFixed(0)} ms fresh (2 workers), ${ms2.toFixed(0)} ms cached`);
 });
 
-test('config/cpse-*.yaml example runs parse and run on the fetched networks', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fetched networks', {}, (t) => {
   const configs = readdirSync(join(repoRoot, 'config')).filter((f) => /^cpse-.*\.yaml$/.test(f));
   assert.ok(configs.length >= 1, 'at least one cpse example config');
   for (const c of configs) {

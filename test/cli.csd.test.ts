@@ -6,7 +6,7 @@
 //  - --against <model> with two independent |U| networks; experiment: csd from YAML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ const REAL = [
   'silero-vad/silero_vad_op18_ifless.onnx',
 ].map((f) => join(MODELS, f));
 
-const skipReal = ensureModels(REAL.map((f) => relative(MODELS, f)));
+const skipReal = modelsMissing(REAL.map((f) => relative(MODELS, f)));
 
 /** Every file under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
 function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {
@@ -55,7 +55,7 @@ const base = tempDir();
 const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
 let full: { stdout: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> } | undefined;
 
-test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipReal, timeout: 300_000 }, () => {
+testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots', { timeout: 300_000 }, () => {
   const r = runCli(allArgs('2', 'A'), { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr);
   const json = readFileSync(join(base, 'outA', 'results', 'csd.json'));
@@ -94,7 +94,7 @@ test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipR
   assert.equal(readdirSync(plots).filter((f) => f.endsWith('.svg')).length, 5);
 });
 
-test('ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { skip: skipReal, timeout: 300_000 }, async () => {
+testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 300_000 }, async () => {
   assert.ok(full, 'needs the uninterrupted run of the previous test');
   const cacheB = join(base, 'cacheB');
   const child = spawnCli(allArgs('1', 'B'));
@@ -134,7 +134,7 @@ test('ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json iden
   assert.match(third.stderr, /spectra: 0 computed, \d+ from the cache/);
 });
 
-test('ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { skip: skipReal, timeout: 300_000 }, () => {
+testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { timeout: 300_000 }, () => {
   const dir = tempDir();
   const nets = [REAL[0]!, REAL[3]!]; // upscaler and Silero: small orders, cheap
   const out = (w: string) => {
