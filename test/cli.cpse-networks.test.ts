@@ -10,7 +10,7 @@ import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { tempDir, repoRoot } from './helpers/cli.js';
+import { tempDir, repoRoot, bristolFixtures } from './helpers/cli.js';
 import { safetensorsBytes, npzBytes, tfConvToTorch, type Tensor } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, sameSpectra, type Json } from './helpers/cpsecli.js';
 
@@ -193,7 +193,10 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
     assert.ok(res.networks.every((n: Json) => n.computedLayers === n.layers.length && n.layers.length >= 3));
-    if (c === 'cpse-bristol-vanilla.yaml') assert.ok(Math.abs(res.networks[0].cpse - -1.4814662381222536) <= 1e-9 * 1.49, 'reference cPSE');
+    if (c === 'cpse-bristol-vanilla.yaml') {
+      const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
+      assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
+    }
     const again = cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
     const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
