@@ -13,6 +13,10 @@ import protobuf from 'protobufjs';
 import { tempDir, repoRoot, bristolFixtures } from './helpers/cli.js';
 import { safetensorsBytes, npzBytes, tfConvToTorch, type Tensor } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, sameSpectra, type Json } from './helpers/cpsecli.js';
+import { regression } from './helpers/expected.js';
+
+// cPSE of the real networks: pinned regressions (test/fixtures/regressions.json), rtol 1e-9.
+const PINNED = regression('cpse-real-networks').values;
 
 // ---------------------------------------------------------------- real networks from npm
 
@@ -74,8 +78,10 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
     other.dLayers.forEach((d: Json, i: number) => relClose(d.d, tf.dLayers[i].d, 1e-9, `d_layers[${i}]`));
     relClose(other.cpse, tf.cpse, 1e-9, 'cPSE');
   }
-  assert.ok(Number.isFinite(tf.cpse));
-  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol']).networks[0].cpse}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
+  relClose(tf.cpse, PINNED['upscaler-default']!, 1e-9, 'upscaler cPSE (pinned regression)');
+  const tfBristol = cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol']).networks[0].cpse;
+  relClose(tfBristol, PINNED['upscaler-default bristol']!, 1e-9, 'upscaler bristol cPSE (pinned regression)');
+  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${tfBristol}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
 });
 
 /** float32 initializers of an ONNX model, decoded with protobufjs from a minimal descriptor of onnx.proto. */
@@ -123,6 +129,7 @@ testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritte
   assert.deepEqual(new Map(s2.map((s) => [s.hash, Array.from(s.values)])), new Map(s1.map((s) => [s.hash, Array.from(s.values)])));
   assert.deepEqual(st.dLayers, ox.dLayers);
   assert.equal(st.cpse, ox.cpse);
+  relClose(ox.cpse, PINNED['silero_vad_op18_ifless']!, 1e-9, 'silero op18 cPSE (pinned regression)');
   for (const l of tensors) {
     const fro = l.data.reduce((a, v) => a + v * v, 0);
     assert.ok(s1.some((c) => Math.abs(c.values.reduce((a, b) => a + b, 0) - fro) <= 1e-12 * fro), `${l.name}: trace = ||A||_F^2`);
@@ -146,7 +153,7 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
   const a = cpseJson([rec, tiny], ['--workers', '2'], { cache });
   const ms = performance.now() - t0;
   assert.deepEqual(a.networks.map((n: Json) => n.layers.length), [30, 12]);
-  assert.ok(Number.isFinite(a.networks[0].cpse), 'face recognition: finite cPSE');
+  relClose(a.networks[0].cpse, PINNED['face_recognition_model']!, 1e-9, 'face recognition cPSE (pinned regression)');
   // Tiny detector, definition semantics: one set of K = 10 bins over ALL padded eigenvalues.
   // Its last layers' eigenvalues are so much larger that every eigenvalue of the first
   // layers falls in bin 0: equal member histograms, Omega = 0 on both sides, d = 0 and
@@ -166,7 +173,8 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
   assert.match(tbl.stdout, /cPSE = -Infinity/);
   // bristol semantics bins each histogram over its own range: finite numbers
   const br = cpseJson([tiny], ['--semantics', 'bristol']).networks[0];
-  assert.ok(Number.isFinite(br.cpse) && br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
+  assert.ok(br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
+  relClose(br.cpse, PINNED['tiny_face_detector_model bristol']!, 1e-9, 'tiny detector bristol cPSE (pinned regression)');
   const t1 = performance.now();
   const b = cpseJson([rec, tiny], ['--workers', '1'], { cache });
   const ms2 = performance.now() - t1;

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
 import { repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { regression } from './helpers/expected.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
 const REAL = [
@@ -53,15 +54,21 @@ function checkSvg(file: string): void {
 const FAST = ['--gaussian-init', '--draws', '3', '--seed', 'cli-csd'];
 const base = tempDir();
 const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
-let full: { stdout: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> } | undefined;
-
-testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots', { timeout: 300_000 }, () => {
+type FullRun = { stdout: string; stderr: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> };
+let fullRun: FullRun | undefined;
+/** The uninterrupted run on all real networks, made by whichever test needs it first (no order dependence). */
+function uninterrupted(): FullRun {
+  if (fullRun) return fullRun;
   const r = runCli(allArgs('2', 'A'), { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr);
-  const json = readFileSync(join(base, 'outA', 'results', 'csd.json'));
-  const cache = listFiles(join(base, 'cacheA'));
+  fullRun = { stdout: r.stdout, stderr: r.stderr, json: readFileSync(join(base, 'outA', 'results', 'csd.json')), cache: listFiles(join(base, 'cacheA')) };
+  return fullRun;
+}
+
+testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots; Var(CSD) = pinned regressions', { timeout: 300_000 }, () => {
+  const r = uninterrupted();
+  const { json, cache } = r;
   assert.match(r.stderr, new RegExp(`spectra: ${cache.size} computed, \\d+ from the cache`));
-  full = { stdout: r.stdout, json, cache };
 
   // The table: a title line, a header, one row per network and per Gaussian twin, classes.
   const report = JSON.parse(json.toString('utf8'));
@@ -81,6 +88,13 @@ testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plot
     assert.equal(cells[4], n.conjugate ? 'yes' : 'no');
     assert.equal(Number(cells[5]), n.class + 1);
   });
+  // Var(CSD) means: pinned regressions (test/fixtures/regressions.json), rtol 1e-9
+  const pinned = regression('csd-real-networks').values;
+  assert.deepEqual(Object.keys(pinned).sort(), report.networks.map((n: { name: string }) => n.name).sort());
+  for (const n of report.networks as { name: string; varCsd: { mean: number } }[]) {
+    const want = pinned[n.name]!;
+    assert.ok(Math.abs(n.varCsd.mean - want) <= 1e-9 * want, `${n.name}: Var(CSD) ${n.varCsd.mean}, pinned ${want}`);
+  }
   const classLines = lines.filter((l) => l.startsWith('class '));
   assert.equal(classLines.length, report.equivalence.classes.length);
   console.log(r.stdout);
@@ -95,7 +109,7 @@ testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plot
 });
 
 testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 300_000 }, async () => {
-  assert.ok(full, 'needs the uninterrupted run of the previous test');
+  const full = uninterrupted();
   const cacheB = join(base, 'cacheB');
   const child = spawnCli(allArgs('1', 'B'));
   let stderr = '';
