@@ -254,7 +254,9 @@ describe('resumable runs', { concurrency: 1 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
-    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
+    // ~48 s unless killed (it is, below): the second CLI's start-up must not outlast it even
+    // on a loaded machine (with 400 ms per chunk it once did and the test failed)
+    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_CHUNK_DELAY_MS: '3000' } });
     const ended = exited(first);
     try {
       await waitFor(() => existsSync(join(out, 'run.lock')), 'the first run to lock');
