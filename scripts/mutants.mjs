@@ -156,10 +156,24 @@ const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(root, 'tscon
 const outDir = config.options.outDir, rootDir = config.options.rootDir;
 const emittedPath = (file) => join(outDir, relative(rootDir, file)).replace(/\.ts$/, '.js');
 
-function emit(file, source) {
-  const { outputText, diagnostics } = ts.transpileModule(source, { compilerOptions: { ...config.options, sourceMap: false, declaration: false }, fileName: file, reportDiagnostics: true });
+// The package is ESM ("type": "module"); transpileModule cannot see package.json, so under
+// NodeNext it would emit CommonJS. Ask for ES modules explicitly, and check (sameAsBuild)
+// that the unmutated source emits exactly what the build wrote, before trusting any result.
+function transpile(file, source) {
+  const compilerOptions = { ...config.options, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, sourceMap: false, declaration: false };
+  const { outputText, diagnostics } = ts.transpileModule(source, { compilerOptions, fileName: file, reportDiagnostics: true });
   if (diagnostics?.length) throw new Error(`${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, '\n')}`);
-  writeFileSync(emittedPath(file), outputText);
+  return outputText;
+}
+const withoutMapLine = (js) => js.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n').trimEnd();
+function sameAsBuild(file) {
+  const built = readFileSync(emittedPath(file), 'utf8');
+  if (withoutMapLine(transpile(file, readFileSync(file, 'utf8'))) !== withoutMapLine(built)) {
+    throw new Error(`${relative(root, emittedPath(file))} is not what ${relative(root, file)} emits: run npm run build first`);
+  }
+}
+function emit(file, source) {
+  writeFileSync(emittedPath(file), transpile(file, source));
 }
 
 function runTests(names) {
@@ -180,6 +194,7 @@ function main() {
   if (only.length && list.length !== only.length) throw new Error(`unknown mutant(s): ${only.filter((o) => !MUTANTS.some((m) => m.id === o)).join(', ')}`);
   const files = srcFiles(join(root, 'src'));
   const located = list.map((m) => ({ m, file: locate(m, files) })); // all snippets checked before any run
+  for (const f of new Set(located.map((l) => l.file))) sameAsBuild(f);
 
   const suites = [...new Set(list.flatMap((m) => m.tests))];
   process.stderr.write(`baseline: ${suites.join(', ')} on the unmutated code ...\n`);
