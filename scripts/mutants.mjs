@@ -232,9 +232,11 @@ function main() {
   if (survived.length) process.exitCode = 1;
 }
 
-try {
-  main();
-} catch (e) {
-  process.stderr.write(`mutants: ${e.message}\n`);
-  process.exitCode = 1;
+if (process.argv[1] && join(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`mutants: ${e.message}\n`);
+    process.exitCode = 1;
+  }
 }
