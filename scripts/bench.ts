@@ -565,7 +565,37 @@ function buildJobs(quick: boolean): Job[] {
     id: 'llm-shaped',
     run: async () => (await llmShapedRows({ root: ROOT, scratch, ergo: ERGO, blocks: quick ? 1 : 4, timeoutMs: 60 * MIN, ergoCli })) as Row[],
   });
+
+  // Start-up: how long a command takes when it has almost nothing to do (module loading).
+  {
+    const reps = quick ? 3 : 7;
+    const section = 'Start-up (`ergo` CLI process, wall time of a command with almost no work; median)';
+    const tiny = join(ROOT, 'test/fixtures/bristol/inputs/f_gauss64_x10.npz');
+    const cases: [string, string, (r: number) => string[], Target | undefined][] = [
+      ['startup-help', 'ergo --help', () => ['--help'], secondsTarget(0.2)],
+      ['startup-layers', 'ergo layers (10 x 64 x 64 .npz)', () => ['layers', tiny], secondsTarget(0.2)],
+      ['startup-run', 'ergo run, tiny config (CUE spectral, N = 8, 4 matrices)', (r) => ['run', tinyConfig(), '--fresh', '--quiet', '--workers', '1', '--out', join(scratch, `startup-run-${r}`)], undefined],
+    ];
+    for (const [id, what, args, target] of cases) {
+      jobs.push({
+        id,
+        run: async () => {
+          const ergo = await ergoCli(reps, T, args);
+          return [{ section, what, impl: 'ergo', runs: runsLabel(ergo.times?.length ?? reps, 0), ergo, ...(target ? { target } : {}) }];
+        },
+      });
+    }
+  }
   return jobs;
+}
+
+/** A run config with almost no work, written once into the scratch folder. */
+function tinyConfig(): string {
+  const file = join(scratch, 'startup-tiny.yaml');
+  if (!existsSync(file)) {
+    writeFileSync(file, stringifyYaml({ name: 'startup-tiny', seed: 1, method: 'spectral', ensembles: ['CUE'], sizes: [8], matrices: 4, chunk: 4 }));
+  }
+  return file;
 }
 
 /**

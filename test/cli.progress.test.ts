@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hookedCliPath, repoRoot, runCli, tempDir } from './helpers/cli.js';
+import { testNeeding, scriptMissing } from './helpers/resources.js';
 import { createProgress } from '../src/cli/progress.js';
 
 // 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
@@ -30,15 +31,7 @@ function setup(): { cfg: string; out: string } {
   return { cfg, out: join(dir, 'out') };
 }
 
-function hasScript(): boolean {
-  return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
-test('under a pseudo-terminal (util-linux script) the run draws a bar with counts, rate and ETA', (t) => {
-  if (!hasScript()) {
-    t.skip('util-linux `script` is not installed, so no pseudo-terminal; the forced-bar test covers the bar');
-    return;
-  }
+testNeeding(scriptMissing(), 'under a pseudo-terminal (util-linux script) the run draws a bar with counts, rate and ETA', {}, () => {
   const { cfg, out } = setup();
   const env: NodeJS.ProcessEnv = { ...process.env, ERGO_TEST_CHUNK_DELAY_MS: '150' };
   delete env.ERGO_PROGRESS; // let the CLI see the terminal by itself

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ensureModels, modelPath } from './helpers/models.js';
+import { modelPath, modelsMissing } from './helpers/models.js';
+import { testNeeding } from './helpers/resources.js';
 import { cli, cpseJson, layersJson, type Json } from './helpers/cpsecli.js';
 import { tempDir } from './helpers/cli.js';
 
@@ -22,7 +23,7 @@ const FILES = [
   ...Object.entries(NSFW).flatMap(([id, files]) => files.map((f) => `${id}/${f}`)),
   'silero-vad/silero_vad.onnx',
 ];
-const skip = ensureModels(FILES);
+const missing = modelsMissing(FILES);
 
 /** Layers a bare TF.js manifest must give, counted from its JSON by SPEC section 5 (TF conventions). */
 function expectedManifestLayers(file: string): number {
@@ -38,7 +39,7 @@ function expectedManifestLayers(file: string): number {
   return n;
 }
 
-test('face-api age/gender, expression, 68 landmarks (and tiny), SSD MobileNet v1: layers and cPSE through the CLI', { skip }, (t) => {
+testNeeding(missing, 'face-api age/gender, expression, 68 landmarks (and tiny), SSD MobileNet v1: layers and cPSE through the CLI', {}, (t) => {
   for (const m of FACE) {
     const file = modelPath(`face-api/${m}-weights_manifest.json`);
     const lj = layersJson(file);
@@ -67,7 +68,7 @@ test('face-api age/gender, expression, 68 landmarks (and tiny), SSD MobileNet v1
   assert.match(r.stdout, /warning: depth order unknown: the manifest lists \d+ of 48 weight matrices before the layer that feeds them .*e\.g\. Prediction\/BoxPredictor_1/);
 });
 
-test('nsfwjs MobileNetV2, MobileNetV2 (mid) and InceptionV3, unwrapped from their JS bundles: layers and cPSE through the CLI', { skip }, (t) => {
+testNeeding(missing, 'nsfwjs MobileNetV2, MobileNetV2 (mid) and InceptionV3, unwrapped from their JS bundles: layers and cPSE through the CLI', {}, (t) => {
   // layer counts: pinned regression on the sha256-pinned nsfwjs 4.4.0 files; first and last
   // layers are the architectures' stem convolution and the 5-class output (nsfwjs's classes)
   const want: Record<string, { format: string; layers: number; first: [number, number]; last: [number, number] }> = {
@@ -92,7 +93,7 @@ test('nsfwjs MobileNetV2, MobileNetV2 (mid) and InceptionV3, unwrapped from thei
   }
 });
 
-test('Silero VAD: cpse and csd name the two If branches and the STFT basis; one branch selected -> no such warning', { skip }, () => {
+testNeeding(missing, 'Silero VAD: cpse and csd name the two If branches and the STFT basis; one branch selected -> no such warning', {}, () => {
   const file = modelPath('silero-vad/silero_vad.onnx');
   const both = cpseJson([file]).networks[0];
   assert.ok(both.warnings.some((w: string) => /If node 'If_0' holds 2 alternative sub-networks/.test(w)), both.warnings.join('\n'));

@@ -19,6 +19,8 @@ import {
   sampleCUE,
   sampleEigenphases,
 } from '../src/ensembles/index.js';
+import { Matrix } from 'ml-matrix';
+import { ginibre, gramSchmidt } from './helpers/haar.js';
 
 function maxDiff(a: ComplexMatrix, b: ComplexMatrix): number {
   let w = 0;
@@ -201,4 +203,72 @@ test('sampleEigenphases validates its arguments with RangeErrors', () => {
   assert.throws(() => sampleEigenphases('CUE', 'householder' as 'qr', 4, 1, s), /method must be one of/);
   assert.throws(() => sampleCUE(0, s), RangeError);
   assert.throws(() => sampleCUE(3, s, 'spectral' as 'qr'), RangeError);
+});
+
+test('COE = U^T U and CSE = U^R U = J U^T J^T U, U the CUE draw of the same seed (products written out here)', () => {
+  for (const method of ['qr', 'eigvec'] as const) {
+    const n = 6;
+    const u = sampleCUE(n, createStream(`pin-coe-${method}`), method);
+    const coe = sampleCOE(n, createStream(`pin-coe-${method}`), method);
+    // (U^T U)_ij = sum_k U_ki U_kj
+    const want = complexMatrix(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        for (let k = 0; k < n; k++) {
+          const ar = u.re[k * n + i]!, ai = u.im[k * n + i]!, br = u.re[k * n + j]!, bi = u.im[k * n + j]!;
+          want.re[i * n + j] = want.re[i * n + j]! + ar * br - ai * bi;
+          want.im[i * n + j] = want.im[i * n + j]! + ar * bi + ai * br;
+        }
+      }
+    }
+    assert.ok(maxDiff(coe, want) < 1e-14, `${method}: COE != U^T U (${maxDiff(coe, want)})`);
+    // U U^T has the same law but is another matrix: the pin tells them apart
+    assert.ok(maxDiff(coe, transpose(complexMatmul(transpose(u), transpose(u)))) > 1e-3, `${method}: U U^T would pass`);
+
+    const m = 2 * n;
+    const u2 = sampleCUE(m, createStream(`pin-cse-${method}`), method);
+    const cse = sampleCSE(n, createStream(`pin-cse-${method}`), method);
+    // J = I_n (x) [[0, 1], [-1, 0]] as an explicit matrix; U^R = J U^T J^T
+    const j = complexMatrix(m);
+    for (let b = 0; b < n; b++) {
+      j.re[(2 * b) * m + 2 * b + 1] = 1;
+      j.re[(2 * b + 1) * m + 2 * b] = -1;
+    }
+    const dual = complexMatmul(complexMatmul(j, transpose(u2)), transpose(j));
+    const wantCse = complexMatmul(dual, u2);
+    assert.ok(maxDiff(cse, wantCse) < 1e-14, `${method}: CSE != U^R U (${maxDiff(cse, wantCse)})`);
+    assert.ok(maxDiff(cse, complexMatmul(u2, dual)) > 1e-3, `${method}: U U^R would pass`);
+  }
+});
+
+test('test helper haar.ts (Gram-Schmidt) checked with ml-matrix: U unitary and U^H Z upper triangular with a positive diagonal', () => {
+  // Z = U R with R = U^H Z; the Haar condition is R's diagonal real and > 0 (Mezzadri 2007).
+  // Complex n x n as the real 2n x 2n embedding [[A, -B], [B, A]] so ml-matrix does the products.
+  const n = 7;
+  const z = ginibre(n, createStream('haar-helper'));
+  const u = gramSchmidt(z);
+  const embed = (c: ComplexMatrix): Matrix => {
+    const e = new Matrix(2 * n, 2 * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) {
+        const a = c.re[i * n + k]!, b = c.im[i * n + k]!;
+        e.set(i, k, a); e.set(i, k + n, -b); e.set(i + n, k, b); e.set(i + n, k + n, a);
+      }
+    }
+    return e;
+  };
+  const eu = embed(u), ez = embed(z);
+  const gram = eu.transpose().mmul(eu); // embedding of U^H U
+  assert.ok(gram.sub(Matrix.eye(2 * n)).abs().max() < 1e-13, 'U^H U = I');
+  const r = eu.transpose().mmul(ez); // embedding of R = U^H Z: re block top-left, im block bottom-left
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const re = r.get(i, k), im = r.get(i + n, k);
+      if (k < i) assert.ok(Math.abs(re) < 1e-12 && Math.abs(im) < 1e-12, `R[${i}][${k}] = ${re} + ${im}i below the diagonal`);
+      if (k === i) assert.ok(re > 0 && Math.abs(im) < 1e-12, `R[${i}][${i}] = ${re} + ${im}i: not real positive`);
+    }
+  }
+  // and it reproduces Z: U R = Z
+  const back = eu.mmul(r).sub(ez);
+  assert.ok(back.abs().max() < 1e-12, 'U R = Z');
 });

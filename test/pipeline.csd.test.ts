@@ -8,7 +8,7 @@
 //     shapes) give clearly different Var(CSD).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { writeFileSync } from 'node:fs';
@@ -138,11 +138,11 @@ const REAL: Record<string, string> = {
 };
 
 
-const skipReal = ensureModels(Object.values(REAL));
+const skipReal = modelsMissing(Object.values(REAL));
 
 const TWINS = 4;
 
-test('real networks: trained and Gaussian-initialised twins give clearly different Var(CSD) (gap > 5 sd), unless exact zeros dominate', { skip: skipReal }, async () => {
+testNeeding(skipReal, 'real networks: trained and Gaussian-initialised twins give clearly different Var(CSD) (gap > 5 sd), unless exact zeros dominate', {}, async () => {
   const executor = new PoolExecutor(2);
   const ctx = ctxFor(executor);
   const opts: CsdOptions = { ...OPTS, draws: 5, gaussianTwin: true, seed: 'real-twins' };

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { runCli, tempDir, repoRoot } from './helpers/cli.js';
+import { testNeeding, numpyMissing } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
 import { planRun, sweep, failChunk } from './helpers/sweep.js';
@@ -194,13 +195,6 @@ test('ergo datasets lists run directories with their groups, sizes and completen
   assert.match(both.stdout, /good: shared \(/);
 });
 
-function python(): { ok: true } | { ok: false; why: string } {
-  const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
-  if (r.error) return { ok: false, why: `python3 is not available (${r.error.message})` };
-  if (r.status !== 0) return { ok: false, why: `python3 has no numpy (${r.stderr.trim().split('\n').at(-1)})` };
-  return { ok: true };
-}
-
 /** re/im/theta/matrix columns of one (ensemble, N) group, concatenated in chunk order, from the Arrow files. */
 function arrowGroup(dir: string, ensemble: string, n: number): { matrix: number[]; theta: number[]; re: number[]; im: number[] } {
   const out = { matrix: [] as number[], theta: [] as number[], re: [] as number[], im: [] as number[] };
@@ -213,12 +207,7 @@ function arrowGroup(dir: string, ensemble: string, n: number): { matrix: number[
   return out;
 }
 
-test('ergo export --format npy: numpy.load reads complex128 (M, N) arrays equal to the Arrow re/im bit for bit', (t) => {
-  const py = python();
-  if (!py.ok) {
-    t.skip(`skipped: ${py.why}; install numpy for python3 to run this check`);
-    return;
-  }
+testNeeding(numpyMissing(), 'ergo export --format npy: numpy.load reads complex128 (M, N) arrays equal to the Arrow re/im bit for bit', {}, () => {
   const out = join(tempDir(), 'npy');
   const r = runCli(['export', dirA, '--format', 'npy', '--out', out]);
   assert.equal(r.status, 0, r.stderr);

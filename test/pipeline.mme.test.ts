@@ -115,8 +115,13 @@ test('ergo mme: JSON, table, files, and one-line usage errors', async () => {
   const t = await runMme(['--ensemble', 'COE', '--order', '40', '--p', '0.7', '--count', '5', '--semantics', 'bristol', '--out', out]);
   assert.equal(t.code, 0, t.err);
   assert.match(t.out, /MME of 5 matrices \|U\|, U from COE \(qr\), orders ~ Binomial\(40, 0\.7\)/);
-  assert.match(t.out, /cPSE = (-?\d|-Infinity)/);
-  assert.equal(JSON.parse(readFileSync(join(out, 'results', 'mme.json'), 'utf8')).semantics, 'bristol');
+  // the number printed is the cPSE of the same draw computed here (default seed 0)
+  const want = mmeReport({ ensemble: 'COE', order: 40, p: 0.7, count: 5, seed: 0, semantics: 'bristol' }).cpse;
+  assert.ok(Number.isFinite(want), `cPSE ${want}`);
+  assert.ok(t.out.includes(`cPSE = ${want.toFixed(6)}`), t.out);
+  const saved = JSON.parse(readFileSync(join(out, 'results', 'mme.json'), 'utf8'));
+  assert.equal(saved.semantics, 'bristol');
+  assert.equal(saved.cpse, want);
   assert.ok(existsSync(join(out, 'plots', 'mme-depth.svg')));
   for (const [args, re] of [
     [['--ensemble', 'GUE', '--order', '8', '--p', '0.5', '--count', '3'], /--ensemble: expected one of CUE, COE, CSE/],

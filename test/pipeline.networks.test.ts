@@ -2,7 +2,7 @@
 // spectra computed on an executor and cached by content hash. A counting executor
 // (the Executor interface, computing with spectral/pse) shows exactly which layers
 // were computed; the real executors (inline and thread pool) must agree with it.
-// Expected cPSE of the synthetic network: numpy, offline (see test/cli.cpse.test.ts).
+// Expected cPSE of the synthetic network: test/fixtures/synth-cpse.json (numpy script beside it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { runChunk } from '../src/pipeline/runtime/tasks.js';
 import type { NetworkSpec } from '../src/pipeline/config/types.js';
 import { layerEigenvalues, vanillaEigenvalues } from '../src/spectral/pse.js';
 import { synthNetwork, safetensorsBytes, npzBytes, type Tensor } from './helpers/weightfiles.js';
+import { synthExpected } from './helpers/expected.js';
 
 const tmp = (p = 'ergo-net-') => mkdtempSync(join(tmpdir(), p));
 
@@ -42,8 +43,8 @@ const npzFile = join(dir, 'synth.npz');
 writeFileSync(npzFile, npzBytes(SYNTH, '<f4'));
 const spec = (path: string, name: string, extra: Partial<NetworkSpec> = {}): NetworkSpec => ({ path, name, ...extra });
 
-// numpy (offline), definition semantics, K = 10: see the recipe in test/cli.cpse.test.ts
-const SYNTH_DEF = { d: [4.918253664450509, 2.9732543114175143, 1.314585899684864, 0.03761277840711666, 0.054429125736502326], cpse: -0.28100025496969777 };
+// numpy, definition semantics, K = 10: test/fixtures/synth_cpse.py
+const SYNTH_DEF = synthExpected().definition;
 
 function ctxWith(executor: Executor, cacheDir: string, extra: Partial<Ctx> = {}): Ctx {
   return { executor, cacheDir, semantics: 'definition', ...extra };
@@ -149,8 +150,11 @@ test('table, CSV and files: two networks, and a two-layer network whose cPSE is 
   const table = cpseTable(r);
   assert.match(table, /^synth \(safetensors, 7 layers, N_max = 32; 0 cached, 7 computed\)$/m);
   assert.match(table, /^\s+depth\s+layer\s+N\s+d_layer\s+log10 d$/m);
-  assert.match(table, /^\s+2\s+conv1\.weight\s+16\s+4\.918254e\+0\s+0\.6918$/m); // log10(4.918...) = 0.69181
-  assert.match(table, /cPSE = -0\.281000/);
+  // the fixture's d_2 and cPSE, printed as the table prints them (%e with 6 digits, log10 with 4, cPSE with 6)
+  const esc = (x: string) => x.replace(/[.+]/g, '\\$&');
+  const d2 = SYNTH_DEF.d[0]!;
+  assert.match(table, new RegExp(`^\\s+2\\s+conv1\\.weight\\s+16\\s+${esc(d2.toExponential(6))}\\s+${esc(Math.log10(d2).toFixed(4))}$`, 'm'));
+  assert.match(table, new RegExp(`cPSE = ${esc(SYNTH_DEF.cpse.toFixed(6))}`));
   assert.match(table, /two \(npz, 2 layers, N_max = 32;[^\n]*\n[^\n]*depth[^\n]*\n\s+cPSE = NaN \(fewer than 3 layers\)/);
   const csv = cpseCsv(r).trim().split('\n');
   assert.equal(csv[0], 'network,depth,layer,n,d_layer,log10_d_layer,cpse');

@@ -101,9 +101,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: num
   return new Promise((r) => child.on('close', (status) => r({ status, stdout, stderr })));
 }
 
-// Tests are independent (own temporary directories) and mostly wait on child processes,
-// so a few run at once.
-describe('resumable runs', { concurrency: 3 }, () => {
+// Tests are independent (own temporary directories) but run one at a time: they time kills
+// against child processes, and the suite already runs two files at once on small machines.
+describe('resumable runs', { concurrency: 1 }, () => {
   let reference: Map<string, Buffer>;
   let referenceDir: string;
 
@@ -261,7 +261,9 @@ describe('resumable runs', { concurrency: 3 }, () => {
     const dir = tempDir();
     const cfg = writeConfig(dir);
     const out = join(dir, 'out');
-    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '400' } }); // ~6 s unless killed
+    // ~48 s unless killed (it is, below): the second CLI's start-up must not outlast it even
+    // on a loaded machine (with 400 ms per chunk it once did and the test failed)
+    const first = spawnCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_TEST_CHUNK_DELAY_MS: '3000' } });
     const ended = exited(first);
     try {
       await waitFor(() => existsSync(join(out, 'run.lock')), 'the first run to lock');

@@ -150,6 +150,11 @@ test('populationVariance and summariseDraws: population (n) vs sample (n - 1)', 
   close(s.std, Math.sqrt(5 / 3));
   // Large offset: the corrected two-pass formula keeps the variance of {1e9 + 1, 1e9 + 3} at 1.
   close(populationVariance([1e9 + 1, 1e9 + 3]), 1, 1e-6);
+  // An inexact mean: {1e16, 1e16 + 2, 1e16 + 2} (float64 spacing 2 there) has mean 1e16 + 4/3,
+  // stored as 1e16 + 2. Deviations from the stored mean are -2, 0, 0 (ss = 4, sum c = -2); the
+  // correction gives (4 - 4/3)/3 = 8/9, the exact variance ((4/3)^2 + 2 (2/3)^2)/3. Without the
+  // correction the result is 4/3; one-pass E[x^2] - mean^2 loses everything at 1e32.
+  close(populationVariance([1e16, 1e16 + 2, 1e16 + 2]), 8 / 9, 1e-15);
   const one = summariseDraws([0.7]);
   assert.equal(one.mean, 0.7);
   assert.ok(Number.isNaN(one.std));
@@ -266,6 +271,13 @@ test('two independent circular mixed ensembles are conjugate, with Var(CSD) belo
     assert.ok(Math.abs(r.cumulativeAtEMax) < 1e-12, `cumulative at eMax ${r.cumulativeAtEMax}`);
     assert.equal(r.conjugate, true);
     const { mean, bound } = poissonBound(a, b, eMax, K);
+    // Var(CSD) is the population variance (divide by K) of rho_a - rho_b recomputed here from
+    // the two pooled densities: exact up to rounding, so a K - 1 divisor (0.1% off) fails.
+    const pa = pooledDensity(a, { eMax, bins: K }).density, pb = pooledDensity(b, { eMax, bins: K }).density;
+    const diff = pa.map((x, k) => x - pb[k]!);
+    const dm = diff.reduce((s, x) => s + x, 0) / K;
+    const pop = diff.reduce((s, x) => s + (x - dm) ** 2, 0) / K;
+    close(r.varCsd, pop, 1e-12 * pop, 'Var(CSD) = population variance of the density difference');
     assert.ok(r.varCsd > 0, 'independent draws must differ');
     assert.ok(r.varCsd <= bound, `Var(CSD) ${r.varCsd} above the Poisson bound ${bound}`);
     results.push({ T, varCsd: r.varCsd, bound, mean });

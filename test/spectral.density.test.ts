@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createStream } from '../src/rng/index.js';
+import { testNeeding, numpyMissing } from './helpers/resources.js';
 import {
   angleEdges, angleDensity, realDensity, spectralDensity, numpyArange, numpyLinspace, numpyHistogramAuto, histogramWithEdges,
 } from '../src/spectral/index.js';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-const NO_NUMPY = hasNumpy ? false : 'python3 with numpy not available: numpy cross-checks skipped';
+const NO_NUMPY = numpyMissing();
 
 test('definition angle edges: step delta from -pi, last edge pi exactly, partial last bin', () => {
   const e = angleEdges({ semantics: 'definition', delta: 0.2 });
@@ -83,7 +83,7 @@ test('histogram with explicit edges: half-open bins, last closed, outside droppe
   assert.equal(h.counted, 5);
 });
 
-test('bristol edges and counts equal numpy.arange / numpy.histogram for many deltas and data sets', { skip: NO_NUMPY }, () => {
+testNeeding(NO_NUMPY, 'bristol edges and counts equal numpy.arange / numpy.histogram for many deltas and data sets', {}, () => {
   const s = createStream('density-numpy');
   const deltas = [0.2, 0.1, 0.05, 0.3, 0.7, 1.0, 0.123];
   // data chosen to include values exactly on linspace edges and duplicates

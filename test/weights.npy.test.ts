@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bristolFixtures } from './helpers/cli.js';
+import { testNeeding, numpyMissing } from './helpers/resources.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,7 @@ import { encodeNpy, encodeNpz, writeNpy, writeNpz } from '../src/pipeline/report
 const FIX = bristolFixtures + '/';
 
 // python3 with numpy is an optional test oracle; without it those tests skip with a message.
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-const NO_NUMPY = hasNumpy ? false : 'python3 with numpy not available: numpy cross-checks skipped';
+const NO_NUMPY = numpyMissing();
 
 function tmp(): string { return mkdtempSync(join(tmpdir(), 'ergo-npy-')); }
 
@@ -132,7 +132,7 @@ test('ZIP64 archive with a stored member is read', () => {
   assert.deepEqual(Array.from(m[0]!.array.data), [1.5, -2]);
 });
 
-test('numpy-written files: every dtype, both byte orders, Fortran order, format 2.0/3.0, deflated npz', { skip: NO_NUMPY }, async () => {
+testNeeding(NO_NUMPY, 'numpy-written files: every dtype, both byte orders, Fortran order, format 2.0/3.0, deflated npz', {}, async () => {
   const dir = tmp();
   try {
     // numpy writes the files and a JSON of the expected C-order values (float64 via astype).
@@ -200,7 +200,7 @@ json.dump(exp, open(os.path.join(d, 'expected.json'), 'w'))
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-test('numpy.load reads what writeNpy / writeNpz write', { skip: NO_NUMPY }, async () => {
+testNeeding(NO_NUMPY, 'numpy.load reads what writeNpy / writeNpz write', {}, async () => {
   const dir = tmp();
   try {
     const data = [0.1, -2, 3e-300, 1e300, -0, 7];

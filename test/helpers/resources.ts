@@ -1,0 +1,49 @@
+// Tests that need something from outside the repository: python3 with numpy, the fetched
+// models (scripts/fetch-models.mjs), util-linux `script`. Each such test is declared with
+// `testNeeding(missing, ...)`, where `missing` says what is absent (undefined when present).
+//
+// Normal runs skip such a test with that reason. Strict mode (ERGO_STRICT=1, which .ci/run
+// sets) turns the skip into a failure naming the resource, so a CI run cannot pass while
+// holding back the only coverage of numpy-written files or of real networks.
+import { test, type TestContext } from 'node:test';
+import { spawnSync } from 'node:child_process';
+export { modelsMissing } from './models.js';
+
+export const STRICT = process.env.ERGO_STRICT === '1';
+
+type Options = { timeout?: number; concurrency?: number | boolean };
+type Body = (t: TestContext) => void | Promise<void>;
+
+/** A test that runs when `missing` is undefined; otherwise skipped, or failed in strict mode. */
+export function testNeeding(missing: string | undefined, name: string, options: Options, fn: Body): void {
+  if (missing === undefined) test(name, options, fn);
+  else if (STRICT) test(name, options, () => { throw new Error(`ERGO_STRICT=1 and a required resource is missing: ${missing}`); });
+  else test(name, { ...options, skip: `${missing} (ERGO_STRICT=1 makes this a failure)` }, fn);
+}
+
+const memo = new Map<string, string | undefined>();
+function once(key: string, probe: () => string | undefined): string | undefined {
+  if (!memo.has(key)) memo.set(key, probe());
+  return memo.get(key);
+}
+
+/** Why python3 with numpy cannot be used, or undefined. */
+export function numpyMissing(): string | undefined {
+  return once('numpy', () => {
+    const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+    if (r.error) return `python3 is not on PATH (${r.error.message})`;
+    if (r.status !== 0) return `python3 has no working numpy (${r.stderr.trim().split('\n').at(-1)})`;
+    return undefined;
+  });
+}
+
+/** Why util-linux `script` (a pseudo-terminal for progress-bar tests) cannot be used, or undefined. */
+export function scriptMissing(): string | undefined {
+  return once('script', () => (spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'util-linux `script` is not installed'));
+}
+
+
+/** Why strace (system-call tracing of the ergo process, security tests) cannot be used, or undefined. */
+export function straceMissing(): string | undefined {
+  return once('strace', () => (spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0 ? undefined : 'strace is not installed (apt-get install strace)'));
+}
