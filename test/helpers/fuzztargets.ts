@@ -335,4 +335,18 @@ registerFuzzTarget({ name: 'safetensors', format: 'safetensors', build: safetens
 registerFuzzTarget({ name: 'onnx', format: 'onnx', build: onnxFixture, refers: true, edits: [onnxFieldEdit] });
 registerFuzzTarget({ name: 'tfjs-layers', format: 'tfjs', build: tfLayersFixture, refers: true, edits: [tfWeightEdit] });
 registerFuzzTarget({ name: 'tfjs-graph', format: 'tfjs', build: tfGraphFixture, refers: true, edits: [tfWeightEdit] });
+// nsfwjs-style JS bundles: the layers-model and its shards as `module.exports = <literal>`
+// (JSON text and base64 strings), as browserify writes them; the reader parses, never runs them.
+const jsBundle = (literal: string): Uint8Array =>
+  utf8(`!function(e){"object"==typeof exports?module.exports=e():this.m=e()}(function(){return function e(t,n,r){function s(o){return n[o]||(n[o]={exports:{}},t[o][0].call(n[o].exports,function(x){return s(x)},n[o],n[o].exports,e,t,n,r)),n[o].exports}return s}({1:[function(a,b,c){b.exports=${literal}},{}]},{},[1])(1)});\n`);
+export function tfBundleFixture(ref?: string): Fixture {
+  const plain = tfLayersFixture(ref);
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, bytes] of Object.entries(plain.files) as [string, Uint8Array][]) {
+    files[name === plain.entry ? 'model.min.js' : name] = name === plain.entry ? jsBundle(text(bytes)) : jsBundle(JSON.stringify(Buffer.from(bytes).toString('base64')));
+  }
+  return { files, entry: 'model.min.js', refBytes: jsBundle(JSON.stringify(Buffer.from(plain.refBytes!).toString('base64'))) };
+}
+
 registerFuzzTarget({ name: 'tfjs-manifest', format: 'tfjs', build: tfManifestFixture, refers: true, edits: [tfWeightEdit] });
+registerFuzzTarget({ name: 'tfjs-bundle', format: 'tfjs-bundle', build: tfBundleFixture, refers: true });
