@@ -189,6 +189,16 @@ function makeKernels(x: Exports): WasmKernels {
     if (f64.buffer !== mem.buffer || f64.length * 8 !== mem.buffer.byteLength) f64 = new Float64Array(mem.buffer);
   }
 
+  // The checks every complex square input gets before it is copied in; returns n.
+  function assertComplexSquare(m: ComplexMatrix, name: string): number {
+    const n = m.rows;
+    assertSquare(n, m.re.length, name);
+    if (m.cols !== n || m.im.length !== n * n) throw new RangeError(`${name}: expected a square matrix`);
+    assertFinite(m.re, `${name} (re)`);
+    assertFinite(m.im, `${name} (im)`);
+    return n;
+  }
+
   /** Lays out consecutive f64 regions (16-byte aligned); returns their byte offsets. */
   function layout(...lengths: number[]): number[] {
     const offs: number[] = [];
@@ -211,11 +221,7 @@ function makeKernels(x: Exports): WasmKernels {
       return { d: f64.slice(pd / 8, pd / 8 + n), e: f64.slice(pe / 8, pe / 8 + n - 1) };
     },
     hermitianTridiagonalize(m) {
-      const n = m.rows;
-      assertSquare(n, m.re.length, 'hermitianTridiagonalize');
-      if (m.cols !== n || m.im.length !== n * n) throw new RangeError('hermitianTridiagonalize: expected a square matrix');
-      assertFinite(m.re, 'hermitianTridiagonalize (re)');
-      assertFinite(m.im, 'hermitianTridiagonalize (im)');
+      const n = assertComplexSquare(m, 'hermitianTridiagonalize');
       const [pr, pi, pd, pe, pw] = layout(n * n, n * n, n, n, 8 * n) as [number, number, number, number, number];
       f64.set(m.re, pr / 8);
       f64.set(m.im, pi / 8);
@@ -223,11 +229,7 @@ function makeKernels(x: Exports): WasmKernels {
       return { d: f64.slice(pd / 8, pd / 8 + n), e: f64.slice(pe / 8, pe / 8 + n - 1) };
     },
     complexQR(a) {
-      const n = a.rows;
-      assertSquare(n, a.re.length, 'complexQR');
-      if (a.cols !== n || a.im.length !== n * n) throw new RangeError('complexQR: expected a square matrix');
-      assertFinite(a.re, 'complexQR (re)');
-      assertFinite(a.im, 'complexQR (im)');
+      const n = assertComplexSquare(a, 'complexQR');
       const [pr, pi, prr, pri, pw] = layout(n * n, n * n, n, n, 10 * n) as [number, number, number, number, number];
       f64.set(a.re, pr / 8);
       f64.set(a.im, pi / 8);
