@@ -9,8 +9,8 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import { assertFinite, assertSquare, type ComplexMatrix } from '../types.js';
+import { processSharedInt32 } from '../cores.js';
 
 export interface WasmKernels {
   /** Householder tridiagonalisation of a real symmetric n x n matrix (row-major; input not modified). e has n - 1 entries. */
@@ -96,14 +96,7 @@ let failure = '';
 // "Warned" flag shared by all threads of the process: a SharedArrayBuffer
 // handed to workers through their environment data (cloned by reference at
 // worker creation), so the warning appears once per process, not per worker.
-const WARN_KEY = 'ergo.wasm.warned';
-const warnedFlag: Int32Array = (() => {
-  const inherited = getEnvironmentData(WARN_KEY);
-  if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
-  const sab = new SharedArrayBuffer(4);
-  setEnvironmentData(WARN_KEY, sab);
-  return new Int32Array(sab);
-})();
+const warnedFlag: Int32Array = processSharedInt32('ergo.wasm.warned');
 
 function warnOnce(reason: string): void {
   if (Atomics.compareExchange(warnedFlag, 0, 0, 1) !== 0) return;
