@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertFinite, assertSquare, type ComplexMatrix } from '../types.js';
 import { processSharedInt32 } from '../cores.js';
+import { transposeInto } from '../transpose.js';
 
 export interface WasmKernels {
   /** Householder tridiagonalisation of a real symmetric n x n matrix (row-major; input not modified). e has n - 1 entries. */
@@ -263,17 +264,7 @@ function makeKernels(x: Exports): WasmKernels {
       const [pa, px] = layout(n * m, m * m) as [number, number];
       // The copy into linear memory that `gram` makes anyway writes A^T (m x n) instead:
       // blocked so that both the rows read and the rows written stay in cache.
-      const o = pa / 8, B = 64;
-      for (let i0 = 0; i0 < n; i0 += B) {
-        const i1 = Math.min(n, i0 + B);
-        for (let j0 = 0; j0 < m; j0 += B) {
-          const j1 = Math.min(m, j0 + B);
-          for (let i = i0; i < i1; i++) {
-            const r = i * m;
-            for (let j = j0; j < j1; j++) f64[o + j * n + i] = a[r + j]!;
-          }
-        }
-      }
+      transposeInto(a, n, m, f64, pa / 8);
       x.gram(pa, m, n, px);
       return f64.slice(px / 8, px / 8 + m * m);
     },
