@@ -140,3 +140,24 @@ export async function readElements(file: string, offset: number, type: StoredTyp
   }
   return out;
 }
+
+// Gather a strided view (sizes, strides in elements) of `src` (element 0 = storage offset)
+// into row-major order: an odometer over the index space.
+export function gatherStrided(src: Float64Array, size: number[], stride: number[]): Float64Array {
+  const count = product(size);
+  const out = new Float64Array(count);
+  const rank = size.length;
+  const idx = new Array<number>(rank).fill(0);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    out[k] = src[at]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      at += stride[d]!;
+      if (idx[d]! < size[d]!) break;
+      at -= stride[d]! * size[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
