@@ -1,5 +1,5 @@
 // Element decoders shared by the readers: every stored dtype becomes float64.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 
 /** Storage dtypes the readers decode, little-endian. */
@@ -160,4 +160,13 @@ export function gatherStrided(src: Float64Array, size: number[], stride: number[
     }
   }
   return out;
+}
+
+// Size in bytes of a weights file, or a WeightsError naming it if it cannot be read.
+export async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (e) {
+    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+  }
 }

@@ -26,9 +26,8 @@
 // order. Order = the pickle's insertion order = the order the network registered its parameters.
 // Views: storage offset and strides are honoured (non-contiguous views are gathered); tensors
 // may share a storage. Every read is checked against the real member / file size.
-import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, decodeElements, gatherStrided, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, decodeElements, fileSize, gatherStrided, product, readRange, type StoredType } from './decode.js';
 import {
   PickleError, PickleTruncated, PyCall, PyDict, PyGlobal, PyObject, PyTuple, callableName, unpickle,
   type Reconstructor,
@@ -525,12 +524,7 @@ export async function isTorchTar(path: string): Promise<boolean> {
 }
 
 export async function openPytorch(path: string): Promise<WeightSource> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
-  }
+  const size = await fileSize(path);
   const head = await readRange(path, 0, Math.min(size, 512));
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return openTorchZip(path, size);
   if (isTar(head)) {
