@@ -205,6 +205,15 @@ function makeKernels(x: Exports): WasmKernels {
     return offs;
   }
 
+  /** Lays out re and im of the square matrix m, then `rest`, and copies m in; returns the byte offsets. */
+  function layoutComplexIn(m: ComplexMatrix, ...rest: number[]): number[] {
+    const n = m.rows;
+    const offs = layout(n * n, n * n, ...rest);
+    f64.set(m.re, offs[0]! / 8);
+    f64.set(m.im, offs[1]! / 8);
+    return offs;
+  }
+
   return {
     symmetricTridiagonalize(a, n) {
       assertSquare(n, a.length, 'symmetricTridiagonalize');
@@ -216,17 +225,13 @@ function makeKernels(x: Exports): WasmKernels {
     },
     hermitianTridiagonalize(m) {
       const n = assertComplexSquare(m, 'hermitianTridiagonalize');
-      const [pr, pi, pd, pe, pw] = layout(n * n, n * n, n, n, 8 * n) as [number, number, number, number, number];
-      f64.set(m.re, pr / 8);
-      f64.set(m.im, pi / 8);
+      const [pr, pi, pd, pe, pw] = layoutComplexIn(m, n, n, 8 * n) as [number, number, number, number, number];
       x.hermTridiag(pr, pi, n, pd, pe, pw);
       return { d: f64.slice(pd / 8, pd / 8 + n), e: f64.slice(pe / 8, pe / 8 + n - 1) };
     },
     complexQR(a) {
       const n = assertComplexSquare(a, 'complexQR');
-      const [pr, pi, prr, pri, pw] = layout(n * n, n * n, n, n, 10 * n) as [number, number, number, number, number];
-      f64.set(a.re, pr / 8);
-      f64.set(a.im, pi / 8);
+      const [pr, pi, prr, pri, pw] = layoutComplexIn(a, n, n, 10 * n) as [number, number, number, number, number];
       x.complexQR(pr, pi, n, prr, pri, pw);
       return {
         q: { rows: n, cols: n, re: f64.slice(pr / 8, pr / 8 + n * n), im: f64.slice(pi / 8, pi / 8 + n * n) },
