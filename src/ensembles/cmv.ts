@@ -51,7 +51,7 @@
 // bracket leaves a single value of F modulo 2 pi possible.
 import type { RandomStream } from '../rng/index.js';
 import { assertFinite, complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
-import { wasmKernels } from '../linalg/wasm/index.js';
+import { wasmKernels, type CmvMatchPhaseKernel } from '../linalg/wasm/index.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -160,18 +160,7 @@ const SCALE_DOWN = 2 ** -500;
  * This is the reference for the WebAssembly kernel, which performs the same IEEE operations
  * in the same order on every lane: both paths give the same bits.
  */
-export function cmvMatchPhaseTS(
-  coef: Float64Array,
-  m: number,
-  kTiny: number,
-  c0r: number,
-  c0i: number,
-  zr: Float64Array,
-  zi: Float64Array,
-  count: number,
-  full: boolean,
-  out: Float64Array,
-): void {
+export const cmvMatchPhaseTS: CmvMatchPhaseKernel = (coef, m, kTiny, c0r, c0i, zr, zi, count, full, out) => {
   for (let j = 0; j < count; j++) {
     const xr = zr[j]!;
     const xi = zi[j]!;
@@ -241,9 +230,9 @@ export function cmvMatchPhaseTS(
     out[3 * count + j] = d;
     out[4 * count + j] = dd;
   }
-}
+};
 
-type PhaseKernel = typeof cmvMatchPhaseTS;
+type PhaseKernel = CmvMatchPhaseKernel;
 
 /** Evaluates F, F', F'' at many thetas per pass over the coefficients (see `cmvMatchPhaseTS`). */
 class MatchPhase {

@@ -13,6 +13,23 @@ import { assertFinite, assertSquare, type ComplexMatrix } from '../types.js';
 import { processSharedInt32 } from '../cores.js';
 import { transposeInto } from '../transpose.js';
 
+/**
+ * Signature of the CMV matching-phase kernel, shared by the WebAssembly one and its TypeScript
+ * reference `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments).
+ */
+export type CmvMatchPhaseKernel = (
+  coef: Float64Array,
+  m: number,
+  kTiny: number,
+  c0r: number,
+  c0i: number,
+  zr: Float64Array,
+  zi: Float64Array,
+  count: number,
+  full: boolean,
+  out: Float64Array,
+) => void;
+
 export interface WasmKernels {
   /** Householder tridiagonalisation of a real symmetric n x n matrix (row-major; input not modified). e has n - 1 entries. */
   symmetricTridiagonalize(a: Float64Array, n: number): { d: Float64Array; e: Float64Array };
@@ -31,18 +48,7 @@ export interface WasmKernels {
    * arithmetic as `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments
    * and the 5 * count outputs).
    */
-  cmvMatchPhase(
-    coef: Float64Array,
-    m: number,
-    kTiny: number,
-    c0r: number,
-    c0i: number,
-    zr: Float64Array,
-    zi: Float64Array,
-    count: number,
-    full: boolean,
-    out: Float64Array,
-  ): void;
+  cmvMatchPhase: CmvMatchPhaseKernel;
   /** Bytes of linear memory currently held by this thread's instance. */
   memoryBytes(): number;
 }
