@@ -427,6 +427,18 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
     }
   };
 
+  // Full kernel (F itself, not only modulo 2 pi) at the roots idx[0..count): stores F, F', F''.
+  const evaluateFull = (idx: Int32Array, count: number): void => {
+    for (let q = 0; q < count; q++) x[q] = cur[idx[q]!]!;
+    mp.evaluate(x, count, true);
+    for (let q = 0; q < count; q++) {
+      const j = idx[q]!;
+      fAt[j] = mp.f[q]!;
+      dAt[j] = mp.d[q]!;
+      ddAt[j] = mp.dd[q]!;
+    }
+  };
+
   let passes = 0;
   let next = new Int32Array(n);
   const lightIdx = new Int32Array(n);
@@ -441,16 +453,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       if (fHi[j]! - fLo[j]! < LIGHT_SPAN) lightIdx[nl++] = j;
       else fullIdx[nf++] = j;
     }
-    if (nf > 0) {
-      for (let q = 0; q < nf; q++) x[q] = cur[fullIdx[q]!]!;
-      mp.evaluate(x, nf, true);
-      for (let q = 0; q < nf; q++) {
-        const j = fullIdx[q]!;
-        fAt[j] = mp.f[q]!;
-        dAt[j] = mp.d[q]!;
-        ddAt[j] = mp.dd[q]!;
-      }
-    }
+    if (nf > 0) evaluateFull(fullIdx, nf);
     if (nl > 0) {
       for (let q = 0; q < nl; q++) x[q] = cur[lightIdx[q]!]!;
       mp.evaluate(x, nl, false);
@@ -469,16 +472,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
         dAt[j] = mp.d[q]!;
         ddAt[j] = mp.dd[q]!;
       }
-      if (nRedo > 0) {
-        for (let q = 0; q < nRedo; q++) x[q] = cur[fullIdx[q]!]!;
-        mp.evaluate(x, nRedo, true);
-        for (let q = 0; q < nRedo; q++) {
-          const j = fullIdx[q]!;
-          fAt[j] = mp.f[q]!;
-          dAt[j] = mp.d[q]!;
-          ddAt[j] = mp.dd[q]!;
-        }
-      }
+      if (nRedo > 0) evaluateFull(fullIdx, nRedo);
     }
     for (let q = 0; q < nActive; q++) {
       const j = active[q]!;
