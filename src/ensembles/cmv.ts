@@ -51,7 +51,7 @@
 // bracket leaves a single value of F modulo 2 pi possible.
 import type { RandomStream } from '../rng/index.js';
 import { assertFinite, complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
-import { wasmKernels } from '../linalg/wasm/index.js';
+import { wasmKernels, type CmvMatchPhaseKernel } from '../linalg/wasm/index.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -160,18 +160,7 @@ const SCALE_DOWN = 2 ** -500;
  * This is the reference for the WebAssembly kernel, which performs the same IEEE operations
  * in the same order on every lane: both paths give the same bits.
  */
-export function cmvMatchPhaseTS(
-  coef: Float64Array,
-  m: number,
-  kTiny: number,
-  c0r: number,
-  c0i: number,
-  zr: Float64Array,
-  zi: Float64Array,
-  count: number,
-  full: boolean,
-  out: Float64Array,
-): void {
+export const cmvMatchPhaseTS: CmvMatchPhaseKernel = (coef, m, kTiny, c0r, c0i, zr, zi, count, full, out) => {
   for (let j = 0; j < count; j++) {
     const xr = zr[j]!;
     const xi = zi[j]!;
@@ -241,9 +230,9 @@ export function cmvMatchPhaseTS(
     out[3 * count + j] = d;
     out[4 * count + j] = dd;
   }
-}
+};
 
-type PhaseKernel = typeof cmvMatchPhaseTS;
+type PhaseKernel = CmvMatchPhaseKernel;
 
 /** Evaluates F, F', F'' at many thetas per pass over the coefficients (see `cmvMatchPhaseTS`). */
 class MatchPhase {
@@ -438,6 +427,18 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
     }
   };
 
+  // Full kernel (F itself, not only modulo 2 pi) at the roots idx[0..count): stores F, F', F''.
+  const evaluateFull = (idx: Int32Array, count: number): void => {
+    for (let q = 0; q < count; q++) x[q] = cur[idx[q]!]!;
+    mp.evaluate(x, count, true);
+    for (let q = 0; q < count; q++) {
+      const j = idx[q]!;
+      fAt[j] = mp.f[q]!;
+      dAt[j] = mp.d[q]!;
+      ddAt[j] = mp.dd[q]!;
+    }
+  };
+
   let passes = 0;
   let next = new Int32Array(n);
   const lightIdx = new Int32Array(n);
@@ -452,16 +453,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       if (fHi[j]! - fLo[j]! < LIGHT_SPAN) lightIdx[nl++] = j;
       else fullIdx[nf++] = j;
     }
-    if (nf > 0) {
-      for (let q = 0; q < nf; q++) x[q] = cur[fullIdx[q]!]!;
-      mp.evaluate(x, nf, true);
-      for (let q = 0; q < nf; q++) {
-        const j = fullIdx[q]!;
-        fAt[j] = mp.f[q]!;
-        dAt[j] = mp.d[q]!;
-        ddAt[j] = mp.dd[q]!;
-      }
-    }
+    if (nf > 0) evaluateFull(fullIdx, nf);
     if (nl > 0) {
       for (let q = 0; q < nl; q++) x[q] = cur[lightIdx[q]!]!;
       mp.evaluate(x, nl, false);
@@ -480,16 +472,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
         dAt[j] = mp.d[q]!;
         ddAt[j] = mp.dd[q]!;
       }
-      if (nRedo > 0) {
-        for (let q = 0; q < nRedo; q++) x[q] = cur[fullIdx[q]!]!;
-        mp.evaluate(x, nRedo, true);
-        for (let q = 0; q < nRedo; q++) {
-          const j = fullIdx[q]!;
-          fAt[j] = mp.f[q]!;
-          dAt[j] = mp.d[q]!;
-          ddAt[j] = mp.dd[q]!;
-        }
-      }
+      if (nRedo > 0) evaluateFull(fullIdx, nRedo);
     }
     for (let q = 0; q < nActive; q++) {
       const j = active[q]!;

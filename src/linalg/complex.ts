@@ -2,6 +2,7 @@
 
 import { assertFinite, complexMatrix, type ComplexMatrix } from './types.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
+import { transposeInto } from './transpose.js';
 import { wasmKernels } from './wasm/index.js';
 
 function checkShape(m: ComplexMatrix, what: string): void {
@@ -99,35 +100,15 @@ export function complexTransposeMatmul(a: ComplexMatrix, b: ComplexMatrix): Comp
   return complexGemm(a.re, a.im, 1, a.cols, b.re, b.im, a.cols, a.rows, b.cols);
 }
 
-// Conjugate transpose A^H (blocked copy for cache locality).
+// Conjugate transpose A^H (blocked copy for cache locality, ./transpose.ts; negation is exact).
 export function conjugateTranspose(a: ComplexMatrix): ComplexMatrix {
   assertComplexInput(a, 'conjugateTranspose');
   const r = a.rows, c = a.cols;
   const out = complexMatrix(c, r);
-  const B = 32;
-  for (let i0 = 0; i0 < r; i0 += B) {
-    const i1 = Math.min(r, i0 + B);
-    for (let j0 = 0; j0 < c; j0 += B) {
-      const j1 = Math.min(c, j0 + B);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          out.re[j * r + i] = a.re[i * c + j]!;
-          out.im[j * r + i] = -a.im[i * c + j]!;
-        }
-      }
-    }
-  }
+  transposeInto(a.re, r, c, out.re);
+  transposeInto(a.im, r, c, out.im);
+  for (let k = 0; k < out.im.length; k++) out.im[k] = -out.im[k]!;
   return out;
-}
-
-/** Plain transpose into split row-major arrays (internal). */
-function transposeInto(re: Float64Array, im: Float64Array, n: number, outRe: Float64Array, outIm: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      outRe[j * n + i] = re[i * n + j]!;
-      outIm[j * n + i] = im[i * n + j]!;
-    }
-  }
 }
 
 export interface ComplexQR {
@@ -172,7 +153,8 @@ export function complexQRTS(a: ComplexMatrix): ComplexQR {
   const n = a.rows;
   // bt: rows are the columns of A; after step k, row k holds v (entries k+1..) .
   const br = new Float64Array(n * n), bi = new Float64Array(n * n);
-  transposeInto(a.re, a.im, n, br, bi);
+  transposeInto(a.re, n, n, br);
+  transposeInto(a.im, n, n, bi);
   // Exact power-of-two scaling keeps the squared norms in range; Q does not depend on it.
   const sc = powerOfTwoScale(maxAbs(br, bi));
   for (let i = 0; i < n * n; i++) { br[i] = br[i]! * sc; bi[i] = bi[i]! * sc; }
@@ -235,7 +217,8 @@ export function complexQRTS(a: ComplexMatrix): ComplexQR {
   }
   for (let k = 0; k < n; k++) rDiagRe[k] = rDiagRe[k]! / sc;
   const q = complexMatrix(n);
-  transposeInto(qr, qi, n, q.re, q.im);
+  transposeInto(qr, n, n, q.re);
+  transposeInto(qi, n, n, q.im);
   return { q, rDiagRe, rDiagIm };
 }
 

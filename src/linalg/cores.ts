@@ -5,14 +5,19 @@
 // native backend's BLAS thread count (./native.ts) and the two-thread Gram (./gramsplit.ts).
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 
-const KEY = 'ergo.linalg.inflight';
-const counter: Int32Array = (() => {
-  const inherited = getEnvironmentData(KEY);
+/**
+ * One Int32 shared by every thread of the process under `key`: the buffer a worker inherits
+ * through its environment data, or a new one published there (so workers started later see it).
+ */
+export function processSharedInt32(key: string): Int32Array {
+  const inherited = getEnvironmentData(key);
   if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
   const sab = new SharedArrayBuffer(4);
-  setEnvironmentData(KEY, sab);
+  setEnvironmentData(key, sab);
   return new Int32Array(sab);
-})();
+}
+
+const counter: Int32Array = processSharedInt32('ergo.linalg.inflight');
 
 /** Computations in flight in the process (the caller's own included once it is inside computing()). */
 export function inFlight(): number {

@@ -78,14 +78,18 @@ function updateVector(p: Float64Array, v: Float64Array, tau: number, from: numbe
   for (let i = from; i < n; i++) p[i] = p[i]! - kk * v[i]!;
 }
 
-// Householder tridiagonalisation, one triangle, unblocked (Golub & Van Loan 4th ed. §8.3.1; LAPACK dsytd2).
-export function symmetricTridiagonalizeSimple(a: Float64Array, n: number): Tridiagonal {
+// Shared start of both tridiagonalisations: checks A, takes its power-of-two scaled working
+// copy (exact, see ./scaling.ts) and allocates the outputs d (n) and e (n - 1).
+function startTridiagonalize(a: Float64Array, n: number): { s: number; w: Float64Array; d: Float64Array; e: Float64Array } {
   assertSquare(n, a.length, 'symmetricTridiagonalize');
   assertFinite(a, 'symmetricTridiagonalize');
   const s = powerOfTwoScale(maxAbs(a));
-  const w = scaledCopy(a, s);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n - 1);
+  return { s, w: scaledCopy(a, s), d: new Float64Array(n), e: new Float64Array(n - 1) };
+}
+
+// Householder tridiagonalisation, one triangle, unblocked (Golub & Van Loan 4th ed. §8.3.1; LAPACK dsytd2).
+export function symmetricTridiagonalizeSimple(a: Float64Array, n: number): Tridiagonal {
+  const { s, w, d, e } = startTridiagonalize(a, n);
   const v = new Float64Array(n);
   const p = new Float64Array(n);
   for (let k = 0; k < n - 1; k++) {
@@ -176,12 +180,7 @@ function fusedUpdateSymv(
 
 // Householder tridiagonalisation with the rank-2 update of step k fused into the matrix-vector product of step k+1 (Golub & Van Loan 4th ed. §8.3.1; same reflectors as LAPACK dsytd2).
 export function symmetricTridiagonalizeTS(a: Float64Array, n: number): Tridiagonal {
-  assertSquare(n, a.length, 'symmetricTridiagonalize');
-  assertFinite(a, 'symmetricTridiagonalize');
-  const s = powerOfTwoScale(maxAbs(a));
-  const w = scaledCopy(a, s);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n - 1);
+  const { s, w, d, e } = startTridiagonalize(a, n);
   if (n === 1) {
     d[0] = a[0]!;
     return { d, e };

@@ -26,6 +26,15 @@ export function symmetric2x2Eigenvalues(a: number, b: number, c: number): [numbe
   return [r1, r2];
 }
 
+// Shift for the QL/QR sweep from the 2x2 block [[dl, b], [b, dNext]], b^2 = e2: its eigenvalue
+// nearer dl (Parlett, The Symmetric Eigenvalue Problem, §8.9; the form LAPACK dsterf uses).
+function wilkinsonShift(dl: number, dNext: number, e2: number): number {
+  const rte = Math.sqrt(e2);
+  const sigma = (dNext - dl) / (2 * rte);
+  const r0 = Math.hypot(sigma, 1);
+  return dl - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+}
+
 /**
  * Root-free implicit QL/QR sweeps on d (in place) and the squared
  * off-diagonals e2 (in place, length n; e2[n-1] unused), for the block
@@ -67,10 +76,7 @@ function pwkBlock(d: Float64Array, e2: Float64Array, lo: number, hi: number): vo
       }
       if (iter++ === maxIter) throw new Error('tridiagonalEigenvalues: QL iteration did not converge');
       // Wilkinson-type shift from the leading 2x2.
-      const rte = Math.sqrt(e2[l]!);
-      let sigma = (d[l + 1]! - d[l]!) / (2 * rte);
-      const r0 = Math.hypot(sigma, 1);
-      sigma = d[l]! - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+      const sigma = wilkinsonShift(d[l]!, d[l + 1]!, e2[l]!);
       let c = 1;
       let s = 0;
       let gamma = d[m]! - sigma;
@@ -112,10 +118,7 @@ function pwkBlock(d: Float64Array, e2: Float64Array, lo: number, hi: number): vo
         continue;
       }
       if (iter++ === maxIter) throw new Error('tridiagonalEigenvalues: QR iteration did not converge');
-      const rte = Math.sqrt(e2[l - 1]!);
-      let sigma = (d[l - 1]! - d[l]!) / (2 * rte);
-      const r0 = Math.hypot(sigma, 1);
-      sigma = d[l]! - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+      const sigma = wilkinsonShift(d[l]!, d[l - 1]!, e2[l - 1]!);
       let c = 1;
       let s = 0;
       let gamma = d[m]! - sigma;

@@ -1,5 +1,5 @@
 // Element decoders shared by the readers: every stored dtype becomes float64.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
 
 /** Storage dtypes the readers decode, little-endian. */
@@ -139,4 +139,34 @@ export async function readElements(file: string, offset: number, type: StoredTyp
     out.set(decodeElements(await readRange(file, offset + done * size, n * size, tensor), type, n), done);
   }
   return out;
+}
+
+// Gather a strided view (sizes, strides in elements) of `src` (element 0 = storage offset)
+// into row-major order: an odometer over the index space.
+export function gatherStrided(src: Float64Array, size: number[], stride: number[]): Float64Array {
+  const count = product(size);
+  const out = new Float64Array(count);
+  const rank = size.length;
+  const idx = new Array<number>(rank).fill(0);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    out[k] = src[at]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      at += stride[d]!;
+      if (idx[d]! < size[d]!) break;
+      at -= stride[d]! * size[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+// Size in bytes of a weights file, or a WeightsError naming it if it cannot be read.
+export async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (e) {
+    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+  }
 }

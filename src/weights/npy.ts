@@ -28,7 +28,7 @@
 // The writers (encodeNpy, encodeNpz) are in src/pipeline/report/npy.ts.
 
 import { UserError } from '../errors.js';
-import { halfToNumber } from './decode.js';
+import { gatherStrided, halfToNumber } from './decode.js';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
@@ -164,25 +164,11 @@ function readScalar(view: DataView, off: number, kind: DtypeInfo['kind'], size: 
 function fortranToC(src: Float64Array, shape: number[]): Float64Array {
   const n = src.length, rank = shape.length;
   if (rank < 2 || n === 0) return src;
-  const out = new Float64Array(n);
   // Fortran strides (in elements): stride[0] = 1, stride[k] = stride[k-1]*shape[k-1].
   const fstride = new Array<number>(rank);
   fstride[0] = 1;
   for (let k = 1; k < rank; k++) fstride[k] = fstride[k - 1]! * shape[k - 1]!;
-  const idx = new Array<number>(rank).fill(0);
-  let f = 0;
-  for (let c = 0; c < n; c++) {
-    out[c] = src[f]!;
-    // advance the C-order multi-index (last axis fastest), tracking the Fortran offset
-    for (let k = rank - 1; k >= 0; k--) {
-      idx[k]!++;
-      f += fstride[k]!;
-      if (idx[k]! < shape[k]!) break;
-      f -= fstride[k]! * shape[k]!;
-      idx[k] = 0;
-    }
-  }
-  return out;
+  return gatherStrided(src, shape, fstride);
 }
 
 function copyBytes(buf: Uint8Array, start: number, length: number): ArrayBuffer {

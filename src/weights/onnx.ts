@@ -177,6 +177,7 @@ function str(src: Bytes, f: Field): string {
 // --- ONNX messages ----------------------------------------------------------
 
 // TensorProto.DataType codes that hold numbers we decode.
+// A lookup table: its rows look alike by design (one per ONNX data type), not repeated logic.
 const ONNX_TYPES: Record<number, { name: string; type: StoredType }> = {
   1: { name: 'FLOAT', type: 'f32' },
   2: { name: 'UINT8', type: 'u8' },

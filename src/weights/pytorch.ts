@@ -26,9 +26,8 @@
 // order. Order = the pickle's insertion order = the order the network registered its parameters.
 // Views: storage offset and strides are honoured (non-contiguous views are gathered); tensors
 // may share a storage. Every read is checked against the real member / file size.
-import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, decodeElements, product, readRange, type StoredType } from './decode.js';
+import { BYTES, checkFinite, decodeElements, fileSize, gatherStrided, product, readRange, type StoredType } from './decode.js';
 import {
   PickleError, PickleTruncated, PyCall, PyDict, PyGlobal, PyObject, PyTuple, callableName, unpickle,
   type Reconstructor,
@@ -169,27 +168,6 @@ function storageType(t: unknown): (typeof STORAGE_TYPES)[string] & { label: stri
 // ---------------------------------------------------------------------------------------------
 // Tensor values: view -> contiguous float64
 
-// Gather a strided view (sizes, strides in elements) of `src` (element 0 = storage offset)
-// into row-major order: an odometer over the index space.
-function gather(src: Float64Array, size: number[], stride: number[]): Float64Array {
-  const count = product(size);
-  const out = new Float64Array(count);
-  const rank = size.length;
-  const idx = new Array<number>(rank).fill(0);
-  let at = 0;
-  for (let k = 0; k < count; k++) {
-    out[k] = src[at]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]!++;
-      at += stride[d]!;
-      if (idx[d]! < size[d]!) break;
-      at -= stride[d]! * size[d]!;
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
 function isContiguous(size: number[], stride: number[]): boolean {
   let expect = 1;
   for (let d = size.length - 1; d >= 0; d--) {
@@ -215,7 +193,7 @@ async function loadTensor(file: string, name: string, t: TorchTensor): Promise<F
   let dense: Float64Array;
   try {
     const values = decodeElements(bytes, s.type, span);
-    dense = isContiguous(t.size, t.stride) ? values.subarray(0, count) : gather(values, t.size, t.stride);
+    dense = isContiguous(t.size, t.stride) ? values.subarray(0, count) : gatherStrided(values, t.size, t.stride);
   } catch (e) {
     if (e instanceof RangeError) throw new WeightsError(file, name, `cannot hold ${count} elements in memory (${e.message})`, { cause: e });
     throw e;
@@ -546,12 +524,7 @@ export async function isTorchTar(path: string): Promise<boolean> {
 }
 
 export async function openPytorch(path: string): Promise<WeightSource> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
-  }
+  const size = await fileSize(path);
   const head = await readRange(path, 0, Math.min(size, 512));
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return openTorchZip(path, size);
   if (isTar(head)) {

@@ -5,9 +5,8 @@
 // tensors tiling the data block (no overlap, no hole, no trailing bytes), unique names.
 // Order: the order the names are written in the header text (JSON.parse would
 // move integer-like keys such as "0" first, so the keys are scanned directly).
-import { stat } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
-import { BYTES, checkFinite, checkShape, decodeElements, lookup, product, readElements, readRange, shown, type StoredType } from './decode.js';
+import { BYTES, checkFinite, checkShape, decodeElements, fileSize, lookup, product, readElements, readRange, shown, type StoredType } from './decode.js';
 import type { TensorEntry, WeightSource } from './types.js';
 
 const DTYPES: Record<string, StoredType> = {
@@ -70,12 +69,7 @@ function checkCoverage(path: string, spans: { name: string; begin: number; end: 
 }
 
 export async function openSafetensors(path: string): Promise<WeightSource> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new WeightsError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
-  }
+  const size = await fileSize(path);
   if (size < 8) throw new WeightsError(path, undefined, `too short for a safetensors file (${size} bytes)`);
   const lenBytes = await readRange(path, 0, 8);
   const h64 = new DataView(lenBytes.buffer).getBigUint64(0, true);

@@ -315,6 +315,7 @@ function graphLayout(node: GNode, input: number, rank: number): LayoutHint {
   const where = `${node.op} node '${node.name}' input ${input}`;
   const flag = (k: string): boolean => node.attr?.[k]?.b === true;
   switch (node.op) {
+    // One case per TF op family, alike in shape by design: each states its own filter layout.
     case 'Conv2D':
     case 'Conv3D':
     case '_FusedConv2D':

@@ -3,7 +3,7 @@ import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { action, type Command } from '../command.js';
 import { choice, wholeNumber } from '../parsers.js';
-import { networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
+import { networkCommand, networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
 
 interface Flags extends NetworkFlags {
   semantics: Semantics;
@@ -13,10 +13,7 @@ interface Flags extends NetworkFlags {
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = program
-    .command('cpse')
-    .description('cascading periodic spectral ergodicity of trained networks: d_layers per depth and cPSE')
-    .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json, PyTorch, GGUF, Keras .h5/.keras), Hugging Face or .npy folders')
+  const c = networkCommand(program, 'cpse', 'cascading periodic spectral ergodicity of trained networks: d_layers per depth and cPSE')
     .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
     .option('--vanilla', 'the files hold matrices M given directly: eigenvalues of M M^T (the reference vanilla entry)')
     .option('--bins <K>', 'Omega bins for real eigenvalues (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS);

@@ -5,7 +5,7 @@ import { NORMALISE } from '../../pipeline/config/types.js';
 import { action, type Command } from '../command.js';
 import { choice, number, wholeNumber } from '../parsers.js';
 import { pathArg } from '../session.js';
-import { networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
+import { networkCommand, networkOptions, specsOf, runNetworks, wroteLine, FIXED, type NetworkFlags } from './networks.js';
 
 interface Flags extends NetworkFlags {
   delta: number;
@@ -21,10 +21,7 @@ interface Flags extends NetworkFlags {
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = program
-    .command('csd')
-    .description('circular spectral difference of networks against their conjugate circular ensemble; Var(CSD) and equivalence classes')
-    .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json, PyTorch, GGUF, Keras .h5/.keras), Hugging Face or .npy folders')
+  const c = networkCommand(program, 'csd', 'circular spectral difference of networks against their conjugate circular ensemble; Var(CSD) and equivalence classes')
     .option('--delta <D>', 'equivalence tolerance on |Var(CSD_1) - Var(CSD_2)|', number('--delta', (x) => x >= 0, 'a number >= 0'), DEFAULT_EQUIVALENCE_DELTA)
     .option('--emax <E>', 'upper end of the spectral window [0, e_max]', number('--emax', (x) => x > 0, 'a number > 0'), DEFAULT_E_MAX)
     .option('--bins <K>', 'bins on [0, e_max]', wholeNumber('--bins', 1), DEFAULT_BINS)

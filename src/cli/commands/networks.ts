@@ -22,6 +22,14 @@ export interface NetworkFlags {
   json?: boolean;
 }
 
+/** The command `name` with its description and the model arguments both commands take. */
+export function networkCommand(program: Program, name: string, description: string): Program {
+  return program
+    .command(name)
+    .description(description)
+    .argument('<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json, PyTorch, GGUF, Keras .h5/.keras), Hugging Face or .npy folders');
+}
+
 /** Add the shared flags; `name` is the experiment (default run directory runs/<name>). */
 export function networkOptions(c: Program, name: string): Program {
   return c

@@ -9,8 +9,26 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import { assertFinite, assertSquare, type ComplexMatrix } from '../types.js';
+import { processSharedInt32 } from '../cores.js';
+import { transposeInto } from '../transpose.js';
+
+/**
+ * Signature of the CMV matching-phase kernel, shared by the WebAssembly one and its TypeScript
+ * reference `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments).
+ */
+export type CmvMatchPhaseKernel = (
+  coef: Float64Array,
+  m: number,
+  kTiny: number,
+  c0r: number,
+  c0i: number,
+  zr: Float64Array,
+  zi: Float64Array,
+  count: number,
+  full: boolean,
+  out: Float64Array,
+) => void;
 
 export interface WasmKernels {
   /** Householder tridiagonalisation of a real symmetric n x n matrix (row-major; input not modified). e has n - 1 entries. */
@@ -30,18 +48,7 @@ export interface WasmKernels {
    * arithmetic as `cmvMatchPhaseTS` in src/ensembles/cmv.ts (which documents the arguments
    * and the 5 * count outputs).
    */
-  cmvMatchPhase(
-    coef: Float64Array,
-    m: number,
-    kTiny: number,
-    c0r: number,
-    c0i: number,
-    zr: Float64Array,
-    zi: Float64Array,
-    count: number,
-    full: boolean,
-    out: Float64Array,
-  ): void;
+  cmvMatchPhase: CmvMatchPhaseKernel;
   /** Bytes of linear memory currently held by this thread's instance. */
   memoryBytes(): number;
 }
@@ -96,14 +103,7 @@ let failure = '';
 // "Warned" flag shared by all threads of the process: a SharedArrayBuffer
 // handed to workers through their environment data (cloned by reference at
 // worker creation), so the warning appears once per process, not per worker.
-const WARN_KEY = 'ergo.wasm.warned';
-const warnedFlag: Int32Array = (() => {
-  const inherited = getEnvironmentData(WARN_KEY);
-  if (inherited instanceof SharedArrayBuffer) return new Int32Array(inherited);
-  const sab = new SharedArrayBuffer(4);
-  setEnvironmentData(WARN_KEY, sab);
-  return new Int32Array(sab);
-})();
+const warnedFlag: Int32Array = processSharedInt32('ergo.wasm.warned');
 
 function warnOnce(reason: string): void {
   if (Atomics.compareExchange(warnedFlag, 0, 0, 1) !== 0) return;
@@ -189,6 +189,16 @@ function makeKernels(x: Exports): WasmKernels {
     if (f64.buffer !== mem.buffer || f64.length * 8 !== mem.buffer.byteLength) f64 = new Float64Array(mem.buffer);
   }
 
+  // The checks every complex square input gets before it is copied in; returns n.
+  function assertComplexSquare(m: ComplexMatrix, name: string): number {
+    const n = m.rows;
+    assertSquare(n, m.re.length, name);
+    if (m.cols !== n || m.im.length !== n * n) throw new RangeError(`${name}: expected a square matrix`);
+    assertFinite(m.re, `${name} (re)`);
+    assertFinite(m.im, `${name} (im)`);
+    return n;
+  }
+
   /** Lays out consecutive f64 regions (16-byte aligned); returns their byte offsets. */
   function layout(...lengths: number[]): number[] {
     const offs: number[] = [];
@@ -198,6 +208,15 @@ function makeKernels(x: Exports): WasmKernels {
       p += Math.ceil(len / 2) * 16;
     }
     reserve(p - base);
+    return offs;
+  }
+
+  /** Lays out re and im of the square matrix m, then `rest`, and copies m in; returns the byte offsets. */
+  function layoutComplexIn(m: ComplexMatrix, ...rest: number[]): number[] {
+    const n = m.rows;
+    const offs = layout(n * n, n * n, ...rest);
+    f64.set(m.re, offs[0]! / 8);
+    f64.set(m.im, offs[1]! / 8);
     return offs;
   }
 
@@ -211,26 +230,14 @@ function makeKernels(x: Exports): WasmKernels {
       return { d: f64.slice(pd / 8, pd / 8 + n), e: f64.slice(pe / 8, pe / 8 + n - 1) };
     },
     hermitianTridiagonalize(m) {
-      const n = m.rows;
-      assertSquare(n, m.re.length, 'hermitianTridiagonalize');
-      if (m.cols !== n || m.im.length !== n * n) throw new RangeError('hermitianTridiagonalize: expected a square matrix');
-      assertFinite(m.re, 'hermitianTridiagonalize (re)');
-      assertFinite(m.im, 'hermitianTridiagonalize (im)');
-      const [pr, pi, pd, pe, pw] = layout(n * n, n * n, n, n, 8 * n) as [number, number, number, number, number];
-      f64.set(m.re, pr / 8);
-      f64.set(m.im, pi / 8);
+      const n = assertComplexSquare(m, 'hermitianTridiagonalize');
+      const [pr, pi, pd, pe, pw] = layoutComplexIn(m, n, n, 8 * n) as [number, number, number, number, number];
       x.hermTridiag(pr, pi, n, pd, pe, pw);
       return { d: f64.slice(pd / 8, pd / 8 + n), e: f64.slice(pe / 8, pe / 8 + n - 1) };
     },
     complexQR(a) {
-      const n = a.rows;
-      assertSquare(n, a.re.length, 'complexQR');
-      if (a.cols !== n || a.im.length !== n * n) throw new RangeError('complexQR: expected a square matrix');
-      assertFinite(a.re, 'complexQR (re)');
-      assertFinite(a.im, 'complexQR (im)');
-      const [pr, pi, prr, pri, pw] = layout(n * n, n * n, n, n, 10 * n) as [number, number, number, number, number];
-      f64.set(a.re, pr / 8);
-      f64.set(a.im, pi / 8);
+      const n = assertComplexSquare(a, 'complexQR');
+      const [pr, pi, prr, pri, pw] = layoutComplexIn(a, n, n, 10 * n) as [number, number, number, number, number];
       x.complexQR(pr, pi, n, prr, pri, pw);
       return {
         q: { rows: n, cols: n, re: f64.slice(pr / 8, pr / 8 + n * n), im: f64.slice(pi / 8, pi / 8 + n * n) },
@@ -268,17 +275,7 @@ function makeKernels(x: Exports): WasmKernels {
       const [pa, px] = layout(n * m, m * m) as [number, number];
       // The copy into linear memory that `gram` makes anyway writes A^T (m x n) instead:
       // blocked so that both the rows read and the rows written stay in cache.
-      const o = pa / 8, B = 64;
-      for (let i0 = 0; i0 < n; i0 += B) {
-        const i1 = Math.min(n, i0 + B);
-        for (let j0 = 0; j0 < m; j0 += B) {
-          const j1 = Math.min(m, j0 + B);
-          for (let i = i0; i < i1; i++) {
-            const r = i * m;
-            for (let j = j0; j < j1; j++) f64[o + j * n + i] = a[r + j]!;
-          }
-        }
-      }
+      transposeInto(a, n, m, f64, pa / 8);
       x.gram(pa, m, n, px);
       return f64.slice(px / 8, px / 8 + m * m);
     },

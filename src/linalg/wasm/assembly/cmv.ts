@@ -37,6 +37,7 @@ const GROUP: i32 = 16;
     const cr = v128.load(sCr + o);
     const ci = v128.load(sCi + o);
     // w = c_{k+1} conj(z); 2 (1 + cos eta) = |conj(u) + w|^2; p = 1 + alpha w
+// Complex products written out inline on purpose (here and for P below): a helper cannot return a v128 pair without memory traffic in this hot loop.
     const wr = f64x2.sub(f64x2.mul(cr, xr), f64x2.mul(ci, xi));
     const wi = f64x2.add(f64x2.mul(cr, xi), f64x2.mul(ci, xr));
     const sr = f64x2.add(ur, wr);
@@ -69,6 +70,7 @@ const GROUP: i32 = 16;
     if (full) {
       const pr = v128.load(sPr + o);
       const pi = v128.load(sPi + o);
+// Inline on purpose like w above: a helper cannot return a v128 pair without memory traffic in this hot loop.
       let npr = f64x2.sub(f64x2.mul(pr, qr), f64x2.mul(pi, qi));
       let npi = f64x2.add(f64x2.mul(pr, qi), f64x2.mul(pi, qr));
       // a sign change of Im P in the direction P turns (sign of Im p) crosses the negative axis

@@ -15,6 +15,7 @@ import { houseComplex, cTauRe, cTauIm } from './householder';
  * Outputs d[0..n), e[0..n-1) (real; where a reflector is not needed the
  * off-diagonal is |alpha|, a diagonal unitary similarity). work: 8n doubles.
  */
+// Same start as symTridiag (symmetric.ts), kept inline on purpose: this one scans two arrays (re, im), that one one; each kernel reads top to bottom.
 export function hermTridiag(ar: usize, ai: usize, n: i32, d: usize, e: usize, work: usize): void {
   const nn = <usize>n;
   const rowBytes = nn << 3;
@@ -128,6 +129,7 @@ export function hermTridiag(ar: usize, ai: usize, n: i32, d: usize, e: usize, wo
   st(pi + oi, ld(pi + oi) + doti + hsum(acci));
 }
 
+// Workspace carve-up like qrCore's (qr.ts) on purpose: each kernel names its own vectors; a shared layout would hide which is which.
 function hermCore(ar: usize, ai: usize, n: i32, d: usize, e: usize, work: usize): void {
   const nn = <usize>n;
   const rowBytes = nn << 3;

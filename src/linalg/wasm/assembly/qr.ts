@@ -40,6 +40,7 @@ export function complexQR(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, 
   }
 }
 
+// Workspace carve-up like hermCore's (hermitian.ts) on purpose: each kernel names its own vectors; a shared layout would hide which is which.
 function qrCore(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usize): void {
   const nn = <usize>n;
   const rowBytes = nn << 3;
@@ -109,6 +110,7 @@ function qrCore(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usiz
       st(ai + q, ld(ui + oi));
     }
     if (k1 == n - 1) break;
+    // Alike the Q-building pass below, kept inline on purpose: each hot loop fuses its own reflector with its own product (factorising here, building Q there).
     // Fused pass, columns >= k+2: apply H_k^H, accumulate w' = U^H A.
     const s0 = k + 2;
     for (let j = s0; j < n; j++) {
@@ -183,6 +185,7 @@ function qrCore(ar: usize, ai: usize, n: i32, rdr: usize, rdi: usize, work: usiz
         st(xi + o, 0);
       }
     }
+    // Alike the factorisation's fused pass above, kept inline on purpose: each hot loop fuses its own reflector with its own product (building Q here, factorising there).
     // rows i >= k: A[i][j] -= (tau v_i) w_j, j >= k; then x_j += conj(u_i) A[i][j].
     for (let i = k; i < n; i++) {
       const o = <usize>i * rowBytes;

@@ -53,6 +53,7 @@ function houseReal(x: usize, v: usize, len: i32): f64 {
  * The matrix is first scaled by a power of two (exact) so max|a_ij| is in
  * [0.5, 1): no overflow or harmful underflow for huge or tiny inputs.
  */
+// Same start as hermTridiag (hermitian.ts), kept inline on purpose: that one scans two arrays (re, im), this one one; each kernel reads top to bottom.
 export function symTridiag(a: usize, n: i32, d: usize, e: usize, work: usize): void {
   const nn = <usize>n;
   const rowBytes = nn << 3;
@@ -222,6 +223,7 @@ function tridiagCore(a: usize, n: i32, stride: usize, d: usize, e: usize, work: 
         dot1 += x1 * uj;
         st(p2 + o, ld(p2 + o) + x0 * ui + x1 * ui1);
       }
+      // Odd-column tail like symvUpper's on purpose: this one also applies the rank-2 update (fused), so the two loops differ in what they read and write.
       st(p2 + oi, ld(p2 + oi) + dot0 + hsum(acc0));
       st(p2 + oi1, ld(p2 + oi1) + dot1 + hsum(acc1));
     }
@@ -330,6 +332,7 @@ function symvUpper(a: usize, rb: usize, n: i32, s0: i32, v: usize, w: usize): vo
       dot1 += x1 * vj;
       st(w + o, ld(w + o) + x0 * vi + x1 * vi1);
     }
+    // Odd-column tail like tridiagCore's fused one on purpose: this plain product has no rank-2 update, which keeps the first step cheap.
     st(w + oi, ld(w + oi) + dot0 + hsum(acc0));
     st(w + oi1, ld(w + oi1) + dot1 + hsum(acc1));
   }

@@ -11,6 +11,7 @@ export async function dseBarChart(
   rows: readonly { ensemble: string; transition: string; log10Dse: number }[],
   opts: PlotOptions = {},
 ): Promise<string> {
+  // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
   const fn = 'dseBarChart';
   requireRows(fn, 'rows', rows);
   const data = rows.map((r, i) => {
@@ -65,6 +66,7 @@ export async function eigenphasePlot(
   points: readonly { ensemble: string; re: number; im: number }[],
   opts: EigenphasePlotOptions = {},
 ): Promise<string> {
+  // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
   const fn = 'eigenphasePlot';
   requireRows(fn, 'points', points);
   const maxPoints = opts.maxPoints ?? 1000;

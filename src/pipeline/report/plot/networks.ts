@@ -8,6 +8,7 @@ export async function depthCurves(
   series: readonly { network: string; depth: number; log10D: number }[],
   opts: PlotOptions = {},
 ): Promise<string> {
+  // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
   const fn = 'depthCurves';
   requireRows(fn, 'series', series);
   const data = series.map((r, i) => {
@@ -55,6 +56,7 @@ export async function csdCurves(
   series: readonly { network: string; e: number; csd: number; cumulative: number }[],
   opts: PlotOptions = {},
 ): Promise<string> {
+  // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
   const fn = 'csdCurves';
   requireRows(fn, 'series', series);
   const data = series.map((r, i) => {
