@@ -87,11 +87,14 @@ static napi_value new_f64(napi_env env, size_t len, double **data) {
   return ta;
 }
 
-static napi_value gram(napi_env env, napi_callback_info info) {
+// X = A A^T (n x n) or, transposed, X = A^T A (m x m), for row-major A (n x m), which is
+// column-major A^T (m x n, lda = m): dsyrk 'T' gives (A^T)^T A^T = A A^T, dsyrk 'N' gives
+// A^T (A^T)^T = A^T A, neither copying A.
+static napi_value gram_impl(napi_env env, napi_callback_info info, int transposed) {
   size_t argc = 3;
   napi_value argv[3];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 3) return throw_range(env, "ergo-native gram: expected (a, n, m)");
+  if (argc < 3) return throw_range(env, transposed ? "ergo-native gramT: expected (a, n, m)" : "ergo-native gram: expected (a, n, m)");
   size_t len = 0;
   const double *a = f64_arg(env, argv[0], &len);
   if (!a) return NULL;
@@ -99,18 +102,22 @@ static napi_value gram(napi_env env, napi_callback_info info) {
   if (n < 0) return NULL;
   int m = dim_arg(env, argv[2]);
   if (m < 0) return NULL;
-  if ((uint64_t)n * (uint64_t)m != (uint64_t)len) return throw_range(env, "ergo-native gram: a.length != n * m");
+  if ((uint64_t)n * (uint64_t)m != (uint64_t)len) return throw_range(env, transposed ? "ergo-native gramT: a.length != n * m" : "ergo-native gram: a.length != n * m");
+  int order = transposed ? m : n, k = transposed ? n : m;
   double *x = NULL;
-  napi_value out = new_f64(env, (size_t)n * (size_t)n, &x);
+  napi_value out = new_f64(env, (size_t)order * (size_t)order, &x);
   if (!out) return NULL;
   const double one = 1.0, zero = 0.0;
-  dsyrk_("U", "T", &n, &m, &one, a, &m, &zero, x, &n, 1, 1);
+  dsyrk_("U", transposed ? "N" : "T", &order, &k, &one, a, &m, &zero, x, &order, 1, 1);
   // Column-major upper (row <= col) holds X; fill the other triangle.
-  for (size_t j = 0; j < (size_t)n; j++) {
-    for (size_t i = 0; i < j; i++) x[j + i * (size_t)n] = x[i + j * (size_t)n];
+  for (size_t j = 0; j < (size_t)order; j++) {
+    for (size_t i = 0; i < j; i++) x[j + i * (size_t)order] = x[i + j * (size_t)order];
   }
   return out;
 }
+
+static napi_value gram(napi_env env, napi_callback_info info) { return gram_impl(env, info, 0); }
+static napi_value gram_t(napi_env env, napi_callback_info info) { return gram_impl(env, info, 1); }
 
 static napi_value sym_eigenvalues(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -180,6 +187,7 @@ static napi_value get_threads(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"gram", NULL, gram, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"gramT", NULL, gram_t, NULL, NULL, NULL, napi_enumerable, NULL},
     {"symmetricEigenvalues", NULL, sym_eigenvalues, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
     {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},

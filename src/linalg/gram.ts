@@ -119,8 +119,10 @@ export function gramTransposeTS(a: Float64Array, n: number, m: number): Float64A
   return gramTS(transpose(a, n, m), m, n);
 }
 
-/** X = A^T A (m x m): the WebAssembly kernel on A^T where available, else gramTransposeTS. */
+/** X = A^T A (m x m): native dsyrk (no copy of A) on the native backend, else the WebAssembly kernel on A^T, else gramTransposeTS. */
 export function gramT(a: Float64Array, n: number, m: number): Float64Array {
-  const k = wasmKernels();
+  const b = activeBackend();
+  if (b === 'native') return computing(() => nativeKernels()!.gramT(a, n, m));
+  const k = b === 'wasm' ? wasmKernels() : null;
   return k ? k.gramT(a, n, m) : gramTransposeTS(a, n, m);
 }

@@ -22,6 +22,7 @@ import { assertFinite, assertSquare } from './types.js';
 
 interface Addon {
   gram(a: Float64Array, n: number, m: number): Float64Array;
+  gramT(a: Float64Array, n: number, m: number): Float64Array;
   symmetricEigenvalues(a: Float64Array, n: number): Float64Array;
   setThreads(k: number): void;
   getThreads(): number;
@@ -31,6 +32,8 @@ interface Addon {
 export interface NativeKernels {
   /** X = A A^T for row-major A (n x m); n x n, both triangles. */
   gram(a: Float64Array, n: number, m: number): Float64Array;
+  /** X = A^T A for row-major A (n x m); m x m, both triangles (no copy of A). */
+  gramT(a: Float64Array, n: number, m: number): Float64Array;
   /** Eigenvalues of a real symmetric n x n matrix, ascending; input not modified. */
   symmetricEigenvalues(a: Float64Array, n: number): Float64Array;
   /** The BLAS library's name, e.g. "OpenBLAS". */
@@ -56,7 +59,7 @@ function load(): Addon {
   for (const spec of env ? [env] : ['ergo-native', fileURLToPath(new URL('../../../native/index.cjs', import.meta.url)), fileURLToPath(new URL('../../native/index.cjs', import.meta.url))]) {
     try {
       const mod = req(spec) as Partial<Addon>;
-      if (typeof mod.gram !== 'function' || typeof mod.symmetricEigenvalues !== 'function' || typeof mod.setThreads !== 'function') {
+      if (typeof mod.gram !== 'function' || typeof mod.gramT !== 'function' || typeof mod.symmetricEigenvalues !== 'function' || typeof mod.setThreads !== 'function') {
         throw new Error(`${spec} is not the ergo-native addon (rebuild it: cd native && node install.mjs)`);
       }
       return mod as Addon;
@@ -80,6 +83,13 @@ function wrap(addon: Addon): NativeKernels {
       }
       assertFinite(a, 'gram');
       return call(() => addon.gram(a, n, m));
+    },
+    gramT(a, n, m) {
+      if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || m < 1 || a.length !== n * m) {
+        throw new RangeError(`gramT: expected an n x m = ${n} x ${m} matrix, got ${a.length} entries`);
+      }
+      assertFinite(a, 'gramT');
+      return call(() => addon.gramT(a, n, m));
     },
     symmetricEigenvalues(a, n) {
       assertSquare(n, a.length, 'symmetricEigenvalues');

@@ -10,6 +10,7 @@ import { layerHash } from '../runtime/cache.js';
 import { checkLayersFit } from '../runtime/bounds.js';
 import { identityKey } from '../runtime/manifest.js';
 import { openLayers, type LayerSourceSpec } from '../runtime/layersource.js';
+import { collectGarbage } from '../runtime/gc.js';
 
 /** A weights file with no usable layer matrix: the user picked the wrong file or filters. */
 export class NoLayersError extends UserError {
@@ -57,6 +58,7 @@ export async function planLayers(specs: readonly NetworkSpec[], semantics: Seman
     const planned: PlannedLayer[] = [];
     for (const [position, layer] of layers.entries()) {
       const hash = layerHash(await layer.load(), layer.n, layer.m);
+      collectGarbage(); // the matrix is dropped once hashed: free it before the next one
       const id = `${fileSafe(spec.name)}-L${String(layer.index).padStart(3, '0')}`;
       const source = { spec: sourceSpec, position, name: layer.name };
       const chunk: LayerChunk = { kind: 'layer', id, n: layer.n, m: layer.m, semantics, vanilla, hash, source };

@@ -6,12 +6,15 @@ import { sampleEigenphases, circularMixedLayer, gaussianLayerMatrix, mmeMember }
 import { layerEigenvalues, vanillaEigenvalues } from '../../spectral/pse.js';
 import type { Chunk, LayerChunk } from './chunk.js';
 import { loadLayer } from './layersource.js';
+import { collectGarbage } from './gc.js';
 import type { ChunkData } from './arrow.js';
 
 /** Values of one chunk, matrix after matrix (what crosses the thread boundary). A layer chunk loads its matrix first. */
 export async function runChunk(chunk: Chunk): Promise<Float64Array> {
   if (chunk.kind !== 'layer') return computeChunkValues(chunk);
-  return layerValues(chunk, await loadLayer(chunk.source, chunk.n, chunk.m, chunk.hash));
+  const values = layerValues(chunk, await loadLayer(chunk.source, chunk.n, chunk.m, chunk.hash));
+  collectGarbage(); // the matrix is garbage now: free it before the next layer is loaded
+  return values;
 }
 
 /** Eigenvalues of a layer chunk from its matrix A (n x m, row-major). */
