@@ -176,23 +176,15 @@ function str(src: Bytes, f: Field): string {
 
 // --- ONNX messages ----------------------------------------------------------
 
-// TensorProto.DataType codes that hold numbers we decode.
-// A lookup table: its rows look alike by design (one per ONNX data type), not repeated logic.
-const ONNX_TYPES: Record<number, { name: string; type: StoredType }> = {
-  1: { name: 'FLOAT', type: 'f32' },
-  2: { name: 'UINT8', type: 'u8' },
-  3: { name: 'INT8', type: 'i8' },
-  4: { name: 'UINT16', type: 'u16' },
-  5: { name: 'INT16', type: 'i16' },
-  6: { name: 'INT32', type: 'i32' },
-  7: { name: 'INT64', type: 'i64' },
-  9: { name: 'BOOL', type: 'bool' },
-  10: { name: 'FLOAT16', type: 'f16' },
-  11: { name: 'DOUBLE', type: 'f64' },
-  12: { name: 'UINT32', type: 'u32' },
-  13: { name: 'UINT64', type: 'u64' },
-  16: { name: 'BFLOAT16', type: 'bf16' },
-};
+// TensorProto.DataType codes that hold numbers we decode: [code, ONNX name, stored type].
+const ONNX_TYPES: Record<number, { name: string; type: StoredType }> = Object.fromEntries(
+  ([
+    [1, 'FLOAT', 'f32'], [2, 'UINT8', 'u8'], [3, 'INT8', 'i8'], [4, 'UINT16', 'u16'],
+    [5, 'INT16', 'i16'], [6, 'INT32', 'i32'], [7, 'INT64', 'i64'], [9, 'BOOL', 'bool'],
+    [10, 'FLOAT16', 'f16'], [11, 'DOUBLE', 'f64'], [12, 'UINT32', 'u32'], [13, 'UINT64', 'u64'],
+    [16, 'BFLOAT16', 'bf16'],
+  ] as const).map(([code, name, type]) => [code, { name, type }]),
+);
 // Valid codes we cannot turn into real numbers: listed, loadable only as an error.
 const ONNX_OTHER: Record<number, string> = {
   8: 'STRING', 14: 'COMPLEX64', 15: 'COMPLEX128', 17: 'FLOAT8E4M3FN', 18: 'FLOAT8E4M3FNUZ',

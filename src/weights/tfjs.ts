@@ -311,25 +311,29 @@ interface GNode {
   attr?: Record<string, { b?: boolean } & Record<string, unknown>>;
 }
 
+// Filter operand (input 1) of each TF convolution op: which axis holds the output channels.
+const CONV_FILTERS: Record<string, { axis: number; layout: string } | 'depthwise'> = {
+  Conv2D: { axis: -1, layout: '[k..., in, out]' },
+  Conv3D: { axis: -1, layout: '[k..., in, out]' },
+  _FusedConv2D: { axis: -1, layout: '[k..., in, out]' },
+  _FusedConv3D: { axis: -1, layout: '[k..., in, out]' },
+  Conv2DBackpropInput: { axis: -2, layout: '[k..., out, in]' },
+  Conv3DBackpropInputV2: { axis: -2, layout: '[k..., out, in]' },
+  DepthwiseConv2dNative: 'depthwise',
+  FusedDepthwiseConv2dNative: 'depthwise',
+};
+
 function graphLayout(node: GNode, input: number, rank: number): LayoutHint {
   const where = `${node.op} node '${node.name}' input ${input}`;
   const flag = (k: string): boolean => node.attr?.[k]?.b === true;
+  const conv = Object.hasOwn(CONV_FILTERS, node.op) ? CONV_FILTERS[node.op] : undefined;
+  if (conv !== undefined) {
+    if (input !== 1) return { kind: 'unknown', rule: `consumed by ${where}, which has no layer-layout rule` };
+    return conv === 'depthwise'
+      ? { kind: 'depthwise', rule: `TF ${node.op} filter [kh, kw, C, mult] (${where})` }
+      : { kind: 'axis', axis: conv.axis, rule: `TF ${node.op} filter ${conv.layout} (${where})` };
+  }
   switch (node.op) {
-    // One case per TF op family, alike in shape by design: each states its own filter layout.
-    case 'Conv2D':
-    case 'Conv3D':
-    case '_FusedConv2D':
-    case '_FusedConv3D':
-      if (input === 1) return { kind: 'axis', axis: -1, rule: `TF ${node.op} filter [k..., in, out] (${where})` };
-      break;
-    case 'DepthwiseConv2dNative':
-    case 'FusedDepthwiseConv2dNative':
-      if (input === 1) return { kind: 'depthwise', rule: `TF ${node.op} filter [kh, kw, C, mult] (${where})` };
-      break;
-    case 'Conv2DBackpropInput':
-    case 'Conv3DBackpropInputV2':
-      if (input === 1) return { kind: 'axis', axis: -2, rule: `TF ${node.op} filter [k..., out, in] (${where})` };
-      break;
     case 'MatMul':
     case '_FusedMatMul':
     case 'BatchMatMul':
