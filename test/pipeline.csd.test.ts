@@ -173,7 +173,7 @@ testNeeding(skipReal, 'real networks: trained and Gaussian-initialised twins giv
       // Rank-deficient layers (N > M) give N - M exact zeros of X = A A^T whatever the weights,
       // trained or Gaussian alike, all in bin 0: their share of the pool, from the shapes alone.
       const layers = layerMatrices(await openWeights(sp.path));
-      const zeros = layers.reduce((s, l) => s + Math.max(0, l.n - l.m), 0) / t.pooled;
+      const zeros = layers.reduce((s, l) => s + Math.max(0, l.rows - l.cols), 0) / t.pooled;
       lines.push(
         `${sp.name}: trained Var(CSD) ${t.varCsd.mean.toFixed(4)} (draw sd ${t.varCsd.std.toFixed(4)}, outside ${t.outsideFraction.toFixed(3)}, conjugate ${t.conjugate}); ` +
           `gaussian ${gMean.toFixed(4)} (sd over ${TWINS} twins ${sTwins.toFixed(4)}, draw sd ${sDraws.toFixed(4)}, outside ${twins[0]!.outsideFraction.toFixed(3)}, conjugate ${twins[0]!.conjugate}); ` +

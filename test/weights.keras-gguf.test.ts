@@ -16,7 +16,7 @@ const FIX = fileURLToPath(new URL(fromSource ? './fixtures/weights/' : '../../te
 
 async function layersOf(path: string) {
   const layers = layerMatrices(await openWeights(path));
-  return Promise.all(layers.map(async (l) => ({ name: l.name, n: l.n, m: l.m, a: await l.load(), warnings: layers.warnings })));
+  return Promise.all(layers.map(async (l) => ({ name: l.name, n: l.rows, m: l.cols, a: await l.load(), warnings: layers.warnings })));
 }
 
 async function sameAsTwin(file: string, twin: string): Promise<void> {
@@ -61,7 +61,7 @@ for (const t of ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_k', 'q6_k']) {
   test(`GGUF ${t.toUpperCase()}: dims innermost first (N = last listed), dequantised values equal the script's`, async () => {
     assert.equal(await detectFormat(join(FIX, `gguf-${t}.gguf`)), 'gguf');
     const layers = layerMatrices(await openWeights(join(FIX, `gguf-${t}.gguf`)));
-    assert.deepEqual(layers.map((l) => [l.name, l.n, l.m]), [['blk.0.attn_q.weight', 6, 256], ['blk.0.ffn_up.weight', 12, 256], ['blk.0.ffn_down.weight', 4, 512]]);
+    assert.deepEqual(layers.map((l) => [l.name, l.rows, l.cols]), [['blk.0.attn_q.weight', 6, 256], ['blk.0.ffn_up.weight', 12, 256], ['blk.0.ffn_down.weight', 4, 512]]);
     await sameAsTwin(`gguf-${t}.gguf`, `gguf-${t}.expected.safetensors`);
   });
 }

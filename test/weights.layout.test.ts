@@ -62,7 +62,7 @@ test('TF.js graph-model: node order, consuming op decides the layout, Identity i
   assert.equal(src.format, 'tfjs-graph-model');
   assert.deepEqual(src.tensors.map((t) => t.name), ['conv/filter', 'dw/filter', 'deconv/filter', 'dense/w_t', 'odd', 'orphan']);
   const layers = layerMatrices(src);
-  assert.deepEqual(layers.map((l) => [l.name, l.n, l.m]), [['conv/filter', 4, 18], ['dw/filter', 8, 9], ['deconv/filter', 6, 16], ['dense/w_t', 3, 5]]);
+  assert.deepEqual(layers.map((l) => [l.name, l.rows, l.cols]), [['conv/filter', 4, 18], ['dw/filter', 8, 9], ['deconv/filter', 6, 16], ['dense/w_t', 3, 5]]);
   assert.match(layers[0]!.layout, /via Identity/);
   assert.equal(layers.warnings.filter((w) => /odd|orphan/.test(w)).length, 2);
 
@@ -115,7 +115,7 @@ test('Keras layers-model: nested models, wrappers, separable, transpose, recurre
   const src = await openWeights(writeModel('keras', topology, weights));
   assert.equal(src.format, 'tfjs-layers-model');
   const layers = layerMatrices(src);
-  assert.deepEqual(layers.map((l) => [l.name, l.n, l.m]), [
+  assert.deepEqual(layers.map((l) => [l.name, l.rows, l.cols]), [
     ['emb/embeddings', 4, 100],
     ['block/sep/depthwise_kernel', 6, 9],
     ['block/sep/pointwise_kernel', 2, 6],

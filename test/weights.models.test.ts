@@ -24,9 +24,9 @@ const model = (f: string) => join(CACHE, f);
 async function checkPlausible(layers: LayerList, minCount: number): Promise<void> {
   assert.ok(layers.length >= minCount, `${layers.length} layers`);
   for (const l of layers) {
-    assert.ok(l.n > 1 && l.m > 1, `${l.name}: ${l.n} x ${l.m}`);
+    assert.ok(l.rows > 1 && l.cols > 1, `${l.name}: ${l.rows} x ${l.cols}`);
     const a = await l.load();
-    assert.equal(a.length, l.n * l.m);
+    assert.equal(a.length, l.rows * l.cols);
     let max = 0;
     for (const v of a) max = Math.max(max, Math.abs(v));
     // trained weights: not all zero, and no absurd magnitudes from a mis-decode
@@ -43,8 +43,8 @@ testNeeding(skip, 'UpscalerJS default model (TF.js layers-model): topology order
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 12);
   // topology order starts F_m1, F_0 (the manifest starts with F_0: alphabetical)
-  assert.deepEqual(layers.slice(0, 3).map((l) => [l.name, l.n, l.m]), [['F_m1/kernel', 64, 27], ['F_0/kernel', 64, 576], ['F_1_1/kernel', 4, 576]]);
-  assert.deepEqual([layers[11]!.name, layers[11]!.n, layers[11]!.m], ['SR/kernel', 3, 108]);
+  assert.deepEqual(layers.slice(0, 3).map((l) => [l.name, l.rows, l.cols]), [['F_m1/kernel', 64, 27], ['F_0/kernel', 64, 576], ['F_1_1/kernel', 4, 576]]);
+  assert.deepEqual([layers[11]!.name, layers[11]!.rows, layers[11]!.cols], ['SR/kernel', 3, 108]);
   // F_m1/kernel [3, 3, 3, 64]: its bytes follow the manifest entries before it
   const manifest = JSON.parse(readFileSync(file, 'utf8')).weightsManifest[0].weights as { name: string; shape: number[] }[];
   let off = 0;
@@ -66,8 +66,8 @@ testNeeding(skip, 'face-api face recognition (bare manifest, uint8 quantized): 3
   const layers = layerMatrices(src);
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 30);
-  assert.deepEqual([layers[0]!.name, layers[0]!.n, layers[0]!.m], ['conv32_down/conv/filters', 32, 147]);
-  assert.deepEqual([layers[29]!.name, layers[29]!.n, layers[29]!.m], ['fc', 128, 256]);
+  assert.deepEqual([layers[0]!.name, layers[0]!.rows, layers[0]!.cols], ['conv32_down/conv/filters', 32, 147]);
+  assert.deepEqual([layers[29]!.name, layers[29]!.rows, layers[29]!.cols], ['fc', 128, 256]);
   // first weight: uint8 at byte k, value q*scale + min; A[o, r] = K[r*32 + o]
   const spec = JSON.parse(readFileSync(file, 'utf8'))[0].weights[0];
   const raw = readFileSync(model('face-api/face_recognition_model.bin'));
@@ -82,16 +82,16 @@ testNeeding(skip, 'face-api tiny face detector: depthwise kernels by name, 12 la
   const layers = layerMatrices(await openWeights(model('face-api/tiny_face_detector_model-weights_manifest.json')));
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 12);
-  assert.deepEqual(layers.slice(0, 3).map((l) => [l.n, l.m]), [[16, 27], [16, 9], [32, 16]]);
-  assert.deepEqual([layers[11]!.n, layers[11]!.m], [25, 512]);
+  assert.deepEqual(layers.slice(0, 3).map((l) => [l.rows, l.cols]), [[16, 27], [16, 9], [32, 16]]);
+  assert.deepEqual([layers[11]!.rows, layers[11]!.cols], [25, 512]);
 });
 
 testNeeding(skip, 'Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM-cell weights behind Slice reported', {}, async () => {
   const layers = layerMatrices(await openWeights(model('silero-vad/silero_vad.onnx')));
   await checkPlausible(layers, 6);
   assert.equal(layers.length, 10); // two branches (8 kHz, 16 kHz) x (STFT basis + 4 encoder convs)
-  assert.ok(layers.some((l) => l.name.endsWith('stft.forward_basis_buffer') && l.n === 258 && l.m === 256));
-  assert.ok(layers.some((l) => l.name.endsWith('encoder.0.reparam_conv.weight') && l.n === 128 && l.m === 387));
+  assert.ok(layers.some((l) => l.name.endsWith('stft.forward_basis_buffer') && l.rows === 258 && l.cols === 256));
+  assert.ok(layers.some((l) => l.name.endsWith('encoder.0.reparam_conv.weight') && l.rows === 128 && l.cols === 387));
   assert.equal(layers.warnings.filter((w) => /rnn\.weight_(ih|hh).*Slice/.test(w)).length, 4);
   // the fixed STFT basis is not trained: excluded by name
   assert.equal(layerMatrices(await openWeights(model('silero-vad/silero_vad.onnx')), { exclude: /forward_basis/ }).length, 8);
@@ -107,5 +107,5 @@ testNeeding(skip, 'Silero VAD (ONNX): If subgraphs read, Conv layers found, LSTM
   const only16k = layerMatrices(await openWeights(model('silero-vad/silero_vad_op18_ifless.onnx')), { include: /^model\./, exclude: /stft/ });
   assert.equal(only16k.length, 6);
   assert.deepEqual(only16k.warnings, []);
-  assert.ok(flat.some((l) => l.name === 'model.decoder.rnn.weight_ih' && l.n === 512 && l.m === 128 && /Gemm B \[out, in\], transB=1/.test(l.layout)));
+  assert.ok(flat.some((l) => l.name === 'model.decoder.rnn.weight_ih' && l.rows === 512 && l.cols === 128 && /Gemm B \[out, in\], transB=1/.test(l.layout)));
 });

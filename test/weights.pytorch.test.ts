@@ -35,13 +35,13 @@ function spectrum(a: Float64Array, n: number, m: number): Float64Array {
 async function assertSameNetwork(path: string, reference: string, rename: (s: string) => string = (s) => s): Promise<void> {
   const got = await layersOf(path);
   const want = await layersOf(reference);
-  assert.deepEqual(got.map((l) => [rename(l.name), l.n, l.m]), want.map((l) => [l.name, l.n, l.m]), `${path}: layers (order, N x M)`);
+  assert.deepEqual(got.map((l) => [rename(l.name), l.rows, l.cols]), want.map((l) => [l.name, l.rows, l.cols]), `${path}: layers (order, N x M)`);
   for (let i = 0; i < want.length; i++) {
     const a = await got[i]!.load();
     const b = await want[i]!.load();
     assert.deepEqual(a, b, `${path}: matrix of ${want[i]!.name}`);
-    const ea = spectrum(a, got[i]!.n, got[i]!.m);
-    const eb = spectrum(b, want[i]!.n, want[i]!.m);
+    const ea = spectrum(a, got[i]!.rows, got[i]!.cols);
+    const eb = spectrum(b, want[i]!.rows, want[i]!.cols);
     const scale = Math.max(...eb.map(Math.abs), 1e-300);
     for (let k = 0; k < eb.length; k++) assert.ok(Math.abs(ea[k]! - eb[k]!) <= 1e-12 * scale, `${path}: eigenvalue ${k} of ${want[i]!.name}`);
   }

@@ -233,7 +233,7 @@ test('safetensors, npz, npy folder, ONNX and TF.js give the same layers and matr
   for (const key of ['safetensors', 'npz', 'npydir', 'onnx', 'tfjs']) {
     const src = await openWeights(paths[key]!);
     const layers = layerMatrices(src);
-    assert.deepEqual(layers.map((l) => [l.n, l.m]), expectDims, `${key}: layer list`);
+    assert.deepEqual(layers.map((l) => [l.rows, l.cols]), expectDims, `${key}: layer list`);
     assert.deepEqual(layers.map((l) => l.index), [0, 1, 2]);
     const A = await matrices(layers);
     // Dense layers: identical entries in every format.
@@ -357,7 +357,7 @@ test('ONNX: subgraphs, Constant nodes, LSTM per direction, ConvTranspose groups,
   assert.deepEqual(Array.from(await src.tensors[6]!.load()), [-3, 2, 1, 0, 9, 4]);
   const layers = layerMatrices(src);
   assert.deepEqual(
-    layers.map((l) => [l.name, l.n, l.m]),
+    layers.map((l) => [l.name, l.rows, l.cols]),
     [['k', 2, 3], ['inner.w', 2, 6], ['lstm.W[direction 0]', 8, 3], ['lstm.W[direction 1]', 8, 3],
       ['lstm.R[direction 0]', 8, 2], ['lstm.R[direction 1]', 8, 2], ['ct.w', 6, 8]],
   );

@@ -199,7 +199,7 @@ test('TF.js layers-model in JS bundles = the same model as model.json + .bin (or
   assert.equal(src.format, 'tfjs-layers-model');
   assert.equal(src.path, file);
   const layers = layerMatrices(src);
-  assert.deepEqual(layers.map((l) => [l.name, l.n, l.m, l.layout]), ref.map((l) => [l.name, l.n, l.m, l.layout]));
+  assert.deepEqual(layers.map((l) => [l.name, l.rows, l.cols, l.layout]), ref.map((l) => [l.name, l.rows, l.cols, l.layout]));
   assert.deepEqual(layers.map((l) => l.name), ['c1/kernel', 'd1/kernel']); // topology order
   for (let i = 0; i < layers.length; i++) assert.deepEqual(await layers[i]!.load(), await ref[i]!.load());
   // values: Dense [in, out] -> A = K^T; A[o, i] = K[i*5 + o]

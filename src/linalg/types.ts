@@ -5,6 +5,13 @@
 
 import { UserError } from '../errors.js';
 
+/** Row-major real matrix (layer matrices, Gram inputs); weights' LayerInfo has the same rows/cols. */
+export interface RealMatrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
 export interface ComplexMatrix {
   /** Order (square matrices) or rows. */
   rows: number;

@@ -38,18 +38,14 @@
 // prefix ensemble has its own histogram range.
 
 import { gram, gramT, symmetricEigenvalues } from '../linalg/index.js';
-import { assertFinite } from '../linalg/types.js';
+import { assertFinite, type RealMatrix } from '../linalg/types.js';
+
+export type { RealMatrix };
 import type { Semantics } from './semantics.js';
 import { DEFAULT_REAL_BINS, numpyHistogramAuto, realEdges, realHistogramShared, realRange } from './density.js';
 import { omegaFromCounts } from './ergodicity.js';
 import { klSymmetric, pairwiseSum } from './kl.js';
 
-/** Row-major real matrix. */
-export interface RealMatrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
 
 export interface CpseOptions {
   semantics?: Semantics;

@@ -129,8 +129,9 @@ export function layerMatrices(source: WeightSource, opts: LayerOptions = {}): La
     for (const q of p) {
       if (q.n > 1 && q.m > 1) {
         layers.push({
-          index: layers.length, name: q.name, shape: t.shape.slice(), n: q.n, m: q.m,
+          index: layers.length, name: q.name, shape: t.shape.slice(), rows: q.n, cols: q.m,
           dtype: t.dtype, format: source.format, layout: q.rule, load: q.load,
+          matrix: async () => ({ rows: q.n, cols: q.m, data: await q.load() }),
         });
       }
     }

@@ -48,6 +48,8 @@ export interface WeightSource {
   alternatives?: AlternativeGroup[];
 }
 
+import type { RealMatrix } from '../linalg/types.js';
+
 export interface AlternativeGroup {
   /** What holds the alternatives, e.g. "ONNX If node 'If_0'". */
   where: string;
@@ -61,15 +63,17 @@ export interface LayerInfo {
   /** Shape of the tensor as stored. */
   shape: number[];
   /** Rows of A: output units/channels. */
-  n: number;
+  rows: number;
   /** Columns of A. */
-  m: number;
+  cols: number;
   dtype: string;
   format: string;
   /** Human-readable layout rule applied. */
   layout: string;
-  /** A, n x m row-major, output units first. */
+  /** A's entries, rows x cols row-major, output units first. */
   load(): Promise<Float64Array>;
+  /** A as a RealMatrix (the shape every spectral function takes): { rows, cols, data: await load() }. */
+  matrix(): Promise<RealMatrix>;
 }
 
 export type LayerList = LayerInfo[] & { warnings: string[] };

@@ -19,11 +19,10 @@ const source = await openWeights('model.safetensors'); // format detected from t
 const found = layerMatrices(source, { exclude: /bias/ });
 const spectra = [];
 for (const layer of found) {
-  const a = await layer.load(); // decoded to float64 only now, one layer at a time
-  spectra.push(layerEigenvalues({ rows: layer.n, cols: layer.m, data: a }));
+  spectra.push(layerEigenvalues(await layer.matrix())); // decoded to float64 only now, one layer at a time
 }
 const fromFile = cpseFromEigenvalues(spectra);
-console.log(found.map((l) => `${l.name} ${l.n}x${l.m}`), fromFile.cpse);
+console.log(found.map((l) => `${l.name} ${l.rows}x${l.cols}`), fromFile.cpse);
 // docs:end
 
 // docs:begin sweep

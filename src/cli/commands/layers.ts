@@ -35,7 +35,7 @@ export function register(cmd: Command): void {
             model: source.path,
             format: source.format,
             tensors: source.tensors.length,
-            layers: layers.map(({ index, name, shape, n, m, dtype, layout }) => ({ index, name, shape, n, m, dtype, layout })),
+            layers: layers.map(({ index, name, shape, rows, cols, dtype, layout }) => ({ index, name, shape, n: rows, m: cols, dtype, layout })),
             warnings: layers.warnings,
           };
           io.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -44,7 +44,7 @@ export function register(cmd: Command): void {
         io.stdout.write(`${source.path}: ${source.format}, ${source.tensors.length} tensors, ${layers.length} layers\n`);
         if (layers.length) {
           const rows = [['#', 'name', 'shape', 'N x M', 'dtype', 'layout rule']];
-          for (const l of layers) rows.push([String(l.index), l.name, `[${l.shape.join(', ')}]`, `${l.n} x ${l.m}`, l.dtype, l.layout]);
+          for (const l of layers) rows.push([String(l.index), l.name, `[${l.shape.join(', ')}]`, `${l.rows} x ${l.cols}`, l.dtype, l.layout]);
           io.stdout.write(textTable(rows, { align: ['right', 'left', 'right', 'right', 'right', 'left'] }).join('\n') + '\n');
         }
         for (const w of layers.warnings) io.stderr.write(`warning: ${w}\n`);

@@ -54,14 +54,14 @@ export async function planLayers(specs: readonly NetworkSpec[], semantics: Seman
     if (layers.length === 0) {
       throw new NoLayersError(`${spec.path}: no layer matrices found (tensors of rank >= 2 with N, M > 1)${layers.warnings.length ? `; ${layers.warnings.join('; ')}` : ''}`);
     }
-    checkLayersFit(spec.name, layers, 1); // before any layer is loaded
+    checkLayersFit(spec.name, layers.map((l) => ({ name: l.name, n: l.rows, m: l.cols })), 1); // before any layer is loaded
     const planned: PlannedLayer[] = [];
     for (const [position, layer] of layers.entries()) {
-      const hash = layerHash(await layer.load(), layer.n, layer.m);
+      const hash = layerHash(await layer.load(), layer.rows, layer.cols);
       collectGarbage(); // the matrix is dropped once hashed: free it before the next one
       const id = `${fileSafe(spec.name)}-L${String(layer.index).padStart(3, '0')}`;
       const source = { spec: sourceSpec, position, name: layer.name };
-      const chunk: LayerChunk = { kind: 'layer', id, n: layer.n, m: layer.m, semantics, vanilla, hash, source };
+      const chunk: LayerChunk = { kind: 'layer', id, n: layer.rows, m: layer.cols, semantics, vanilla, hash, source };
       const key = identityKey(chunkIdentity(chunk));
       let chunkId = byIdentity.get(key);
       if (chunkId === undefined) {
@@ -70,7 +70,7 @@ export async function planLayers(specs: readonly NetworkSpec[], semantics: Seman
         plan.chunks.push(chunk);
         plan.groups.set(id, `${spec.name} layer ${layer.index} ${layer.name}`);
       }
-      planned.push({ index: layer.index, name: layer.name, shape: layer.shape, n: layer.n, m: layer.m, chunkId });
+      planned.push({ index: layer.index, name: layer.name, shape: layer.shape, n: layer.rows, m: layer.cols, chunkId });
     }
     plan.networks.push({ spec, format, layers: planned, warnings: layers.warnings });
   }

@@ -59,7 +59,7 @@ export async function loadLayer(ref: LayerRef, n: number, m: number, hash: strin
     throw e;
   }
   const layer = layers[ref.position];
-  if (!layer || layer.name !== ref.name || layer.n !== n || layer.m !== m) {
+  if (!layer || layer.name !== ref.name || layer.rows !== n || layer.cols !== m) {
     throw new LayerChangedError(`${ref.spec.path}: layer ${ref.position} is no longer '${ref.name}' (${n} x ${m}); the model changed since the run was planned: rerun the same command`);
   }
   const data = await layer.load();
