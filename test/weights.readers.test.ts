@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import { openWeights, layerMatrices, WeightsError, type LayerInfo } from '../src/weights/index.js';
 import { encodeNpy, encodeNpz } from '../src/pipeline/report/npy.js';
+import { ModelProto } from './helpers/onnxproto.js';
+import { safetensorsRaw as safetensors } from './helpers/weightfiles.js';
 
 let dir = '';
 before(() => {
@@ -61,73 +62,7 @@ function bf16bytes(a: ArrayLike<number>): Uint8Array {
   return new Uint8Array(Uint16Array.from(u, (x) => x >>> 16).buffer);
 }
 
-function safetensors(entries: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[]): Uint8Array {
-  let off = 0;
-  const parts = ['"__metadata__":{"format":"pt"}'];
-  for (const e of entries) {
-    parts.push(`${JSON.stringify(e.name)}:{"dtype":"${e.dtype}","shape":${JSON.stringify(e.shape)},"data_offsets":[${off},${off + e.bytes.length}]}`);
-    off += e.bytes.length;
-  }
-  let header = `{${parts.join(',')}}`;
-  header += ' '.repeat((8 - (header.length % 8)) % 8);
-  const out = new Uint8Array(8 + header.length + off);
-  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
-  out.set(new TextEncoder().encode(header), 8);
-  let p = 8 + header.length;
-  for (const e of entries) {
-    out.set(e.bytes, p);
-    p += e.bytes.length;
-  }
-  return out;
-}
 
-// Our own descriptor of the few ONNX messages we write (field numbers from onnx.proto).
-const onnxRoot = protobuf.Root.fromJSON({
-  nested: {
-    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, graph: { type: 'GraphProto', id: 7 } } },
-    GraphProto: {
-      fields: {
-        node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-        name: { type: 'string', id: 2 },
-        initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-      },
-    },
-    NodeProto: {
-      fields: {
-        input: { rule: 'repeated', type: 'string', id: 1 },
-        output: { rule: 'repeated', type: 'string', id: 2 },
-        name: { type: 'string', id: 3 },
-        opType: { type: 'string', id: 4 },
-        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-      },
-    },
-    AttributeProto: {
-      fields: {
-        name: { type: 'string', id: 1 },
-        i: { type: 'int64', id: 3 },
-        t: { type: 'TensorProto', id: 5 },
-        g: { type: 'GraphProto', id: 6 },
-        type: { type: 'int32', id: 20 },
-      },
-    },
-    StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-    TensorProto: {
-      fields: {
-        dims: { rule: 'repeated', type: 'int64', id: 1 },
-        dataType: { type: 'int32', id: 2 },
-        floatData: { rule: 'repeated', type: 'float', id: 4 },
-        int32Data: { rule: 'repeated', type: 'int32', id: 5, options: { packed: false } },
-        int64Data: { rule: 'repeated', type: 'int64', id: 7 },
-        name: { type: 'string', id: 8 },
-        rawData: { type: 'bytes', id: 9 },
-        doubleData: { rule: 'repeated', type: 'double', id: 10 },
-        externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
-        dataLocation: { type: 'int32', id: 14 },
-      },
-    },
-  },
-});
-const ModelProto = onnxRoot.lookupType('ModelProto');
 function encodeOnnx(graph: object): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject({ irVersion: 8, graph })).finish();
 }

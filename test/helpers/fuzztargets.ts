@@ -1,7 +1,7 @@
 // The readers the weights fuzzer attacks, one registration line each (see mutate.ts). Each
 // fixture is a small valid model written by encoders independent of src/weights (weightfiles.ts,
 // protobufjs with our own ONNX descriptor), so a mutant starts from bytes the reader accepts.
-import protobuf from 'protobufjs';
+import { ModelProto } from './onnxproto.js';
 import { npyBytes, npzBytes, safetensorsBytes, synthValue, zipStore, encodeFloats, type Tensor } from './weightfiles.js';
 import { below, editJsonText, pick, registerFuzzTarget, text, utf8, type Fixture, type Rng } from './mutate.js';
 
@@ -123,52 +123,6 @@ function safetensorsHeaderEdit(fx: Fixture, r: Rng): Fixture {
 
 // --- ONNX --------------------------------------------------------------------------------
 
-// Our own descriptor of the ONNX messages written here (field numbers from onnx.proto).
-const onnxRoot = protobuf.Root.fromJSON({
-  nested: {
-    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, graph: { type: 'GraphProto', id: 7 } } },
-    GraphProto: {
-      fields: {
-        node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-        name: { type: 'string', id: 2 },
-        initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-      },
-    },
-    NodeProto: {
-      fields: {
-        input: { rule: 'repeated', type: 'string', id: 1 },
-        output: { rule: 'repeated', type: 'string', id: 2 },
-        name: { type: 'string', id: 3 },
-        opType: { type: 'string', id: 4 },
-        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-      },
-    },
-    AttributeProto: {
-      fields: {
-        name: { type: 'string', id: 1 },
-        i: { type: 'int64', id: 3 },
-        t: { type: 'TensorProto', id: 5 },
-        g: { type: 'GraphProto', id: 6 },
-        type: { type: 'int32', id: 20 },
-      },
-    },
-    StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-    TensorProto: {
-      fields: {
-        dims: { rule: 'repeated', type: 'int64', id: 1 },
-        dataType: { type: 'int32', id: 2 },
-        floatData: { rule: 'repeated', type: 'float', id: 4 },
-        int32Data: { rule: 'repeated', type: 'int32', id: 5 },
-        int64Data: { rule: 'repeated', type: 'int64', id: 7 },
-        name: { type: 'string', id: 8 },
-        rawData: { type: 'bytes', id: 9 },
-        externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
-        dataLocation: { type: 'int32', id: 14 },
-      },
-    },
-  },
-});
-const ModelProto = onnxRoot.lookupType('ModelProto');
 
 interface OnnxParams {
   ref: string;

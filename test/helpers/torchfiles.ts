@@ -5,6 +5,7 @@
 // missing members, big-endian archives).
 import { join } from 'node:path';
 import { repoRoot } from './cli.js';
+import { zipStore } from './weightfiles.js';
 
 export const FIXTURES = join(repoRoot, 'test', 'fixtures', 'weights');
 export const PT_FIXTURES = join(FIXTURES, 'pytorch');
@@ -63,37 +64,9 @@ export function stateDictPickle(tensors: TensorSpec[]): Uint8Array {
   return w.op(0x75).bytes(); // SETITEMS
 }
 
-/** A stored (method 0) ZIP of the members, in order. */
+/** A stored (method 0) ZIP of the members, in order (the test-side writer of weightfiles.ts). */
 export function zipBytes(members: { name: string; data: Uint8Array }[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const m of members) {
-    const name = enc.encode(m.name);
-    const lh = new Uint8Array(30 + name.length);
-    const lv = new DataView(lh.buffer);
-    lv.setUint32(0, 0x04034b50, true); lv.setUint16(4, 20, true);
-    lv.setUint32(18, m.data.length, true); lv.setUint32(22, m.data.length, true); lv.setUint16(26, name.length, true);
-    lh.set(name, 30);
-    const ch = new Uint8Array(46 + name.length);
-    const cv = new DataView(ch.buffer);
-    cv.setUint32(0, 0x02014b50, true); cv.setUint16(4, 20, true); cv.setUint16(6, 20, true);
-    cv.setUint32(20, m.data.length, true); cv.setUint32(24, m.data.length, true); cv.setUint16(28, name.length, true);
-    cv.setUint32(42, offset, true);
-    ch.set(name, 46);
-    parts.push(lh, m.data);
-    central.push(ch);
-    offset += lh.length + m.data.length;
-  }
-  const cdSize = central.reduce((a, c) => a + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true); ev.setUint16(8, members.length, true); ev.setUint16(10, members.length, true);
-  ev.setUint32(12, cdSize, true); ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + cdSize + 22);
-  let o = 0;
-  for (const p of [...parts, ...central, end]) { out.set(p, o); o += p.length; }
-  return out;
+  return zipStore(members.map((m) => ({ name: m.name, bytes: m.data })));
 }
 
 export function f32Bytes(values: number[]): Uint8Array {

@@ -73,15 +73,19 @@ const ST_TYPE = { F64: 'f64', F32: 'f32', F16: 'f16', BF16: 'bf16' } as const;
 
 /** safetensors: u64 LE header length, JSON header (names in the given order), then the data. */
 export function safetensorsBytes(tensors: readonly Tensor[], dtype: StDtype | ((t: Tensor) => StDtype)): Uint8Array {
-  const parts = ['"__metadata__":{"format":"pt"}'];
-  const blobs: Uint8Array[] = [];
-  let off = 0;
-  for (const t of tensors) {
+  return safetensorsRaw(tensors.map((t) => {
     const dt = typeof dtype === 'function' ? dtype(t) : dtype;
-    const bytes = encodeFloats(t.data, ST_TYPE[dt]);
-    parts.push(`${JSON.stringify(t.name)}:{"dtype":"${dt}","shape":${JSON.stringify(t.shape)},"data_offsets":[${off},${off + bytes.length}]}`);
-    blobs.push(bytes);
-    off += bytes.length;
+    return { name: t.name, dtype: dt, shape: t.shape, bytes: encodeFloats(t.data, ST_TYPE[dt]) };
+  }));
+}
+
+/** safetensors from already-encoded tensors (any dtype string, for tests of unknown or bad dtypes). */
+export function safetensorsRaw(entries: readonly { name: string; dtype: string; shape: readonly number[]; bytes: Uint8Array }[]): Uint8Array {
+  const parts = ['"__metadata__":{"format":"pt"}'];
+  let off = 0;
+  for (const e of entries) {
+    parts.push(`${JSON.stringify(e.name)}:{"dtype":"${e.dtype}","shape":${JSON.stringify(e.shape)},"data_offsets":[${off},${off + e.bytes.length}]}`);
+    off += e.bytes.length;
   }
   let header = `{${parts.join(',')}}`;
   header += ' '.repeat((8 - (header.length % 8)) % 8);
@@ -89,9 +93,9 @@ export function safetensorsBytes(tensors: readonly Tensor[], dtype: StDtype | ((
   new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
   out.set(new TextEncoder().encode(header), 8);
   let p = 8 + header.length;
-  for (const b of blobs) {
-    out.set(b, p);
-    p += b.length;
+  for (const e of entries) {
+    out.set(e.bytes, p);
+    p += e.bytes.length;
   }
   return out;
 }
