@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createStream } from '../src/rng/index.js';
@@ -18,25 +17,15 @@ import {
   sampleVerblunsky,
   type Verblunsky,
 } from '../src/ensembles/cmv.js';
-import { wasmKernels, type WasmKernels } from '../src/linalg/wasm/index.js';
+import { ensureWasmBuilt, kernels } from './helpers/wasm.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 const root = fileURLToPath(new URL(fromSource ? '..' : '../..', import.meta.url));
-const wasmFile = `${root}dist/wasm/ergo-kernels.wasm`;
 const cmvUrl = new URL(`../src/ensembles/cmv.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
 const tsxArgs = fromSource ? ['--import', 'tsx'] : [];
 const workerPrelude = fromSource ? `(await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})).register();` : '';
 
-if (!existsSync(wasmFile)) {
-  const r = spawnSync(process.execPath, [`${root}scripts/build-wasm.mjs`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build-wasm failed: ${r.stderr}`);
-}
-
-function kernels(): WasmKernels {
-  const k = wasmKernels();
-  assert.ok(k, 'WebAssembly kernels should load in this test environment');
-  return k;
-}
+ensureWasmBuilt();
 
 /** Largest |a - b| / max(1, |b|) over two arrays. */
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
@@ -16,29 +15,19 @@ import { complexQRTS as complexQR } from '../src/linalg/complex.js';
 import { gramTS as gram } from '../src/linalg/gram.js';
 import { hermitianTridiagonalizeTS as hermitianTridiagonalize } from '../src/linalg/hermitian.js';
 import { symmetricTridiagonalizeTS as symmetricTridiagonalize } from '../src/linalg/symmetric.js';
-import { releaseWasmKernels, wasmKernels, type WasmKernels } from '../src/linalg/wasm/index.js';
+import { releaseWasmKernels } from '../src/linalg/wasm/index.js';
+import { ensureWasmBuilt, kernels } from './helpers/wasm.js';
 
 // Runs from the sources (node --import tsx) or compiled (dist/test/*.js).
 const fromSource = import.meta.url.endsWith('.ts');
 const root = fileURLToPath(new URL(fromSource ? '..' : '../..', import.meta.url));
-const wasmFile = `${root}dist/wasm/ergo-kernels.wasm`;
 const loaderUrl = new URL(`../src/linalg/wasm/index.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
 const tsxArgs = fromSource ? ['--import', 'tsx'] : [];
 // Workers do not inherit tsx's loader hooks: from the sources, register them in the worker first.
 const tsxApi = fromSource ? import.meta.resolve('tsx/esm/api') : '';
 const workerPrelude = fromSource ? `(await import(${JSON.stringify(tsxApi)})).register();` : '';
 
-// Build the .wasm if this checkout has not been built yet (the loader reads it lazily).
-if (!existsSync(wasmFile)) {
-  const r = spawnSync(process.execPath, [`${root}scripts/build-wasm.mjs`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build-wasm failed: ${r.stderr}`);
-}
-
-function kernels(): WasmKernels {
-  const k = wasmKernels();
-  assert.ok(k, 'WebAssembly kernels should load in this test environment');
-  return k;
-}
+ensureWasmBuilt();
 
 const TOL = 1e-12;
 
