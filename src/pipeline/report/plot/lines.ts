@@ -77,8 +77,17 @@ export function linePanel(fn: string, rows: readonly LineRow[], o: LinePanelOpti
   const width = requireSize(fn, 'width', o.width, 440);
   const height = requireSize(fn, 'height', o.height, 300);
   const xs = [...data, ...off, ...faint].map((d) => d.x);
-  const xDomain = o.xDomain ?? [Math.min(...xs), Math.max(...xs)];
-  if (xDomain[0] === xDomain[1]) xDomain[1] = xDomain[0] + 1;
+  // Without a given domain, pad the data range a little so edge points are not cut in half.
+  let xDomain: [number, number];
+  if (o.xDomain) xDomain = [...o.xDomain];
+  else {
+    const [a, b] = [Math.min(...xs), Math.max(...xs)];
+    if (o.xScale === 'log2') xDomain = [a / 2 ** 0.12, b * 2 ** 0.12];
+    else {
+      const pad = a === b ? 0.5 : (b - a) * 0.04;
+      xDomain = [a - pad, b + pad];
+    }
+  }
   const xAxis = { title: o.xTitle, ...(o.integerX ? { format: 'd', tickMinStep: 1 } : {}) };
   const x = {
     field: 'x', type: 'quantitative',
@@ -97,19 +106,19 @@ export function linePanel(fn: string, rows: readonly LineRow[], o: LinePanelOpti
     layer.push({
       data: { values: banded },
       mark: { type: 'area', opacity: 0.18, aria: false },
-      encoding: { x, y: { ...yOf('lo') }, y2: { field: 'hi' }, color: { ...color, legend: null }, order: { field: 'x', type: 'quantitative' } },
+      encoding: { x, y: { ...yOf('lo') }, y2: { field: 'hi' }, color, order: { field: 'x', type: 'quantitative' } },
     });
     layer.push({
       data: { values: banded },
       mark: { type: 'rule', strokeWidth: 1.5, aria: false },
-      encoding: { x, y: { ...yOf('lo') }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+      encoding: { x, y: { ...yOf('lo') }, y2: { field: 'hi' }, color },
     });
   }
   if (faint.length) {
     layer.push({
       data: { values: faint },
       mark: { type: 'line', strokeWidth: 1, opacity: 0.35, clip: true, aria: false },
-      encoding: { x, y: yOf('y'), color: { ...color, legend: null }, detail: { field: 'series' }, order: { field: 'x', type: 'quantitative' } },
+      encoding: { x, y: yOf('y'), color, detail: { field: 'series' }, order: { field: 'x', type: 'quantitative' } },
     });
   }
   layer.push({
@@ -130,7 +139,7 @@ export function linePanel(fn: string, rows: readonly LineRow[], o: LinePanelOpti
     layer.push({
       data: { values: off },
       mark: { type: 'point', shape: 'triangle-down', filled: true, size: 110, opacity: 1, stroke: '#222', strokeWidth: 0.8 },
-      encoding: { x, y: { value: height - 6 }, color: { ...color, legend: null } },
+      encoding: { x, y: { value: height - 6 }, color },
     });
     layer.push({
       data: { values: off },
