@@ -164,41 +164,56 @@ export async function mmeFigure(r: MmeReport): Promise<Figure | undefined> {
   };
 }
 
-/** Per-layer eigenvalue densities from the layer chunks (linear and log-log), `perFigure` layers a figure. */
+/** Per-layer eigenvalue densities from the layer chunks (linear and log-log), per network, `perFigure` layers a figure. */
 export async function layerDensityFigures(ds: Dataset, perFigure = 6): Promise<Figure[]> {
   const layers = ds.manifest.chunks.filter((c) => c.state === 'done' && c.identity.kind === 'layer');
+  // Chunks are labelled "<network> layer <index> <name>"; a layer shared by networks is in its first network.
+  const cfg = ds.manifest.config;
+  const names = 'networks' in cfg ? [...cfg.networks.map((n) => n.name), ...(cfg.experiment === 'csd' && typeof cfg.csd.against === 'object' ? [cfg.csd.against.network.name] : [])] : [];
+  const byNetwork = new Map<string, { rec: (typeof layers)[number]; label: string }[]>();
+  for (const rec of layers) {
+    const g = rec.group ?? rec.id;
+    const net = names.find((n) => g.startsWith(`${n} layer `)) ?? '';
+    const label = net ? g.slice(net.length + 1) : g;
+    byNetwork.set(net, [...(byNetwork.get(net) ?? []), { rec, label }]);
+  }
   const figures: Figure[] = [];
-  for (let start = 0; start < layers.length; start += perFigure) {
-    const page = layers.slice(start, start + perFigure);
-    const linear: DensityPanel[] = [];
-    const loglog: DensityPanel[] = [];
-    for (const rec of page) {
-      const v = readChunk(ds, rec).values;
-      const label = `${rec.group ?? rec.id} (N = ${rec.identity.n})`;
-      let max = -Infinity;
-      let minPos = Infinity;
-      for (const x of v) {
-        if (x > max) max = x;
-        if (x > 0 && x < minPos) minPos = x;
+  let page = 0;
+  for (const [net, list] of byNetwork) {
+    for (let start = 0; start < list.length; start += perFigure) {
+      const slice = list.slice(start, start + perFigure);
+      page++;
+      const linear: DensityPanel[] = [];
+      const loglog: DensityPanel[] = [];
+      for (const { rec, label: name } of slice) {
+        const v = readChunk(ds, rec).values;
+        const label = `${name} (N = ${rec.identity.n})`;
+        let max = -Infinity;
+        let minPos = Infinity;
+        for (const x of v) {
+          if (x > max) max = x;
+          if (x > 0 && x < minPos) minPos = x;
+        }
+        const hi = max > 0 ? max : 1;
+        linear.push({ panel: label, bins: histogramBins(v, binsFor(v.length), 0, hi * (1 + 1e-12)) });
+        if (minPos < hi) loglog.push({ panel: label, bins: histogramBins(v, binsFor(v.length), minPos, hi * (1 + 1e-12), true) });
       }
-      const hi = max > 0 ? max : 1;
-      linear.push({ panel: label, bins: histogramBins(v, binsFor(v.length), 0, hi * (1 + 1e-12)) });
-      if (minPos < hi) loglog.push({ panel: label, bins: histogramBins(v, binsFor(v.length), minPos, hi * (1 + 1e-12), true) });
-    }
-    const range = `layers ${start + 1}–${start + page.length} of ${layers.length}`;
-    figures.push({
-      id: `layer-density-${String(start / perFigure + 1).padStart(2, '0')}`,
-      title: `Layer spectral densities, ${range}`,
-      caption: 'Histogram density of each layer’s eigenvalues e of X = A Aᵀ on linear axes (bins of equal width from 0 to the largest eigenvalue).',
-      svg: await densityPanels(linear, { title: `Spectral density per layer (linear), ${range}`, xTitle: 'eigenvalue e' }),
-    });
-    if (loglog.length) {
+      const range = `${net ? `${net}, ` : ''}layers ${start + 1}–${start + slice.length} of ${list.length}`;
+      const id = String(page).padStart(2, '0');
       figures.push({
-        id: `layer-density-log-${String(start / perFigure + 1).padStart(2, '0')}`,
-        title: `Layer spectral densities (log-log), ${range}`,
-        caption: 'The same spectra on log-log axes with logarithmic bins over the positive eigenvalues; a heavy tail shows as a straight falling line. Empty bins are not drawn.',
-        svg: await densityPanels(loglog, { title: `Spectral density per layer (log-log), ${range}`, xTitle: 'eigenvalue e', logLog: true }),
+        id: `layer-density-${id}`,
+        title: `Layer spectral densities, ${range}`,
+        caption: 'Histogram density of each layer’s eigenvalues e of X = A Aᵀ on linear axes (bins of equal width from 0 to the largest eigenvalue).',
+        svg: await densityPanels(linear, { title: `Spectral density per layer (linear): ${range}`, xTitle: 'eigenvalue e' }),
       });
+      if (loglog.length) {
+        figures.push({
+          id: `layer-density-log-${id}`,
+          title: `Layer spectral densities (log-log), ${range}`,
+          caption: 'The same spectra on log-log axes with logarithmic bins over the positive eigenvalues; a heavy tail shows as a straight falling line. Empty bins are not drawn.',
+          svg: await densityPanels(loglog, { title: `Spectral density per layer (log-log): ${range}`, xTitle: 'eigenvalue e', logLog: true }),
+        });
+      }
     }
   }
   return figures;

@@ -111,7 +111,8 @@ export async function densityPanels(panels: readonly DensityPanel[], opts: Densi
         encoding: { y: { field: 'y', type: 'quantitative' } },
       });
     }
-    return { title: { text: title, fontSize: 12, fontWeight: 'normal' as const }, width, height, layer };
+    // limit 0: full layer names, never cut.
+    return { title: { text: title, fontSize: 11, fontWeight: 'normal' as const, limit: 0 }, width, height, layer };
   });
   return render({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

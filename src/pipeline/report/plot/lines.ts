@@ -94,7 +94,7 @@ export function linePanel(fn: string, rows: readonly LineRow[], o: LinePanelOpti
     scale: o.xScale === 'log2' ? { type: 'log', base: 2, domain: xDomain, nice: false } : { domain: xDomain, zero: false, nice: !o.integerX },
     axis: o.xScale === 'log2' ? { ...xAxis, values: firstAppearance(xs.map(String)).map(Number).sort((a, b) => a - b), format: 'd' } : xAxis,
   };
-  const color = { field: 'series', type: 'nominal', scale: { domain: series }, legend: { title: o.legendTitle } };
+  const color = { field: 'series', type: 'nominal', scale: { domain: series }, legend: { title: o.legendTitle, labelLimit: 0, symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
   const yOf = (field: string) => ({ field, type: 'quantitative', scale: { zero: false }, axis: { title: o.yTitle } });
   const layer: Record<string, unknown>[] = [];
   if (o.zeroRule) {
@@ -141,9 +141,11 @@ export function linePanel(fn: string, rows: readonly LineRow[], o: LinePanelOpti
       mark: { type: 'point', shape: 'triangle-down', filled: true, size: 110, opacity: 1, stroke: '#222', strokeWidth: 0.8 },
       encoding: { x, y: { value: height - 6 }, color },
     });
+    // One label, by the leftmost marker (one per marker would overlap at adjacent depths).
+    const first = off.reduce((a, b) => (b.x < a.x ? b : a));
     layer.push({
-      data: { values: off },
-      mark: { type: 'text', dy: -13, fontSize: 11, color: '#222' },
+      data: { values: [first] },
+      mark: { type: 'text', align: 'left', dx: -4, dy: -14, fontSize: 11, color: '#222' },
       encoding: { x, y: { value: height - 6 }, text: { value: label } },
     });
   }

@@ -35,7 +35,7 @@ export async function depthCurves(
     integerX: integerDepths,
     seriesOrder: firstAppearance([...data, ...zeros].map((d) => name(d.network))),
     offScale: zeros.map((z) => ({ series: name(z.network), x: z.depth })),
-    offScaleLabel: 'd = 0',
+    offScaleLabel: 'd = 0 (log₁₀ d = −∞)',
   });
   return render({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
