@@ -3,7 +3,7 @@ import type { DrawSummary } from '../../spectral/csd.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
-import { csdFigures } from './figures.js';
+import { csdFigures } from './figures-csd.js';
 
 export interface CsdNetworkResult {
   name: string;
