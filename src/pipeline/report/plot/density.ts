@@ -95,7 +95,8 @@ export async function densityPanels(panels: readonly DensityPanel[], opts: Densi
     } else {
       layer.push({
         data: { values: rows },
-        mark: { type: 'rect', color: '#4c78a8', opacity: 0.85, stroke: 'white', strokeWidth: 0.3 },
+        // Pale bars under a reference line, so the line stays visible across them.
+        mark: { type: 'rect', color: opts.reference ? '#9ecae9' : '#4c78a8', opacity: 0.9, stroke: 'white', strokeWidth: 0.3 },
         encoding: {
           x: { field: 'left', type: 'quantitative', scale: { zero: false, nice: false }, axis: { title: opts.xTitle, tickCount: 5 } },
           x2: { field: 'right' },
@@ -107,7 +108,7 @@ export async function densityPanels(panels: readonly DensityPanel[], opts: Densi
     if (opts.reference) {
       layer.push({
         data: { values: [{ y: opts.reference.value, label: opts.reference.label }] },
-        mark: { type: 'rule', color: '#e45756', strokeDash: [5, 3], strokeWidth: 2 },
+        mark: { type: 'rule', color: '#c0392b', strokeDash: [6, 3], strokeWidth: 2.5 },
         encoding: { y: { field: 'y', type: 'quantitative' } },
       });
     }
