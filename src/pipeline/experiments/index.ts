@@ -124,8 +124,13 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     });
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
     const { report, files } = await prepared.finish(openDataset(dir), summary);
-    // The page is built from what the directory now holds, as `ergo report` rebuilds it.
-    files.push(await writeHtmlReport(dir));
+    // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
+    // results are written by now: a page that cannot be drawn is a note, not a lost run.
+    try {
+      files.push(await writeHtmlReport(dir));
+    } catch (e) {
+      opts.onEvent?.({ type: 'note', message: `results/report.html not written (${(e as Error).message}); the results are complete, retry with: ergo report ${dir}` });
+    }
     return { summary, report, files };
   } finally {
     if (!opts.executor) await executor.close();
