@@ -30,8 +30,9 @@ function manifestOf(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
+// results/report.html is left out: it states the run's own dates and configuration (provenance).
 function files(dir: string, sub: string): Map<string, Buffer> {
-  return new Map(readdirSync(join(dir, sub)).sort().map((f) => [f, readFileSync(join(dir, sub, f))]));
+  return new Map(readdirSync(join(dir, sub)).filter((f) => f !== 'report.html').sort().map((f) => [f, readFileSync(join(dir, sub, f))]));
 }
 
 function assertSameFiles(a: string, b: string, sub: string): void {

@@ -46,11 +46,11 @@ function doneCount(dir: string): number {
   }
 }
 
-/** Every file of chunks/ and results/ (results.json, dse.csv, omega.csv), by relative path. */
+/** Every file of chunks/ and results/ (results.json, dse.csv, omega.csv), by relative path; not report.html, which states the run's own dates. */
 function outputs(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const sub of ['chunks', 'results']) {
-    for (const f of readdirSync(join(dir, sub)).sort()) out.set(`${sub}/${f}`, readFileSync(join(dir, sub, f)));
+    for (const f of readdirSync(join(dir, sub)).filter((f) => f !== 'report.html').sort()) out.set(`${sub}/${f}`, readFileSync(join(dir, sub, f)));
   }
   return out;
 }

@@ -47,3 +47,16 @@ export function scriptMissing(): string | undefined {
 export function straceMissing(): string | undefined {
   return once('strace', () => (spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0 ? undefined : 'strace is not installed (apt-get install strace)'));
 }
+
+/** Chromium for the report's browser test: $ERGO_CHROMIUM, else Debian's /usr/bin/chromium. */
+export const CHROMIUM = process.env.ERGO_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why the headless browser test cannot run (no chromium binary that starts), or undefined. */
+export function chromiumMissing(): string | undefined {
+  return once('chromium', () => {
+    const r = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    if (r.error) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set ERGO_CHROMIUM)`;
+    if (r.status !== 0) return `${CHROMIUM} --version failed (${(r.stderr || r.stdout).trim().split('\n').at(-1)})`;
+    return undefined;
+  });
+}

@@ -17,6 +17,7 @@ interface Flags extends NetworkFlags {
   against: string;
   normalise: 'none' | 'trace';
   gaussianInit?: boolean;
+  smooth?: number;
 }
 
 export function register(cmd: Command): void {
@@ -30,7 +31,8 @@ export function register(cmd: Command): void {
     .option('--seed <s>', 'seed of the circular draws', '0')
     .option('--against <what>', 'circular (default), gaussian, or a model file to compare with', 'circular')
     .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', choice('--normalise', NORMALISE), 'none')
-    .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network');
+    .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
+    .option('--smooth <bins>', 'CSD plots: moving-average window in display bins, raw curve kept (1 = none; default 3)', wholeNumber('--smooth', 1));
   networkOptions(c, 'csd').action(
     action(cmd, async (models: string[], o: Flags) => {
       const { parseAgainst } = await import('../../pipeline/config/load.js');
@@ -38,7 +40,7 @@ export function register(cmd: Command): void {
       if (typeof against === 'object' && o.format) against.network.format = o.format;
       const csd = { eMax: o.emax, bins: o.bins, tolerance: o.tolerance, delta: o.delta, draws: o.draws, against, gaussianInit: !!o.gaussianInit, normalise: o.normalise };
       // A string seed, as the command has always used (the reference draws depend on it).
-      const cfg = { ...FIXED, experiment: 'csd' as const, name: 'csd', seed: o.seed, semantics: 'definition' as const, networks: await specsOf(io, models, o), csd };
+      const cfg = { ...FIXED, ...(o.smooth ? { plot: { ...FIXED.plot, smooth: o.smooth } } : {}), experiment: 'csd' as const, name: 'csd', seed: o.seed, semantics: 'definition' as const, networks: await specsOf(io, models, o), csd };
       const { result, code, report } = await runNetworks(io, cfg, o);
       if (!report) return code;
       const s = result.summary;

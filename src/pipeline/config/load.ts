@@ -107,14 +107,14 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
   const need = (key: string): void => {
     if (raw[key] === undefined) throw new ConfigError(`${file}:1: ${key}: missing required key for experiment "${experiment}"`);
   };
-  const plot = (raw.plot as { eigenphaseSize?: number; maxPoints?: number } | undefined) ?? {};
+  const plot = (raw.plot as { eigenphaseSize?: number; maxPoints?: number; smooth?: number } | undefined) ?? {};
   const common = {
     name: plainName(raw.name as string | undefined, file),
     seed: (raw.seed as string | number | undefined) ?? 0,
     semantics: (raw.semantics as Semantics | undefined) ?? DEFAULT_SEMANTICS,
     retries: (raw.retries as number | undefined) ?? 1,
     reuse: (raw.reuse as string[] | undefined) ?? [],
-    plot: { maxPoints: plot.maxPoints ?? DEFAULT_MAX_POINTS, ...(plot.eigenphaseSize ? { eigenphaseSize: plot.eigenphaseSize } : {}) },
+    plot: { maxPoints: plot.maxPoints ?? DEFAULT_MAX_POINTS, ...(plot.eigenphaseSize ? { eigenphaseSize: plot.eigenphaseSize } : {}), ...(plot.smooth ? { smooth: plot.smooth } : {}) },
   };
   const bins = (raw.bins as number | undefined) ?? DEFAULT_REAL_BINS;
   if (experiment === 'spectral-ergodicity') {

@@ -63,6 +63,7 @@ export const configSchema = {
       properties: {
         eigenphaseSize: { type: 'integer', minimum: 2, maximum: LIMITS.size },
         maxPoints: { type: 'integer', minimum: 1, maximum: LIMITS.plotPoints },
+        smooth: { type: 'integer', minimum: 1, maximum: 101 },
       },
     },
     vanilla: { type: 'boolean' },

@@ -33,7 +33,8 @@ interface Common {
   semantics: Semantics;
   retries: number;
   reuse: string[];
-  plot: { eigenphaseSize?: number; maxPoints: number };
+  /** smooth: CSD plot moving-average window in display bins (1 = none; default 3). */
+  plot: { eigenphaseSize?: number; maxPoints: number; smooth?: number };
 }
 
 export interface ErgodicityConfig extends Common {

@@ -15,6 +15,7 @@ import { writeErgodicityReport, type ErgodicityReport } from '../report/ergodici
 import { writeCpseReport, type CpseReport } from '../report/cpse.js';
 import { writeCsdReport, type CsdReport } from '../report/csd.js';
 import { writeMmeReport, type MmeReport } from '../report/mme.js';
+import { writeHtmlReport } from '../report/html.js';
 import { planErgodicity, aggregateErgodicity } from './ergodicity.js';
 import { planCpse, aggregateCpse } from './cpse.js';
 import { planCsd, aggregateCsd, csdChunks } from './csd.js';
@@ -89,7 +90,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
         groups: plan.groups,
         finish: async (ds) => {
           const report = aggregateCsd(values(ds), cfg, plan);
-          return { report, files: await writeCsdReport(ds.dir, report) };
+          return { report, files: await writeCsdReport(ds.dir, report, undefined, cfg.plot.smooth) };
         },
       };
     }
@@ -123,6 +124,13 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     });
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
     const { report, files } = await prepared.finish(openDataset(dir), summary);
+    // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
+    // results are written by now: a page that cannot be drawn is a note, not a lost run.
+    try {
+      files.push(await writeHtmlReport(dir));
+    } catch (e) {
+      opts.onEvent?.({ type: 'note', message: `results/report.html not written (${(e as Error).message}); the results are complete, retry with: ergo report ${dir}` });
+    }
     return { summary, report, files };
   } finally {
     if (!opts.executor) await executor.close();

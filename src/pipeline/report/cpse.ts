@@ -2,7 +2,7 @@
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
-import { depthCurves } from './plot/index.js';
+import { cpseFigure } from './figures.js';
 
 export interface CpseNetworkResult {
   name: string;
@@ -49,15 +49,8 @@ export async function writeCpseReport(dir: string, r: CpseReport): Promise<strin
   const { put, files } = resultWriter(dir);
   put('results/cpse.json', resultJson(r));
   put('results/cpse.csv', cpseCsv(r));
-  const series = r.networks.flatMap((n) => n.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: n.name, depth: d.depth, log10D: d.log10D })));
-  if (series.length) {
-    put(
-      'plots/cpse-depth.svg',
-      await depthCurves(series, {
-        title: 'Cascading periodic spectral ergodicity',
-        subtitle: `log10 d_layers against depth (${r.semantics} semantics${r.vanilla ? ', vanilla' : ''}); saturation = where more depth stops helping`,
-      }),
-    );
-  }
+  // -Infinity depths are marked on the figure, cPSE values are in its legend.
+  const fig = await cpseFigure(r);
+  if (fig) put('plots/cpse-depth.svg', fig.svg);
   return files;
 }

@@ -3,7 +3,7 @@ import type { DrawSummary } from '../../spectral/csd.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
-import { csdCurves, barChart } from './plot/index.js';
+import { csdFigures } from './figures-csd.js';
 
 export interface CsdNetworkResult {
   name: string;
@@ -67,26 +67,11 @@ export function familyOf(name: string): string {
   return (/^[A-Za-z]+/.exec(name)?.[0] ?? name).toLowerCase();
 }
 
-/** Write csd.json, csd.csv and plots; return the paths. */
-export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf): Promise<string[]> {
+/** Write csd.json, csd.csv and plots (one CSD figure per family, the Var(CSD) bars); return the paths. */
+export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf, smooth?: number): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/csd.json', resultJson(r));
   put('results/csd.csv', csdCsv(r));
-  // One CSD figure per family (networks whose names share a prefix), like the paper's figures.
-  const width = r.eMax / r.bins;
-  const families = new Map<string, CsdNetworkResult[]>();
-  for (const n of r.networks) families.set(family(n.name), [...(families.get(family(n.name)) ?? []), n]);
-  for (const [fam, nets] of families) {
-    const series = nets.flatMap((n) => n.csd.map((c, k) => ({ network: n.name, e: (k + 0.5) * width, csd: c, cumulative: n.cumulative[k]! })));
-    const safe = fam.replace(/[^A-Za-z0-9._-]+/g, '_');
-    put(`plots/csd-${safe}.svg`, await csdCurves(series, { title: `Circular spectral difference: ${fam}`, subtitle: `against ${r.against}; mean over ${r.draws} draw(s)` }));
-  }
-  put(
-    'plots/var-csd.svg',
-    await barChart(
-      r.networks.map((n) => ({ label: n.name, value: n.varCsd.mean, ...(Number.isFinite(n.varCsd.std) ? { error: n.varCsd.std } : {}) })),
-      { title: 'Variance of the circular spectral difference', yTitle: 'Var(CSD)', subtitle: `mean ± std over ${r.draws} draw(s); e_max = ${r.eMax}, ${r.bins} bins` },
-    ),
-  );
+  for (const f of await csdFigures(r, smooth, family)) put(`plots/${f.id}.svg`, f.svg);
   return files;
 }

@@ -3,7 +3,8 @@ import type { Semantics } from '../../spectral/semantics.js';
 import type { ErgodicityConfig } from '../config/types.js';
 import { csv } from './table.js';
 import { resultJson, resultWriter } from './json.js';
-import { dseBarChart, eigenphasePlot } from './plot/index.js';
+import { eigenphasePlot } from './plot/index.js';
+import { dseFigure } from './figures.js';
 
 export interface SizeResult {
   n: number;
@@ -64,16 +65,8 @@ export async function writeErgodicityReport(dir: string, report: ErgodicityRepor
   put('results/results.json', resultJson(report));
   put('results/dse.csv', dseCsv(report));
   put('results/omega.csv', omegaCsv(report));
-  const rows = report.series.flatMap((s) => s.dse.map((d) => ({ ensemble: s.label, transition: `${d.from}→${d.to}`, log10Dse: d.log10Dse })));
-  if (rows.length) {
-    put(
-      'plots/dse.svg',
-      await dseBarChart(rows, {
-        title: `Approach to spectral ergodicity: ${cfg.name}`,
-        subtitle: `log10 D_se between consecutive sizes, M = ${cfg.matrices}, delta = ${cfg.delta} rad, ${cfg.semantics} semantics`,
-      }),
-    );
-  }
+  const dse = await dseFigure(report, `log10 D_se between consecutive sizes, M = ${cfg.matrices}, delta = ${cfg.delta} rad, ${cfg.semantics} semantics`);
+  if (dse) put('plots/dse.svg', dse.svg);
   // One matrix per ensemble: the spacing (level repulsion) stays visible, unlike a ring of M*N dots.
   const points = first.series.flatMap((s) => Array.from(s.theta, (t) => ({ ensemble: s.label, re: Math.cos(t), im: Math.sin(t) })));
   put(

@@ -3,7 +3,7 @@ import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable } from './table.js';
 import { resultJson, resultWriter } from './json.js';
-import { depthCurves } from './plot/index.js';
+import { mmeFigure } from './figures.js';
 
 export interface MmeReport {
   tool: 'ergo';
@@ -44,9 +44,7 @@ export function mmeTable(r: MmeReport): string {
 export async function writeMmeReport(dir: string, r: MmeReport): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/mme.json', resultJson(r));
-  const series = r.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: `${r.ensemble} MME`, depth: d.depth, log10D: d.log10D }));
-  if (series.length) {
-    put('plots/mme-depth.svg', await depthCurves(series, { title: 'Periodic spectral ergodicity of a mixed matrix ensemble', subtitle: `log10 d against depth; |U|, U from ${r.ensemble}, orders ~ Binomial(${r.order}, ${r.p})` }));
-  }
+  const fig = await mmeFigure(r);
+  if (fig) put('plots/mme-depth.svg', fig.svg);
   return files;
 }

@@ -134,13 +134,14 @@ export async function eigenphasePlot(
       layer: [
         {
           transform: [{ filter: "datum.kind === 'circle'" }],
-          mark: { type: 'line', color: '#999', strokeWidth: 1, aria: false },
+          mark: { type: 'line', color: '#c8c8c8', strokeWidth: 1, aria: false },
           encoding: { x, y, order: { field: 'k', type: 'quantitative' } },
         },
         {
           transform: [{ filter: "datum.kind === 'eig'" }],
           // aria: false drops a per-point aria-label, which would dominate the file size.
-          mark: { type: 'point', filled: true, size: 10, opacity: 0.45, aria: false },
+          // Large, opaque, outlined points: visible on the circle, each eigenvalue distinct.
+          mark: { type: 'point', filled: true, size: 36, opacity: 0.9, stroke: '#222', strokeWidth: 0.4, aria: false },
           encoding: {
             x, y,
             color: { field: 'panel', type: 'nominal', scale: { domain: panels }, legend: null },

@@ -1,0 +1,22 @@
+// ergo report <run dir>: rebuild results/report.html from what the run directory holds.
+import { action, type Command } from '../command.js';
+import { EXIT } from '../errors.js';
+import { wholeNumber } from '../parsers.js';
+import { pathArg, wroteLine } from '../session.js';
+
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
+  program
+    .command('report')
+    .description('rebuild the self-contained HTML report (results/report.html) of a finished run directory')
+    .argument('<dir>', 'run directory (manifest.json, results/, chunks/)')
+    .option('--smooth <bins>', 'CSD curves: moving-average window in display bins (1 = none; default: the run config\'s plot.smooth, else 3)', wholeNumber('--smooth', 1))
+    .action(
+      action(cmd, async (dir: string, o: { smooth?: number }) => {
+        const { writeHtmlReport } = await import('../../pipeline/report/html.js');
+        const path = await writeHtmlReport(pathArg(io, dir), o.smooth === undefined ? {} : { smooth: o.smooth });
+        wroteLine(io, [path]);
+        return EXIT.ok;
+      }),
+    );
+}
