@@ -8,3 +8,4 @@ export * from './dse.js';
 export * from './pse.js';
 export * from './csd.js';
 export * from './equivalence.js';
+export * from './bootstrap.js';
