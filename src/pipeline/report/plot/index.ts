@@ -20,3 +20,4 @@
 export { PlotInputError, type PlotOptions, type EigenphasePlotOptions, type BarChartOptions } from './checks.js';
 export { dseBarChart, eigenphasePlot } from './ergodicity.js';
 export { depthCurves, csdCurves, barChart } from './networks.js';
+export { spacingPanels, type SpacingPanel } from './validate.js';
