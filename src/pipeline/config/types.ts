@@ -92,6 +92,9 @@ export interface MmeConfig extends Common {
   bins: number;
 }
 
+/** Independent MMEs of an mme run when mme.draws is absent (one: no cPSE interval). */
+export const DEFAULT_MME_DRAWS = 1;
+
 export type RunConfig = ErgodicityConfig | CpseConfig | CsdConfig | MmeConfig;
 
 /**
