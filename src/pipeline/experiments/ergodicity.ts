@@ -69,9 +69,10 @@ export interface ReportOptions {
 /**
  * Percentile bootstrap intervals of a series' D_se per transition, or null where members have
  * no shared bins (bristol + real) or a size has a single matrix. The resampling stream of a
- * series is seeded by (uncertainty seed, 'bootstrap', label), so series do not share draws.
+ * series is seeded by (uncertainty seed, 'bootstrap', series index), so series do not share
+ * draws and `ergo analyze --resample-seed S` of a run's exported first series reproduces its intervals.
  */
-function dseIntervals(s: SeriesInput, o: ReportOptions, u: UncertaintyConfig, range: [number, number] | undefined): (Interval | null)[] {
+function dseIntervals(s: SeriesInput, index: number, o: ReportOptions, u: UncertaintyConfig, range: [number, number] | undefined): (Interval | null)[] {
   const none = s.sizes.slice(1).map(() => null);
   if (s.sizes.some((z) => z.members.length < 2)) return none;
   const counted = [];
@@ -80,7 +81,7 @@ function dseIntervals(s: SeriesInput, o: ReportOptions, u: UncertaintyConfig, ra
     if (!counts) return none;
     counted.push({ n: z.n, counts });
   }
-  return bootstrapDse(counted, { resamples: u.resamples, level: u.level, stream: createStream(deriveSeed(u.seed, 'bootstrap', s.label)) });
+  return bootstrapDse(counted, { resamples: u.resamples, level: u.level, stream: createStream(deriveSeed(u.seed, 'bootstrap', index)) });
 }
 
 /** Why no interval can be given for this report, or undefined when every series gets one. */
@@ -100,8 +101,8 @@ export function ergodicityReport(series: SeriesInput[], o: ReportOptions): Ergod
     edges = Array.from(realEdges(range[0], range[1], o.bins));
   } else edges = null; // bristol real: each member has its own 10 bins
   const u = o.uncertainty ?? uncertaintyOf({ seed: 0 });
-  const out: SeriesResult[] = series.map((s) => {
-    const intervals = dseIntervals(s, o, u, range);
+  const out: SeriesResult[] = series.map((s, index) => {
+    const intervals = dseIntervals(s, index, o, u, range);
     const sweep: SweepEntry[] = s.sizes.map((z) => ({ n: z.n, values: z.members }));
     const r = approachSEFromSpectra(sweep, {
       kind: o.kind,
