@@ -44,7 +44,8 @@ test('correct samplers pass: CUE, COE, CSE by qr, eigvec and spectral at N = 32 
     // CUE rows carry the min(k, N) identities; a run directory gets the spacing figure
     const cue = report.groups.find((g) => g.ensemble === 'CUE' && g.n === 32)!;
     assert.ok(cue.checks.some((c) => c.check === 'E|Tr U^33|^2' && c.expected === 32));
-    assert.ok(existsSync(join(dir, 'plots', 'validate-spacing.svg')));
+    const svg = readFileSync(join(dir, 'plots', 'validate-spacing.svg'), 'utf8');
+    for (const panel of ['CUE (qr) N=32', 'CSE (spectral) N=48']) assert.ok(svg.includes(panel), `panel ${panel} drawn`);
     assert.ok(existsSync(join(dir, 'results', 'validate.json')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
