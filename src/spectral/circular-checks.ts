@@ -26,7 +26,7 @@
 //   spacing          nearest-neighbour spacings unfolded to mean 1 (s = N gap / 2pi) against
 //                    the Wigner surmise P_beta(s) = a s^beta exp(-b s^2) (beta = 1, 2, 4,
 //                    a and b normalising and fixing mean 1; M. L. Mehta, Random Matrices,
-//                    3rd ed., sec. 1.5 and App. A.2). The surmise is within about 0.01 of the
+//                    3rd ed. (2004), ch. 1). The surmise is within about 0.01 of the
 //                    exact large-N distribution in CDF, so the KS distance is tested above a
 //                    tolerance of 0.015.
 import { ksDistance, ksPValue, twoSidedNormalP, twoSidedNormalQuantile } from './significance.js';
@@ -100,7 +100,7 @@ export function cyclicGaps(theta: ArrayLike<number>): Float64Array {
   return g;
 }
 
-/** Mean of min/max of consecutive cyclic gaps of one matrix (zero gaps give ratio 0... both zero: skipped). */
+/** Mean of min/max over pairs of consecutive cyclic gaps of one matrix (a pair of two zero gaps is skipped). */
 export function meanGapRatio(theta: ArrayLike<number>): number {
   const g = cyclicGaps(theta);
   const n = g.length;

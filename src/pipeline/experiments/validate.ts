@@ -55,6 +55,10 @@ function split(file: string, values: Float64Array, shape: number[], m: number | 
 }
 
 function fromArray(label: string, arr: NpyArray, ensemble: CircularEnsemble, m: number | undefined): Group {
+  for (const part of arr.imag ? [arr.data, arr.imag] : [arr.data]) {
+    const i = part.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) throw new InputError(`${label}: value ${i} is ${part[i]}; eigenvalues must be finite numbers`);
+  }
   if (arr.imag) {
     const angles = new Float64Array(arr.data.length), moduli = new Float64Array(arr.data.length);
     for (let i = 0; i < angles.length; i++) { angles[i] = Math.atan2(arr.imag[i]!, arr.data[i]!); moduli[i] = Math.hypot(arr.data[i]!, arr.imag[i]!); }
