@@ -38,7 +38,7 @@ const num = (x: number): string => (!Number.isFinite(x) ? String(x) : x === 0 ? 
 
 export function validateTable(r: ValidateReport): string {
   const rows = [['ensemble', 'N', 'M', 'check', 'statistic', 'expected', 'z', 'verdict']];
-  for (const g of r.groups) for (const c of g.checks) rows.push([g.label, String(g.n), String(g.matrices), c.check, num(c.statistic), `${num(c.expected)}${c.tolerance ? ` ± ${num(c.tolerance)}` : ''}`, c.exact ? '-' : c.z.toFixed(2), c.pass ? 'pass' : 'FAIL']);
+  for (const g of r.groups) for (const c of g.checks) rows.push([g.label, String(g.n), String(g.matrices), c.check, num(c.statistic), `${num(c.expected)}${c.tolerance ? ` ± ${num(c.tolerance)}` : ''}`, c.exact ? '-' : Math.abs(c.z) < 1e4 ? c.z.toFixed(2) : num(c.z), c.pass ? 'pass' : 'FAIL']);
   const lines = textTable(rows, { align: ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'left'] });
   lines.push(`level ${r.level} family-wise, Bonferroni over ${r.tests} checks: each passes when |z| <= ${r.zCritical.toFixed(2)}; moduli within 1e-8 of 1`);
   lines.push(r.pass ? 'all checks pass' : `FAILED: ${r.groups.filter((g) => !g.pass).map((g) => `${g.label} N=${g.n}`).join(', ')}`);
