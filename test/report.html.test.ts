@@ -28,9 +28,10 @@ function markPaths(svg: string, cls: string): string[] {
 }
 
 function sweepReport(withIntervals: boolean): ErgodicityReport {
-  const dse = (from: number, to: number, v: number) => ({ from, to, dse: v, log10Dse: Math.log10(v), ...(withIntervals ? { dseLow: v * 0.8, dseHigh: v * 1.25 } : {}) });
+  const dse = (from: number, to: number, v: number) => ({ from, to, dse: v, log10Dse: Math.log10(v), ...(withIntervals ? { dseLow: v * 0.8, dseHigh: v * 1.25 } : { dseLow: null, dseHigh: null }) });
   return {
     tool: 'ergo', version: '0', experiment: 'spectral-ergodicity', name: 'hand', semantics: 'definition', kind: 'angle', delta: 0.2, edges: null,
+    uncertainty: withIntervals ? { method: 'bootstrap', resamples: 200, level: 0.95, seed: 1 } : { method: 'none', reason: 'hand-made rows' },
     series: [
       { label: 'CUE (spectral)', ensemble: 'CUE', method: 'spectral', sizes: [], dse: [dse(16, 32, 0.2), dse(32, 64, 0.1), dse(64, 128, 0.05)] },
       { label: 'COE (spectral)', ensemble: 'COE', method: 'spectral', sizes: [], dse: [dse(16, 32, 0.3), dse(32, 64, 0.2), dse(64, 128, 0.1)] },
@@ -69,6 +70,7 @@ test('cPSE figure: -Infinity depths are marked on the bottom edge, not dropped; 
   });
   const r: CpseReport = {
     tool: 'ergo', version: '0', experiment: 'cpse', semantics: 'definition', vanilla: false, bins: 10,
+    uncertainty: { method: 'none', reason: 'deterministic' },
     networks: [net('flat', [-1, -Infinity, -Infinity, -2]), net('mixed', [-0.5, -1, -1.5], { cpseLow: -1.2, cpseHigh: -0.8 })],
   };
   const f = (await cpseFigure(r))!;

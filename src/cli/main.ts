@@ -15,6 +15,7 @@ import { register as registerCpse } from './commands/cpse.js';
 import { register as registerCsd } from './commands/csd.js';
 import { register as registerMme } from './commands/mme.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerValidate } from './commands/validate.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import { flagLikeValue } from './parsers.js';
 import { withDefaults, type CliIo } from './io.js';
@@ -53,7 +54,7 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
       outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s),
     });
   const cmd: Cmd = { program, io, done: (code) => (state.code = code) };
-  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme, registerReport]) register(cmd);
+  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme, registerReport, registerValidate]) register(cmd);
   // Refuse `--out -q` and the like before any command runs (parsers.ts).
   program.hook('preAction', (_root, action) => {
     const problem = flagLikeValue(argv, action.options);

@@ -8,3 +8,6 @@ export * from './dse.js';
 export * from './pse.js';
 export * from './csd.js';
 export * from './equivalence.js';
+export * from './bootstrap.js';
+export * from './significance.js';
+export * from './circular-checks.js';

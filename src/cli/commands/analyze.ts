@@ -3,7 +3,8 @@
 import { DEFAULT_DELTA, DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { action, type Command } from '../command.js';
-import { choice, number, wholeNumber } from '../parsers.js';
+import { choice, number, seed, wholeNumber } from '../parsers.js';
+import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
@@ -14,6 +15,9 @@ interface Flags {
   semantics: Semantics;
   angles?: boolean;
   json?: boolean;
+  resamples: number;
+  level: number;
+  resampleSeed: string | number;
 }
 
 export function register(cmd: Command): void {
@@ -27,6 +31,9 @@ export function register(cmd: Command): void {
     .option('--bins <K>', 'bins for real eigenvalues (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
     .option('--semantics <s>', `${SEMANTICS.join(' or ')} (the reference package arithmetic)`, choice('--semantics', SEMANTICS), 'definition')
     .option('--angles', 'treat real .npy values as eigenphases (radians) rather than real eigenvalues')
+    .option('--resamples <B>', 'bootstrap replicates of the D_se intervals', wholeNumber('--resamples', 2), DEFAULT_RESAMPLES)
+    .option('--level <l>', 'level of the D_se intervals', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
+    .option('--resample-seed <s>', 'seed of the bootstrap resampling', seed, 0)
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
     .action(
       action(cmd, async (files: string[], o: Flags) => {
@@ -34,7 +41,7 @@ export function register(cmd: Command): void {
         const { resultJson } = await import('../../pipeline/report/json.js');
         const report = analyzeFiles(
           files.map((f) => pathArg(io, f)),
-          { delta: o.delta, bins: o.bins, semantics: o.semantics, ...(o.angles ? { angles: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
+          { delta: o.delta, bins: o.bins, semantics: o.semantics, uncertainty: { resamples: o.resamples, level: o.level, seed: o.resampleSeed }, ...(o.angles ? { angles: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
         );
         if (o.json) {
           io.stdout.write(resultJson(report));
@@ -43,7 +50,8 @@ export function register(cmd: Command): void {
         const s = report.series[0]!;
         io.stdout.write(`${report.kind === 'angle' ? `eigenphases, delta = ${o.delta} rad` : `real eigenvalues, ${o.bins} bins`}, ${o.semantics} semantics\n`);
         for (const z of s.sizes) io.stdout.write(`N = ${String(z.n).padStart(6)}  M = ${String(z.matrices).padStart(5)}  mean Omega = ${z.omegaMean.toExponential(6)}\n`);
-        for (const d of s.dse) io.stdout.write(`D_se(${d.from} -> ${d.to}) = ${d.dse.toExponential(6)}  (log10 ${d.log10Dse.toFixed(4)})\n`);
+        const ci = (d: (typeof s.dse)[number]): string => (d.dseLow === null || d.dseHigh === null ? '' : `  ${(o.level * 100).toFixed(0)}% interval [${d.dseLow.toExponential(3)}, ${d.dseHigh.toExponential(3)}]`);
+        for (const d of s.dse) io.stdout.write(`D_se(${d.from} -> ${d.to}) = ${d.dse.toExponential(6)}  (log10 ${d.log10Dse.toFixed(4)})${ci(d)}\n`);
         return EXIT.ok;
       }),
     );

@@ -1,6 +1,7 @@
 // ergo csd <model...>: circular spectral difference, conjugacy and architecture equivalence.
 import { DEFAULT_BINS, DEFAULT_E_MAX, DEFAULT_TOLERANCE, DEFAULT_DRAWS } from '../../spectral/csd.js';
 import { DEFAULT_EQUIVALENCE_DELTA } from '../../spectral/equivalence.js';
+import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
 import { NORMALISE } from '../../pipeline/config/types.js';
 import { action, type Command } from '../command.js';
 import { choice, number, wholeNumber } from '../parsers.js';
@@ -18,6 +19,7 @@ interface Flags extends NetworkFlags {
   normalise: 'none' | 'trace';
   gaussianInit?: boolean;
   smooth?: number;
+  level: number;
 }
 
 export function register(cmd: Command): void {
@@ -31,6 +33,7 @@ export function register(cmd: Command): void {
     .option('--seed <s>', 'seed of the circular draws', '0')
     .option('--against <what>', 'circular (default), gaussian, or a model file to compare with', 'circular')
     .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', choice('--normalise', NORMALISE), 'none')
+    .option('--level <l>', 'level of the Var(CSD) interval over draws', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
     .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
     .option('--smooth <bins>', 'CSD plots: moving-average window in display bins, raw curve kept (1 = none; default 3)', wholeNumber('--smooth', 1));
   networkOptions(c, 'csd').action(
@@ -40,7 +43,7 @@ export function register(cmd: Command): void {
       if (typeof against === 'object' && o.format) against.network.format = o.format;
       const csd = { eMax: o.emax, bins: o.bins, tolerance: o.tolerance, delta: o.delta, draws: o.draws, against, gaussianInit: !!o.gaussianInit, normalise: o.normalise };
       // A string seed, as the command has always used (the reference draws depend on it).
-      const cfg = { ...FIXED, ...(o.smooth ? { plot: { ...FIXED.plot, smooth: o.smooth } } : {}), experiment: 'csd' as const, name: 'csd', seed: o.seed, semantics: 'definition' as const, networks: await specsOf(io, models, o), csd };
+      const cfg = { ...FIXED, ...(o.smooth ? { plot: { ...FIXED.plot, smooth: o.smooth } } : {}), experiment: 'csd' as const, name: 'csd', seed: o.seed, semantics: 'definition' as const, networks: await specsOf(io, models, o), csd, uncertainty: { resamples: DEFAULT_RESAMPLES, level: o.level, seed: o.seed } };
       const { result, code, report } = await runNetworks(io, cfg, o);
       if (!report) return code;
       const s = result.summary;

@@ -8,6 +8,8 @@ import { ENSEMBLES, DENSE_METHODS, type EnsembleName } from '../../ensembles/nam
 import type { DenseMethod } from '../../ensembles/dense.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
+import { DEFAULT_LEVEL } from '../../spectral/bootstrap.js';
+import { DEFAULT_MME_DRAWS } from '../../pipeline/config/types.js';
 import { action, type Command } from '../command.js';
 import { choice, number, seed, wholeNumber } from '../parsers.js';
 import { runSession, wroteLine } from '../session.js';
@@ -22,6 +24,8 @@ interface Flags {
   method: DenseMethod;
   semantics: Semantics;
   bins: number;
+  draws: number;
+  level: number;
   out?: string;
   json?: boolean;
 }
@@ -39,13 +43,15 @@ export function register(cmd: Command): void {
     .option('--method <m>', 'unitary sampler: qr (Haar via QR with phase fix) or eigvec', choice('--method', DENSE_METHODS), 'qr')
     .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
     .option('--bins <K>', 'Omega bins (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
+    .option('--draws <D>', 'independent MMEs; with D >= 2 the cPSE gets an interval over draws', wholeNumber('--draws', 1), DEFAULT_MME_DRAWS)
+    .option('--level <l>', 'level of the cPSE interval over draws', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results/mme.json and plots/mme-depth.svg')
     .option('--json', 'print the results as JSON')
     .action(
       action(cmd, async (o: Flags) => {
         const { mmeConfig } = await import('../../pipeline/experiments/mme.js');
         const { resultJson } = await import('../../pipeline/report/json.js');
-        const cfg = mmeConfig({ ensemble: o.ensemble, method: o.method, order: o.order, p: o.p, count: o.count, seed: o.seed, semantics: o.semantics, bins: o.bins });
+        const cfg = mmeConfig({ ensemble: o.ensemble, method: o.method, order: o.order, p: o.p, count: o.count, seed: o.seed, semantics: o.semantics, bins: o.bins, draws: o.draws, level: o.level });
         // Without --out the run lives in a temporary directory, removed afterwards.
         const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : mkdtempSync(join(tmpdir(), 'ergo-mme-'));
         try {

@@ -16,6 +16,8 @@ export const LIMITS = {
   networks: 10_000,
   reuse: 100,
   draws: 10_000,
+  /** Bootstrap replicates per interval (each costs O(M K) per size). */
+  resamples: 100_000,
   csdBins: 10_000_000,
   mmeCount: 10_000_000,
   text: 4_096,

@@ -6,10 +6,11 @@ import { DEFAULT_DELTA, DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { DEFAULT_BINS as CSD_BINS, DEFAULT_E_MAX, DEFAULT_TOLERANCE, DEFAULT_DRAWS } from '../../spectral/csd.js';
 import { DEFAULT_EQUIVALENCE_DELTA } from '../../spectral/equivalence.js';
 import { DEFAULT_SEMANTICS, type Semantics } from '../../spectral/semantics.js';
+import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
 import type { EnsembleName, Method, DenseMethod } from '../../ensembles/index.js';
 import { ConfigError, validateYaml, at, type Located } from './schema.js';
 import { PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
-import type { RunConfig, ExperimentName, EnsembleSpec, NetworkSpec, CsdAgainst, CsdConfig } from './types.js';
+import type { RunConfig, ExperimentName, EnsembleSpec, NetworkSpec, CsdAgainst, CsdConfig, UncertaintyConfig } from './types.js';
 
 export const DEFAULT_MATRICES = 40;
 export const DEFAULT_CHUNK = 10;
@@ -43,6 +44,12 @@ export function parseAgainst(text: string, extra: { allowPaths?: string[] } = {}
   if (text === 'circular' || text === 'circular-mixed') return 'circular-mixed';
   if (text === 'gaussian') return 'gaussian';
   return { network: networkSpecs([text], extra)[0]! };
+}
+
+/** The uncertainty settings of a run: given keys over the defaults; the seed defaults to the run's seed. */
+export function uncertaintyOf(cfg: { seed: string | number; uncertainty?: Partial<UncertaintyConfig> }): UncertaintyConfig {
+  const u = cfg.uncertainty ?? {};
+  return { resamples: u.resamples ?? DEFAULT_RESAMPLES, level: u.level ?? DEFAULT_LEVEL, seed: u.seed ?? cfg.seed };
 }
 
 /** Parse and validate YAML text; `file` is used in messages only. */
@@ -116,6 +123,7 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
     reuse: (raw.reuse as string[] | undefined) ?? [],
     plot: { maxPoints: plot.maxPoints ?? DEFAULT_MAX_POINTS, ...(plot.eigenphaseSize ? { eigenphaseSize: plot.eigenphaseSize } : {}), ...(plot.smooth ? { smooth: plot.smooth } : {}) },
   };
+  const uncertainty = uncertaintyOf({ seed: common.seed, ...(raw.uncertainty ? { uncertainty: raw.uncertainty as Partial<UncertaintyConfig> } : {}) });
   const bins = (raw.bins as number | undefined) ?? DEFAULT_REAL_BINS;
   if (experiment === 'spectral-ergodicity') {
     need('ensembles');
@@ -132,6 +140,7 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
     const matrices = (raw.matrices as number | undefined) ?? DEFAULT_MATRICES;
     return {
       ...common,
+      uncertainty,
       experiment,
       ensembles: ensembleSpecs(raw, loc),
       sizes,
@@ -144,8 +153,8 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
   }
   if (experiment === 'mme') {
     need('mme');
-    const m = raw.mme as { ensemble: EnsembleName; method?: DenseMethod; order: number; p: number; count: number };
-    return { ...common, experiment, mme: { ...m, method: m.method ?? 'qr' }, bins };
+    const m = raw.mme as { ensemble: EnsembleName; method?: DenseMethod; order: number; p: number; count: number; draws?: number };
+    return { ...common, uncertainty, experiment, mme: { ...m, method: m.method ?? 'qr' }, bins };
   }
   need('networks');
   const networks = networkSpecs(raw.networks as (string | NetworkSpec)[]);
@@ -154,6 +163,7 @@ function normalise(raw: Record<string, unknown>, loc: Located): RunConfig {
   const csd = (raw.csd as Partial<Omit<CsdConfig['csd'], 'against'>> & { against?: string } | undefined) ?? {};
   return {
     ...common,
+    uncertainty,
     experiment,
     networks,
     csd: {

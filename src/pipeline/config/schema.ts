@@ -66,6 +66,15 @@ export const configSchema = {
         smooth: { type: 'integer', minimum: 1, maximum: 101 },
       },
     },
+    uncertainty: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        resamples: { type: 'integer', minimum: 2, maximum: LIMITS.resamples },
+        level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        seed: seedValue,
+      },
+    },
     vanilla: { type: 'boolean' },
     networks: {
       type: 'array',
@@ -113,6 +122,7 @@ export const configSchema = {
         order: { type: 'integer', minimum: 2, maximum: LIMITS.size },
         p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
         count: { type: 'integer', minimum: 1, maximum: LIMITS.mmeCount },
+        draws: { type: 'integer', minimum: 1, maximum: LIMITS.draws },
       },
     },
   },

@@ -26,7 +26,17 @@ export interface NetworkSpec {
   allowPaths?: string[];
 }
 
-/** Keys every experiment has; `retries`, `reuse`, `name` and `plot` never decide the data. */
+/**
+ * Uncertainty of the aggregates (SPEC section 10): bootstrap replicates, interval level and
+ * the seed of the resampling stream. Decides no chunk data, so it is not in DATA_KEYS.
+ */
+export interface UncertaintyConfig {
+  resamples: number;
+  level: number;
+  seed: string | number;
+}
+
+/** Keys every experiment has; `retries`, `reuse`, `name`, `plot` and `uncertainty` never decide the data. */
 interface Common {
   name: string;
   seed: string | number;
@@ -35,6 +45,8 @@ interface Common {
   reuse: string[];
   /** smooth: CSD plot moving-average window in display bins (1 = none; default 3). */
   plot: { eigenphaseSize?: number; maxPoints: number; smooth?: number };
+  /** Absent: the defaults (config/load.ts uncertaintyOf). */
+  uncertainty?: UncertaintyConfig;
 }
 
 export interface ErgodicityConfig extends Common {
@@ -76,9 +88,13 @@ export interface CsdConfig extends Common {
 
 export interface MmeConfig extends Common {
   experiment: 'mme';
-  mme: { ensemble: EnsembleName; method: DenseMethod; order: number; p: number; count: number };
+  /** draws: independent MMEs (cPSE interval over draws); absent = 1 (keeps old runs' data hash). */
+  mme: { ensemble: EnsembleName; method: DenseMethod; order: number; p: number; count: number; draws?: number };
   bins: number;
 }
+
+/** Independent MMEs of an mme run when mme.draws is absent (one: no cPSE interval). */
+export const DEFAULT_MME_DRAWS = 1;
 
 export type RunConfig = ErgodicityConfig | CpseConfig | CsdConfig | MmeConfig;
 

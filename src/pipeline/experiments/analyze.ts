@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readNpyFile } from '../../weights/npy.js';
 import type { Semantics } from '../../spectral/semantics.js';
+import type { UncertaintyConfig } from '../config/types.js';
 import { UserError } from '../../errors.js';
 import { decodeChunk } from '../runtime/arrow.js';
 import { ergodicityReport, type SeriesInput, type ErgodicityReport } from './ergodicity.js';
@@ -28,6 +29,8 @@ export interface AnalyzeOptions {
   bins: number;
   semantics: Semantics;
   angles?: boolean;
+  /** Bootstrap of the D_se intervals; absent: the defaults with seed 0. */
+  uncertainty?: UncertaintyConfig;
 }
 
 interface Loaded {
@@ -121,5 +124,6 @@ export function analyzeFiles(files: readonly string[], o: AnalyzeOptions): Ergod
     kind: loaded[0]!.kind,
     delta,
     bins,
+    ...(o.uncertainty ? { uncertainty: o.uncertainty } : {}),
   });
 }

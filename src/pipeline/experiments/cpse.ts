@@ -6,7 +6,7 @@ import type { CpseConfig } from '../config/types.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ChunkValues } from './types.js';
-import type { CpseReport, CpseNetworkResult } from '../report/cpse.js';
+import { CPSE_DETERMINISTIC, type CpseReport, type CpseNetworkResult } from '../report/cpse.js';
 import { planLayers, cachedFlags, type LayerPlan } from './networks.js';
 
 export type { CpseReport, CpseNetworkResult } from '../report/cpse.js';
@@ -36,7 +36,7 @@ export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerP
       warnings: [...net.warnings, ...zeroDistanceWarnings(r.dLayers, cfg.semantics, cfg.bins)],
     };
   });
-  return { tool: 'ergo', version: TOOL_VERSION, experiment: 'cpse', semantics: cfg.semantics, vanilla: cfg.vanilla, bins: cfg.bins, networks };
+  return { tool: 'ergo', version: TOOL_VERSION, experiment: 'cpse', semantics: cfg.semantics, vanilla: cfg.vanilla, bins: cfg.bins, uncertainty: { method: 'none', reason: CPSE_DETERMINISTIC }, networks };
 }
 
 /** Why a cPSE is -Infinity: some d_layers are exactly 0 (log10 0), and what to try. */

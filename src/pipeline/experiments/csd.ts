@@ -6,6 +6,8 @@
 import { deriveSeed } from '../../rng/index.js';
 import { csdOverCircularDraws, pooledDensity } from '../../spectral/csd.js';
 import { equivalenceTable } from '../../spectral/equivalence.js';
+import { percentileInterval } from '../../spectral/bootstrap.js';
+import { uncertaintyOf } from '../config/load.js';
 import type { CsdConfig } from '../config/types.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ChunkValues } from './types.js';
@@ -99,6 +101,13 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
   // No cache statistics in the result: it must not depend on what the cache held (a resumed
   // run writes the same JSON as an uninterrupted one).
   const scale = (e: Float64Array[]): Float64Array[] => (o.normalise === 'trace' ? traceNormalised(e) : e);
+  // Var(CSD) interval over the independent circular draws (SPEC section 10); none for one draw.
+  const { level } = uncertaintyOf(cfg);
+  const interval = (perDraw: number[]): { varLow: number | null; varHigh: number | null } => {
+    if (perDraw.length < 2) return { varLow: null, varHigh: null };
+    const iv = percentileInterval(perDraw, level);
+    return { varLow: iv.low, varHigh: iv.high };
+  };
   const compare = (name: string, path: string, format: string, shapes: { n: number }[], eigs: Float64Array[], refs: Float64Array[][], warnings: string[] = []): CsdNetworkResult => {
     const net = pooledDensity(scale(eigs), { eMax: o.eMax, bins: o.bins });
     const r = csdOverCircularDraws(net, refs.map(scale), { eMax: o.eMax, bins: o.bins, tolerance: o.tolerance });
@@ -111,6 +120,7 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
       pooled: net.total,
       outsideFraction: net.total ? net.outside / net.total : 0,
       varCsd: r.varCsd,
+      ...interval(r.varCsds),
       cumulativeAtEMax: r.cumulativeAtEMax,
       conjugate: r.conjugate,
       conjugateDraws: r.conjugateDraws,
@@ -142,6 +152,11 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
     delta: o.delta,
     draws: fixed ? 1 : o.draws,
     seed: cfg.seed,
+    uncertainty: fixed
+      ? { method: 'none', reason: 'compared against one fixed network: there are no independent draws to spread over' }
+      : o.draws < 2
+        ? { method: 'none', reason: 'one circular draw: set csd.draws (--draws) >= 2 for an interval' }
+        : { method: 'draws', draws: o.draws, level, seed: cfg.seed },
     networks: results,
     equivalence: { names: eq.names, diff: eq.diff, equivalent: eq.equivalent, classes: eq.classes, flags: eq.flags },
   };

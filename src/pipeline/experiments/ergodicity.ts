@@ -4,12 +4,14 @@
 // analyze` (the user's own eigenvalues). JSON shape: docs/results.md.
 // Plan order (also the order in which an explicit `seeds` list is consumed): ensembles in
 // config order, then sizes ascending, then chunk index.
-import { chunkSeed } from '../../rng/index.js';
+import { chunkSeed, createStream, deriveSeed } from '../../rng/index.js';
+import { bootstrapDse, memberCounts, type Interval } from '../../spectral/bootstrap.js';
 import { approachSEFromSpectra, type SweepEntry } from '../../spectral/dse.js';
 import { angleEdges, realEdges, realRange } from '../../spectral/density.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { ConfigError } from '../config/schema.js';
-import type { ErgodicityConfig } from '../config/types.js';
+import type { ErgodicityConfig, UncertaintyConfig } from '../config/types.js';
+import { uncertaintyOf } from '../config/load.js';
 import { TOOL_VERSION } from '../version.js';
 import { ensembleChunkId, type EnsembleChunk } from '../runtime/chunk.js';
 import { checkPlanSize } from '../runtime/bounds.js';
@@ -60,6 +62,33 @@ export interface ReportOptions {
   kind: 'angle' | 'real';
   delta: number;
   bins: number;
+  /** Bootstrap of D_se (SPEC section 10); absent: the defaults with seed 0. */
+  uncertainty?: UncertaintyConfig;
+}
+
+/**
+ * Percentile bootstrap intervals of a series' D_se per transition, or null where members have
+ * no shared bins (bristol + real) or a size has a single matrix. The resampling stream of a
+ * series is seeded by (uncertainty seed, 'bootstrap', series index), so series do not share
+ * draws and `ergo analyze --resample-seed S` of a run's exported first series reproduces its intervals.
+ */
+function dseIntervals(s: SeriesInput, index: number, o: ReportOptions, u: UncertaintyConfig, range: [number, number] | undefined): (Interval | null)[] {
+  const none = s.sizes.slice(1).map(() => null);
+  if (s.sizes.some((z) => z.members.length < 2)) return none;
+  const counted = [];
+  for (const z of s.sizes) {
+    const counts = memberCounts(z.members, { kind: o.kind, semantics: o.semantics, delta: o.delta, bins: o.bins, ...(range ? { range } : {}) });
+    if (!counts) return none;
+    counted.push({ n: z.n, counts });
+  }
+  return bootstrapDse(counted, { resamples: u.resamples, level: u.level, stream: createStream(deriveSeed(u.seed, 'bootstrap', index)) });
+}
+
+/** Why no interval can be given for this report, or undefined when every series gets one. */
+function noIntervalReason(series: SeriesInput[], o: ReportOptions): string | undefined {
+  if (o.kind === 'real' && o.semantics === 'bristol') return 'bristol semantics bins each matrix on its own range: matrices share no bins to resample';
+  if (series.some((s) => s.sizes.some((z) => z.members.length < 2))) return 'a size with a single matrix cannot be resampled';
+  return undefined;
 }
 
 export function ergodicityReport(series: SeriesInput[], o: ReportOptions): ErgodicityReport {
@@ -71,7 +100,9 @@ export function ergodicityReport(series: SeriesInput[], o: ReportOptions): Ergod
     range = realRange(series.flatMap((s) => s.sizes.flatMap((z) => z.members)));
     edges = Array.from(realEdges(range[0], range[1], o.bins));
   } else edges = null; // bristol real: each member has its own 10 bins
-  const out: SeriesResult[] = series.map((s) => {
+  const u = o.uncertainty ?? uncertaintyOf({ seed: 0 });
+  const out: SeriesResult[] = series.map((s, index) => {
+    const intervals = dseIntervals(s, index, o, u, range);
     const sweep: SweepEntry[] = s.sizes.map((z) => ({ n: z.n, values: z.members }));
     const r = approachSEFromSpectra(sweep, {
       kind: o.kind,
@@ -89,9 +120,10 @@ export function ergodicityReport(series: SeriesInput[], o: ReportOptions): Ergod
         const omega = Array.from(r.omegas[i]!);
         return { n: z.n, matrices: z.members.length, omega, omegaMean: omega.reduce((a, b) => a + b, 0) / omega.length };
       }),
-      dse: r.dse.map((d, i) => ({ from: r.sizes[i]!, to: r.sizes[i + 1]!, dse: d, log10Dse: Math.log10(d) })),
+      dse: r.dse.map((d, i) => ({ from: r.sizes[i]!, to: r.sizes[i + 1]!, dse: d, log10Dse: Math.log10(d), dseLow: intervals[i]?.low ?? null, dseHigh: intervals[i]?.high ?? null })),
     };
   });
+  const why = noIntervalReason(series, o);
   return {
     tool: 'ergo',
     version: TOOL_VERSION,
@@ -102,6 +134,7 @@ export function ergodicityReport(series: SeriesInput[], o: ReportOptions): Ergod
     ...(o.kind === 'angle' ? { delta: o.delta } : { bins: o.bins }),
     edges,
     series: out,
+    uncertainty: why === undefined ? { method: 'bootstrap', resamples: u.resamples, level: u.level, seed: u.seed } : { method: 'none', reason: why },
   };
 }
 
@@ -133,6 +166,6 @@ export function sweepSeries(ds: Dataset, cfg: ErgodicityConfig): SeriesInput[] {
 /** Aggregate of a finished sweep: Omega per size and D_se per transition for every ensemble. */
 export function aggregateErgodicity(ds: Dataset, cfg: ErgodicityConfig): { report: ErgodicityReport; series: SeriesInput[] } {
   const series = sweepSeries(ds, cfg);
-  const report = ergodicityReport(series, { name: cfg.name, experiment: 'spectral-ergodicity', semantics: cfg.semantics, kind: 'angle', delta: cfg.delta, bins: cfg.bins });
+  const report = ergodicityReport(series, { name: cfg.name, experiment: 'spectral-ergodicity', semantics: cfg.semantics, kind: 'angle', delta: cfg.delta, bins: cfg.bins, uncertainty: uncertaintyOf(cfg) });
   return { report, series };
 }

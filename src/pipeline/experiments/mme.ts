@@ -21,8 +21,10 @@
 import { createStream, deriveSeed } from '../../rng/index.js';
 import { mixedOrders, ENSEMBLES, DENSE_METHODS } from '../../ensembles/index.js';
 import { cpseFromEigenvalues } from '../../spectral/pse.js';
+import { percentileInterval } from '../../spectral/bootstrap.js';
+import { uncertaintyOf } from '../config/load.js';
 import { ConfigError } from '../config/schema.js';
-import type { MmeConfig } from '../config/types.js';
+import { DEFAULT_MME_DRAWS, type MmeConfig } from '../config/types.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ChunkValues } from './types.js';
 import type { MemberChunk } from '../runtime/chunk.js';
@@ -44,26 +46,55 @@ function check(m: MmeConfig['mme']): void {
   if (!Number.isInteger(m.count) || m.count < 1) throw new ConfigError(`mme.count: expected a whole number >= 1, got ${m.count}`);
 }
 
-export function planMme(cfg: MmeConfig): { orders: number[]; chunks: MemberChunk[] } {
+
+export interface MmePlan {
+  /** Orders of draw 0 (the MME the report's d_layers describe). */
+  orders: number[];
+  /** Every member chunk of every draw. */
+  chunks: MemberChunk[];
+  /** Orders and member chunks per draw; draw 0 is the run's MME as before draws existed. */
+  draws: { orders: number[]; chunks: MemberChunk[] }[];
+}
+
+// Draw 0 keeps the seeds and chunk ids of single-draw runs; draw d >= 1 adds d to every seed.
+function planDraw(cfg: MmeConfig, d: number): { orders: number[]; chunks: MemberChunk[] } {
   const m = cfg.mme;
-  check(m);
-  const orders = mixedOrders(m.order, m.p, m.count, createStream(deriveSeed(cfg.seed, 'mme-orders', m.ensemble, m.order, m.p, m.count)));
+  const extra = d === 0 ? [] : ['draw', d];
+  const orders = mixedOrders(m.order, m.p, m.count, createStream(deriveSeed(cfg.seed, 'mme-orders', m.ensemble, m.order, m.p, m.count, ...extra)));
   const chunks = orders.map((n, i): MemberChunk => ({
     kind: 'member',
-    id: `${m.ensemble}-${m.method}-m${String(i).padStart(4, '0')}`,
+    id: `${m.ensemble}-${m.method}-${d === 0 ? '' : `d${d}-`}m${String(i).padStart(4, '0')}`,
     ensemble: m.ensemble,
     method: m.method,
     n,
-    seed: deriveSeed(cfg.seed, 'mme', m.ensemble, m.method, n, i),
+    seed: deriveSeed(cfg.seed, 'mme', m.ensemble, m.method, n, i, ...extra),
     semantics: cfg.semantics,
   }));
   return { orders, chunks };
 }
 
-export function aggregateMme(values: ChunkValues, cfg: MmeConfig, plan: { orders: number[]; chunks: MemberChunk[] }): MmeReport {
+export function planMme(cfg: MmeConfig): MmePlan {
+  check(cfg.mme);
+  const draws = Array.from({ length: cfg.mme.draws ?? DEFAULT_MME_DRAWS }, (_, d) => planDraw(cfg, d));
+  return { orders: draws[0]!.orders, chunks: draws.flatMap((d) => d.chunks), draws };
+}
+
+/** cPSE interval over the draws (SPEC section 10), or why there is none. */
+function drawInterval(cpses: number[], level: number): { low: number | null; high: number | null; why?: string } {
+  if (cpses.length < 2) return { low: null, high: null, why: 'one draw of the ensemble: set mme.draws (--draws) >= 2 for an interval' };
+  if (cpses.some(Number.isNaN)) return { low: null, high: null, why: 'a draw has an undefined cPSE (NaN: fewer than 3 matrices)' };
+  const iv = percentileInterval(cpses, level);
+  return { low: iv.low, high: iv.high };
+}
+
+export function aggregateMme(values: ChunkValues, cfg: MmeConfig, plan: MmePlan): MmeReport {
   const m = cfg.mme;
   const rows = plan.orders.map((n) => (m.ensemble === 'CSE' ? 2 * n : n));
-  const r = cpseFromEigenvalues(plan.chunks.map((c) => values(c.id)), { semantics: cfg.semantics, bins: cfg.bins });
+  const cpseOf = (chunks: MemberChunk[]) => cpseFromEigenvalues(chunks.map((c) => values(c.id)), { semantics: cfg.semantics, bins: cfg.bins });
+  const r = cpseOf(plan.draws[0]!.chunks);
+  const cpseDraws = [r.cpse, ...plan.draws.slice(1).map((d) => cpseOf(d.chunks).cpse)];
+  const { level } = uncertaintyOf(cfg);
+  const iv = drawInterval(cpseDraws, level);
   return {
     tool: 'ergo',
     version: TOOL_VERSION,
@@ -82,6 +113,11 @@ export function aggregateMme(values: ChunkValues, cfg: MmeConfig, plan: { orders
     dLayers: r.dLayers.map((d, i) => ({ depth: i + 2, n: rows[i + 1]!, d, log10D: Math.log10(d) })),
     cpse: r.cpse,
     nMax: r.nMax,
+    draws: cpseDraws.length,
+    cpseDraws,
+    cpseLow: iv.low,
+    cpseHigh: iv.high,
+    uncertainty: iv.why ? { method: 'none', reason: iv.why } : { method: 'draws', draws: cpseDraws.length, level, seed: cfg.seed },
   };
 }
 
@@ -99,6 +135,10 @@ export interface MmeOptions {
   semantics?: Semantics;
   /** Omega bins (definition semantics). */
   bins?: number;
+  /** Independent MMEs for the cPSE interval (default 1: no interval). */
+  draws?: number;
+  /** Level of the cPSE interval over draws (default 0.95). */
+  level?: number;
 }
 
 /** The config of an MME run from plain options (defaults filled in). */
@@ -112,7 +152,8 @@ export function mmeConfig(o: MmeOptions, name = 'mme'): MmeConfig {
     reuse: [],
     plot: { maxPoints: 4096 },
     bins: o.bins ?? DEFAULT_REAL_BINS,
-    mme: { ensemble: o.ensemble, method: o.method ?? 'qr', order: o.order, p: o.p, count: o.count },
+    mme: { ensemble: o.ensemble, method: o.method ?? 'qr', order: o.order, p: o.p, count: o.count, ...(o.draws !== undefined && o.draws !== DEFAULT_MME_DRAWS ? { draws: o.draws } : {}) },
+    ...(o.level !== undefined ? { uncertainty: uncertaintyOf({ seed: o.seed, uncertainty: { level: o.level } }) } : {}),
   };
 }
 

@@ -25,8 +25,12 @@ export interface CpseReport {
   semantics: Semantics;
   vanilla: boolean;
   bins: number;
+  /** A trained network's cPSE has no interval: it is a function of fixed weights. */
+  uncertainty: { method: 'none'; reason: string };
   networks: CpseNetworkResult[];
 }
+
+export const CPSE_DETERMINISTIC = 'deterministic: the cPSE of a trained network is a function of its fixed weights; nothing is sampled, so there is no interval';
 
 export function cpseTable(r: CpseReport): string {
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 // Results of the csd experiment: JSON (docs/results.md), text table, CSV and figures.
 import type { DrawSummary } from '../../spectral/csd.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
+import type { Uncertainty } from './ergodicity.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
 import { csdFigures } from './figures-csd.js';
@@ -15,6 +16,9 @@ export interface CsdNetworkResult {
   /** Fraction of the network's pooled eigenvalues above e_max (outside the window). */
   outsideFraction: number;
   varCsd: DrawSummary;
+  /** Percentile interval of Var(CSD) over the draws at the report's level; null for a single draw. */
+  varLow: number | null;
+  varHigh: number | null;
   cumulativeAtEMax: DrawSummary;
   conjugate: boolean;
   conjugateDraws: number;
@@ -38,6 +42,8 @@ export interface CsdReport {
   delta: number;
   draws: number;
   seed: string | number;
+  /** How the Var(CSD) intervals were made, or why there are none. */
+  uncertainty: Uncertainty;
   networks: CsdNetworkResult[];
   equivalence: Pick<EquivalenceTable, 'names' | 'diff' | 'equivalent' | 'classes' | 'flags'>;
 }
@@ -57,8 +63,8 @@ export function csdTable(r: CsdReport): string {
 
 export function csdCsv(r: CsdReport): string {
   return csv(
-    ['network', 'layers', 'var_csd_mean', 'var_csd_std', 'cumulative_at_emax_mean', 'cumulative_at_emax_std', 'conjugate', 'class', 'draws'],
-    r.networks.map((n) => [quoted(n.name), n.layers, n.varCsd.mean, n.varCsd.std, n.cumulativeAtEMax.mean, n.cumulativeAtEMax.std, n.conjugate, n.class + 1, n.varCsd.n]),
+    ['network', 'layers', 'var_csd_mean', 'var_csd_std', 'cumulative_at_emax_mean', 'cumulative_at_emax_std', 'conjugate', 'class', 'draws', 'var_csd_low', 'var_csd_high'],
+    r.networks.map((n) => [quoted(n.name), n.layers, n.varCsd.mean, n.varCsd.std, n.cumulativeAtEMax.mean, n.cumulativeAtEMax.std, n.conjugate, n.class + 1, n.varCsd.n, n.varLow ?? '', n.varHigh ?? '']),
   );
 }
 

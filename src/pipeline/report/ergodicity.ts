@@ -18,7 +18,15 @@ export interface DseResult {
   to: number;
   dse: number;
   log10Dse: number;
+  /** Percentile bootstrap interval of dse (SPEC section 10); null when none can be given (report.uncertainty says why). */
+  dseLow: number | null;
+  dseHigh: number | null;
 }
+
+/** How the report's intervals were made (SPEC section 10), or why there are none. */
+export type Uncertainty =
+  | { method: 'bootstrap' | 'draws'; resamples?: number; draws?: number; level: number; seed: string | number }
+  | { method: 'none'; reason: string };
 
 export interface SeriesResult {
   label: string;
@@ -40,10 +48,14 @@ export interface ErgodicityReport {
   bins?: number;
   edges: number[] | null;
   series: SeriesResult[];
+  uncertainty: Uncertainty;
 }
 
 export function dseCsv(r: ErgodicityReport): string {
-  return csv(['series', 'ensemble', 'method', 'from', 'to', 'dse', 'log10_dse'], r.series.flatMap((s) => s.dse.map((d) => [s.label, s.ensemble ?? '', s.method ?? '', d.from, d.to, d.dse, d.log10Dse])));
+  return csv(
+    ['series', 'ensemble', 'method', 'from', 'to', 'dse', 'log10_dse', 'dse_low', 'dse_high'],
+    r.series.flatMap((s) => s.dse.map((d) => [s.label, s.ensemble ?? '', s.method ?? '', d.from, d.to, d.dse, d.log10Dse, d.dseLow ?? '', d.dseHigh ?? ''])),
+  );
 }
 
 export function omegaCsv(r: ErgodicityReport): string {

@@ -2,6 +2,7 @@
 import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable } from './table.js';
+import type { Uncertainty } from './ergodicity.js';
 import { resultJson, resultWriter } from './json.js';
 import { mmeFigure } from './figures.js';
 
@@ -27,6 +28,13 @@ export interface MmeReport {
   dLayers: { depth: number; n: number; d: number; log10D: number }[];
   cpse: number;
   nMax: number;
+  /** Independent draws of the MME; cpse and dLayers above are draw 0's. */
+  draws: number;
+  cpseDraws: number[];
+  /** Percentile interval of cPSE over the draws; null for one draw. */
+  cpseLow: number | null;
+  cpseHigh: number | null;
+  uncertainty: Uncertainty;
 }
 
 export function mmeTable(r: MmeReport): string {
@@ -37,6 +45,7 @@ export function mmeTable(r: MmeReport): string {
   const rows = [['depth', 'N', 'd_layer', 'log10 d'], ...r.dLayers.map((d) => [String(d.depth), String(d.n), d.d.toExponential(6), d.log10D.toFixed(4)])];
   lines.push(...textTable(rows, { align: ['right', 'right', 'right', 'right'], indent: '  ' }));
   lines.push(`  cPSE = ${Number.isNaN(r.cpse) ? 'NaN (fewer than 3 matrices)' : r.cpse.toFixed(6)}`);
+  if (r.cpseLow !== null && r.cpseHigh !== null && r.uncertainty.method === 'draws') lines.push(`  cPSE over ${r.draws} draws: ${(r.uncertainty.level * 100).toFixed(0)}% interval [${r.cpseLow.toFixed(6)}, ${r.cpseHigh.toFixed(6)}]`);
   return lines.join('\n') + '\n';
 }
 

@@ -22,3 +22,4 @@ export { dseBarChart, eigenphasePlot } from './ergodicity.js';
 export { depthCurves, dseLines, csdCurves, barChart } from './networks.js';
 export { densityPanels, histogramBins, binsFor, type Bin, type DensityPanel, type DensityOptions } from './density.js';
 export { linePanel, type LineRow, type LinePanelOptions } from './lines.js';
+export { spacingPanels, type SpacingPanel } from './validate.js';
