@@ -1,9 +1,11 @@
 // ergo analyze <files...>: density, Omega and D_se from eigenvalues made elsewhere
 // (accepted files: pipeline/experiments/analyze.ts). JSON shape with --json: docs/results.md.
+// --density prints the spectral density itself (per size, the histogram Omega is built from).
 import { DEFAULT_DELTA, DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { action, type Command } from '../command.js';
-import { choice, number, wholeNumber } from '../parsers.js';
+import { choice, number, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { textTable } from '../../pipeline/report/table.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
@@ -14,6 +16,8 @@ interface Flags {
   semantics: Semantics;
   angles?: boolean;
   json?: boolean;
+  pool?: boolean;
+  density?: boolean;
 }
 
 export function register(cmd: Command): void {
@@ -27,14 +31,17 @@ export function register(cmd: Command): void {
     .option('--bins <K>', 'bins for real eigenvalues (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
     .option('--semantics <s>', `${SEMANTICS.join(' or ')} (the reference package arithmetic)`, choice('--semantics', SEMANTICS), 'definition')
     .option('--angles', 'treat real .npy values as eigenphases (radians) rather than real eigenvalues')
+    .option('--pool', 'allow files of different ensembles (CUE, COE, CSE, or samplers) in one series; refused otherwise')
+    .option('--density', 'also print the spectral density of each size (bin centre and density; in the JSON with --json)')
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (files: string[], o: Flags) => {
         const { analyzeFiles } = await import('../../pipeline/experiments/analyze.js');
         const { resultJson } = await import('../../pipeline/report/json.js');
         const report = analyzeFiles(
           files.map((f) => pathArg(io, f)),
-          { delta: o.delta, bins: o.bins, semantics: o.semantics, ...(o.angles ? { angles: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
+          { delta: o.delta, bins: o.bins, semantics: o.semantics, ...(o.angles ? { angles: true } : {}), ...(o.pool ? { pool: true } : {}), ...(o.density ? { density: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
         );
         if (o.json) {
           io.stdout.write(resultJson(report));
@@ -44,6 +51,11 @@ export function register(cmd: Command): void {
         io.stdout.write(`${report.kind === 'angle' ? `eigenphases, delta = ${o.delta} rad` : `real eigenvalues, ${o.bins} bins`}, ${o.semantics} semantics\n`);
         for (const z of s.sizes) io.stdout.write(`N = ${String(z.n).padStart(6)}  M = ${String(z.matrices).padStart(5)}  mean Omega = ${z.omegaMean.toExponential(6)}\n`);
         for (const d of s.dse) io.stdout.write(`D_se(${d.from} -> ${d.to}) = ${d.dse.toExponential(6)}  (log10 ${d.log10Dse.toFixed(4)})\n`);
+        for (const z of report.density ?? []) {
+          io.stdout.write(`spectral density, N = ${z.n}, M = ${z.matrices} (eigenvalues per bin per matrix):\n`);
+          const rows = [[report.kind === 'angle' ? 'theta (bin centre)' : 'lambda (bin centre)', 'density'], ...z.centres.map((c, k) => [c.toPrecision(6), z.density[k]!.toPrecision(6)])];
+          io.stdout.write(textTable(rows, { align: ['right', 'right'], indent: '  ' }).join('\n') + '\n');
+        }
         return EXIT.ok;
       }),
     );

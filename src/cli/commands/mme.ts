@@ -9,7 +9,7 @@ import type { DenseMethod } from '../../ensembles/dense.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { action, type Command } from '../command.js';
-import { choice, number, seed, wholeNumber } from '../parsers.js';
+import { choice, number, seed, wholeNumber, QUIET_HELP } from '../parsers.js';
 import { runSession, wroteLine } from '../session.js';
 import { printReport } from './print.js';
 
@@ -41,6 +41,7 @@ export function register(cmd: Command): void {
     .option('--bins <K>', 'Omega bins (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results/mme.json and plots/mme-depth.svg')
     .option('--json', 'print the results as JSON')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (o: Flags) => {
         const { mmeConfig } = await import('../../pipeline/experiments/mme.js');

@@ -144,5 +144,6 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
     seed: cfg.seed,
     networks: results,
     equivalence: { names: eq.names, diff: eq.diff, equivalent: eq.equivalent, classes: eq.classes, flags: eq.flags },
+    ...(plan.skipped?.length ? { skipped: plan.skipped } : {}),
   };
 }

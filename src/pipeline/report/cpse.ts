@@ -1,5 +1,6 @@
 // Results of the cpse experiment: JSON (docs/results.md), text table, CSV and the depth figure.
 import type { Semantics } from '../../spectral/semantics.js';
+import type { SkippedNetwork } from '../experiments/networks.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
 import { depthCurves } from './plot/index.js';
@@ -26,6 +27,27 @@ export interface CpseReport {
   vanilla: boolean;
   bins: number;
   networks: CpseNetworkResult[];
+  /** Networks of the batch that could not be read (absent when none). */
+  skipped?: SkippedNetwork[];
+}
+
+/**
+ * cpse.json: the report without what depends on this run's cache (which layers were computed
+ * or found cached, and the backend that computed them), so a first and a cached run give the
+ * same bytes; those go to cpse-provenance.json (cpseProvenance).
+ */
+export function cpseResult(r: CpseReport): unknown {
+  return { ...r, networks: r.networks.map(({ cachedLayers: _c, computedLayers: _d, layers, ...n }) => ({ ...n, layers: layers.map(({ cached: _e, backend: _f, ...l }) => l) })) };
+}
+
+/** cpse-provenance.json: per network, which layers came from the cache and which backend computed each. */
+export function cpseProvenance(r: CpseReport): unknown {
+  return {
+    tool: r.tool,
+    version: r.version,
+    experiment: 'cpse-provenance',
+    networks: r.networks.map((n) => ({ name: n.name, cachedLayers: n.cachedLayers, computedLayers: n.computedLayers, layers: n.layers.map((l) => ({ index: l.index, name: l.name, cached: l.cached, backend: l.backend })) })),
+  };
 }
 
 export function cpseTable(r: CpseReport): string {
@@ -47,7 +69,8 @@ export function cpseCsv(r: CpseReport): string {
 /** Write cpse.json, cpse.csv and the depth plot into `dir`; return the paths. */
 export async function writeCpseReport(dir: string, r: CpseReport): Promise<string[]> {
   const { put, files } = resultWriter(dir);
-  put('results/cpse.json', resultJson(r));
+  put('results/cpse.json', resultJson(cpseResult(r)));
+  put('results/cpse-provenance.json', resultJson(cpseProvenance(r)));
   put('results/cpse.csv', cpseCsv(r));
   const series = r.networks.flatMap((n) => n.dLayers.filter((d) => Number.isFinite(d.log10D)).map((d) => ({ network: n.name, depth: d.depth, log10D: d.log10D })));
   if (series.length) {

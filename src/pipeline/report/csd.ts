@@ -1,5 +1,6 @@
 // Results of the csd experiment: JSON (docs/results.md), text table, CSV and figures.
 import type { DrawSummary } from '../../spectral/csd.js';
+import type { SkippedNetwork } from '../experiments/networks.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import { textTable, csv, quoted } from './table.js';
 import { resultJson, resultWriter } from './json.js';
@@ -40,6 +41,8 @@ export interface CsdReport {
   seed: string | number;
   networks: CsdNetworkResult[];
   equivalence: Pick<EquivalenceTable, 'names' | 'diff' | 'equivalent' | 'classes' | 'flags'>;
+  /** Networks of the batch that could not be read (absent when none). */
+  skipped?: SkippedNetwork[];
 }
 
 const fmt = (x: number, d = 4): string => (Number.isNaN(x) ? 'NaN' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(d - 1) : x.toFixed(d));
