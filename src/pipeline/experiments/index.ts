@@ -11,6 +11,7 @@ import type { SweepHooks } from '../runtime/schedule.js';
 import type { RunEvent, RunSummary } from '../runtime/events.js';
 import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
 import type { Chunk } from '../runtime/chunk.js';
+import { clearPreviousOutputs, recordOutputs } from '../runtime/outputs.js';
 import { writeErgodicityReport, type ErgodicityReport } from '../report/ergodicity.js';
 import { writeCpseReport, type CpseReport } from '../report/cpse.js';
 import { writeCsdReport, type CsdReport } from '../report/csd.js';
@@ -122,7 +123,9 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
       ...(prepared.groups ? { groups: prepared.groups } : {}),
     });
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
+    clearPreviousOutputs(dir); // the last run's results and plots (runtime/outputs.ts)
     const { report, files } = await prepared.finish(openDataset(dir), summary);
+    recordOutputs(dir, files);
     return { summary, report, files };
   } finally {
     if (!opts.executor) await executor.close();
