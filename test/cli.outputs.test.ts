@@ -146,6 +146,14 @@ test('analyze refuses to pool different ensembles (npy exports and Arrow chunks)
   const arrow = await ergo(['analyze', ...chunks.map((c) => join(dir, 'two', 'chunks', c))]);
   assert.equal(arrow.code, 2, arrow.stderr);
   assert.match(arrow.stderr, /different ensembles: CUE-spectral .*COE-spectral|different ensembles: COE-spectral .*CUE-spectral/);
+  // Layer spectra of a network (one matrix each, of different sizes) are not one ensemble either.
+  const net = join(dir, 'layer-chunks');
+  const c = await ergo(['cpse', synth, '-o', net, '--cache', tempDir('ergo-pool-cache-'), '--workers', '0', '-q']);
+  assert.equal(c.code, 0, c.stderr);
+  const layerFiles = readdirSync(join(net, 'chunks')).slice(0, 2).map((f) => join(net, 'chunks', f));
+  const layers = await ergo(['analyze', ...layerFiles]);
+  assert.equal(layers.code, 2, layers.stderr);
+  assert.match(layers.stderr, /different ensembles: layer 8x27 \([0-9a-f]{12}\) .*layer 16x72/);
 });
 
 test('analyze --density: the spectral density per size, as a table and in the JSON', async () => {

@@ -6,9 +6,10 @@
 //  - Arrow IPC files (ergo chunk files or any file with `matrix` + `theta`/`value` columns):
 //    files with the same N are merged.
 // Files are ordered by N for D_se. Files that say which ensemble they hold (an ergo chunk's
-// `ergo.ensemble`/`ergo.method` metadata, or an `ergo export` name like CUE-qr-N0064.npy) must
-// all name the same one: CUE, COE and CSE pooled into one series would give a D_se of no
-// ensemble; `pool` allows it on purpose.
+// `ergo.ensemble`/`ergo.method` metadata or a layer's matrix hash, or an `ergo export` name
+// like CUE-qr-N0064.npy) must all name the same one: CUE, COE and CSE (or the layers of a
+// network, of different sizes) pooled into one series would give a D_se of no ensemble;
+// `pool` allows it on purpose.
 // `density`: the spectral density per size as well (spectral/density.ts), the pooled matrices
 // of each N binned like Omega (angle bins of width delta, or `bins` bins over min..max).
 import { readFileSync } from 'node:fs';
@@ -109,9 +110,14 @@ function loadArrow(file: string): Loaded {
   const members = [...byMatrix.keys()].sort((a, b) => a - b).map((j) => Float64Array.from(byMatrix.get(j)!));
   const n = members[0]?.length ?? 0;
   if (!n || members.some((m) => m.length !== n)) throw new InputError(`${file}: matrices of unequal or zero size`);
-  const ensemble = chunk.metadata.get('ergo.ensemble');
-  const method = chunk.metadata.get('ergo.method');
-  return { file, kind, n, members, ...(ensemble ? { label: method ? `${ensemble}-${method}` : ensemble } : {}) };
+  // What the file holds: an ensemble and sampler, or one network layer (its matrix hash):
+  // two layers are not an ensemble either.
+  const meta = chunk.metadata;
+  const ensemble = meta.get('ergo.ensemble');
+  const method = meta.get('ergo.method');
+  const hash = meta.get('ergo.hash');
+  const label = ensemble ? (method ? `${ensemble}-${method}` : ensemble) : hash ? `layer ${meta.get('ergo.n')}x${meta.get('ergo.m')} (${hash.slice(0, 12)})` : undefined;
+  return { file, kind, n, members, ...(label ? { label } : {}) };
 }
 
 function isArrow(file: string): boolean {
