@@ -15,6 +15,7 @@ import { checkLayersFit } from '../runtime/bounds.js';
 import { identityKey } from '../runtime/manifest.js';
 import { openLayers, type LayerSourceSpec } from '../runtime/layersource.js';
 import { collectGarbage } from '../runtime/gc.js';
+import type { SkippedNetwork } from '../report/json.js';
 
 /** A weights file with no usable layer matrix: the user picked the wrong file or filters. */
 export class NoLayersError extends UserError {
@@ -39,13 +40,6 @@ export interface PlannedNetwork {
   format: string;
   layers: PlannedLayer[];
   warnings: string[];
-}
-
-/** A network of the batch that could not be read: its name, path and the reason. */
-export interface SkippedNetwork {
-  name: string;
-  path: string;
-  error: string;
 }
 
 /** Chunks of a set of networks, deduplicated by identity, with the group label of each. */

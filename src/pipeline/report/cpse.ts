@@ -1,8 +1,7 @@
 // Results of the cpse experiment: JSON (docs/results.md), text table, CSV and the depth figure.
 import type { Semantics } from '../../spectral/semantics.js';
-import type { SkippedNetwork } from '../experiments/networks.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
 import { depthCurves } from './plot/index.js';
 
 export interface CpseNetworkResult {

@@ -1,9 +1,8 @@
 // Results of the csd experiment: JSON (docs/results.md), text table, CSV and figures.
 import type { DrawSummary } from '../../spectral/csd.js';
-import type { SkippedNetwork } from '../experiments/networks.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
 import { csdCurves, barChart } from './plot/index.js';
 
 export interface CsdNetworkResult {
