@@ -223,6 +223,9 @@ test('cpse --spectra FILE.npz: a network\'s exported spectra give back its cPSE'
   assert.match(e.stderr, /^ergo: .*two-d\.npz: block: expected a 1-D array of eigenvalues \(one layer\), got shape \(2, 3\)\n$/);
   const both = await ergo(['cpse', synth, '--spectra', npz]);
   assert.equal(both.code, 2);
+  const withOut = await ergo(['cpse', '--spectra', npz, '-o', join(dir, 'no-such-run')]);
+  assert.equal(withOut.code, 2);
+  assert.ok(!existsSync(join(dir, 'no-such-run')));
   const neither = await ergo(['cpse']);
   assert.equal(neither.code, 2);
   assert.match(neither.stderr, /missing model files \(or --spectra FILE\.npz\)/);

@@ -29,6 +29,7 @@ export function register(cmd: Command): void {
       if (o.spectra !== undefined) {
         if (models.length) throw new UsageError('cpse: give either model files or --spectra FILE.npz, not both');
         if (o.vanilla) throw new UsageError('cpse: --vanilla applies to weight matrices, not to --spectra eigenvalues');
+        if (o.out !== undefined) throw new UsageError('cpse: --spectra writes no run directory; drop --out (use --json to keep the numbers)');
         const { cpseFromSpectra } = await import('../../pipeline/experiments/spectra.js');
         const report = await cpseFromSpectra(pathArg(io, o.spectra), { semantics: o.semantics, bins: o.bins });
         if (o.json) io.stdout.write((await import('../../pipeline/report/json.js')).resultJson(report));
