@@ -201,14 +201,15 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     assert.equal(r.status, 0, `${c}: ${r.stderr}`);
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
-    assert.ok(res.networks.every((n: Json) => n.computedLayers === n.layers.length && n.layers.length >= 3));
+    const prov = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')); // cache counts live here, not in cpse.json
+    assert.ok(prov.networks.every((n: Json) => n.computedLayers === n.layers.length && n.layers.length >= 3));
     if (c === 'cpse-bristol-vanilla.yaml') {
       const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
       assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
     }
     const again = cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
-    const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
+    const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8'));
     assert.ok(res2.networks.every((n: Json) => n.computedLayers === 0));
     t.diagnostic(`${c}: ${res.networks.map((n: Json) => `${n.name} L=${n.layers.length} cPSE=${typeof n.cpse === 'string' ? n.cpse : n.cpse.toFixed(4)}`).join(', ')} (${(performance.now() - t0).toFixed(0)} ms for two runs)`);
   }

@@ -183,7 +183,7 @@ test('ergo datasets lists run directories with their groups, sizes and completen
   for (const g of ['CUE/spectral N=16', 'CUE/spectral N=24', 'CSE/spectral N=16', 'CSE/spectral N=24']) {
     assert.match(r.stdout, new RegExp(`  ${g}: 9 matrices\\n`));
   }
-  const js = JSON.parse(runCli(['datasets', join(dirA, '..'), '--json']).stdout) as { dir: string; groups: { complete: boolean }[] }[];
+  const js = (JSON.parse(runCli(['datasets', join(dirA, '..'), '--json']).stdout) as { datasets: { dir: string; groups: { complete: boolean }[] }[] }).datasets;
   assert.ok(js.some((d) => d.dir === dirA && d.groups.length === 4 && d.groups.every((g) => g.complete)));
   // A folder with a broken manifest is skipped with a message; the others are still listed.
   const root = tempDir();

@@ -162,7 +162,7 @@ test('table, CSV and files: two networks, and a two-layer network whose cPSE is 
   assert.ok(csv.slice(1).every((l) => l.startsWith('synth,') && l.endsWith(`,${r.networks[0]!.cpse}`)));
   const out = tmp('ergo-out-');
   const files = await writeCpseReport(out, r);
-  assert.deepEqual(files.map((f) => f.slice(out.length + 1)).sort(), ['plots/cpse-depth.svg', 'results/cpse.csv', 'results/cpse.json']);
+  assert.deepEqual(files.map((f) => f.slice(out.length + 1)).sort(), ['plots/cpse-depth.svg', 'results/cpse-provenance.json', 'results/cpse.csv', 'results/cpse.json']);
   const back = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
   assert.equal(back.networks[1].cpse, 'NaN'); // non-finite numbers are written as strings
   assert.deepEqual(back.networks[0].dLayers, JSON.parse(JSON.stringify(r.networks[0]!.dLayers)));

@@ -1,11 +1,12 @@
 // Turning errors into one clear line and an exit code. A UserError (bad file, flag, YAML,
 // no layers found, ...) is the user's to fix: exit 2, its message. Anything else is a bug:
-// exit 1, one line, and the stack with ERGO_DEBUG=1.
+// exit 1, one line, and the stack with ERGO_DEBUG=1. A batch of several models where some
+// could not be read but the others finished exits 3 (partial); docs/cli.md lists the codes.
 import { UserError } from '../errors.js';
 import { ioUserError } from '../pipeline/ioerrors.js';
 import type { Io } from './io.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
 
 /** A bad flag or argument. */
 export class UsageError extends UserError {

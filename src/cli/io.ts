@@ -16,6 +16,8 @@ export interface CliIo {
   cwd?: string;
   /** Test hooks handed to runExperiment (never set by bin/ergo.js). */
   hooks?: SweepHooks;
+  /** -q/--quiet: no progress and no `[ergo]` lines (errors, warnings and results still show). */
+  quiet?: boolean;
 }
 
 /** The io with defaults filled in. */
@@ -26,4 +28,9 @@ export interface Io extends CliIo {
 
 export function withDefaults(io: CliIo): Io {
   return { ...io, env: io.env ?? process.env, cwd: io.cwd ?? process.cwd() };
+}
+
+/** An informational `[ergo]` line on stderr, unless -q/--quiet. */
+export function info(io: Io, line: string): void {
+  if (!io.quiet) io.stderr.write(`[ergo] ${line}\n`);
 }

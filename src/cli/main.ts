@@ -18,6 +18,7 @@ import { register as registerReport } from './commands/report.js';
 import { register as registerValidate } from './commands/validate.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import { flagLikeValue } from './parsers.js';
+import { applyAliases } from './aliases.js';
 import { withDefaults, type CliIo } from './io.js';
 import type { Command as Cmd } from './command.js';
 
@@ -59,11 +60,15 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
   program.hook('preAction', (_root, action) => {
     const problem = flagLikeValue(argv, action.options);
     if (problem) throw new UsageError(problem);
+    applyAliases(action, io); // deprecated spellings (aliases.ts)
+    if (action.opts().quiet) io.quiet = true;
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.code;
   } catch (e) {
+    // Commander's own errors (unknown option, missing argument, bad choice) are usage errors
+    // like ergo's: exit 2; help and --version exit 0.
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return reportError(e, io);
   }

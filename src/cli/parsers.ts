@@ -101,3 +101,5 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 export const ALLOW_PATH_HELP = "also read files the model refers to (shards, external data) from DIR; repeatable (default: only the model's own folder)";
+
+export const QUIET_HELP = 'no progress and no [ergo] lines (errors, warnings and results still show)';

@@ -7,7 +7,7 @@ import type { RunConfig } from '../pipeline/config/types.js';
 import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
 import { EXIT } from './errors.js';
 import { workersCheck } from './parsers.js';
-import type { Io } from './io.js';
+import { info, type Io } from './io.js';
 
 /** SIGINT/SIGTERM: the first stops handing out chunks; a second one exits at once. */
 export function interruptController(io: Io): { signal: AbortSignal; dispose: () => void } {
@@ -55,7 +55,7 @@ export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): 
   if (warning) io.stderr.write(`ergo: warning: ${warning}\n`);
   const { runExperiment } = await import('../pipeline/experiments/index.js');
   const { createProgress } = await import('./progress.js');
-  const progress = createProgress(cfg.name, { quiet: !!opts.quiet, stream: io.stderr, env: io.env });
+  const progress = createProgress(cfg.name, { quiet: !!opts.quiet || !!io.quiet, stream: io.stderr, env: io.env });
   const interrupt = interruptController(io);
   let result: ExperimentResult;
   try {
@@ -74,15 +74,22 @@ export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): 
   const parts = [`${s.computed} computed`, `${s.resumed} already done`, `${s.reused} reused`];
   if (s.cached) parts.push(`${s.cached} from the cache`);
   if (s.recomputed.length) parts.push(`${s.recomputed.length} recomputed (damaged or missing)`);
-  io.stderr.write(`[ergo] chunks: ${parts.join(', ')}, ${s.failed.length} failed\n`);
+  info(io, `chunks: ${parts.join(', ')}, ${s.failed.length} failed`);
   if (s.failed.length) {
     for (const f of s.failed) io.stderr.write(`ergo: chunk ${f.id} failed: ${f.error}\n`);
     io.stderr.write(`ergo: ${s.failed.length} chunk(s) failed; results not aggregated; fix the cause and ${hint}\n`);
     return { result, code: EXIT.failed };
   }
+  // A batch where some networks could not be read: the others finished; exit 3 (partial).
+  const skipped = result.report && 'skipped' in result.report ? result.report.skipped ?? [] : [];
+  for (const k of skipped) io.stderr.write(`ergo: skipped ${k.name}: ${k.error}\n`);
+  if (skipped.length) {
+    io.stderr.write(`ergo: ${skipped.length} input(s) could not be read; the others finished (exit ${EXIT.partial}: partial)\n`);
+    return { result, code: EXIT.partial };
+  }
   return { result, code: EXIT.ok };
 }
 
 export function wroteLine(io: Io, files: readonly string[]): void {
-  if (files.length) io.stderr.write(`[ergo] wrote ${files.map((f) => shown(io, f)).join(', ')}\n`);
+  if (files.length) info(io, `wrote ${files.map((f) => shown(io, f)).join(', ')}`);
 }

@@ -1,10 +1,12 @@
 // ergo analyze <files...>: density, Omega and D_se from eigenvalues made elsewhere
 // (accepted files: pipeline/experiments/analyze.ts). JSON shape with --json: docs/results.md.
+// --density prints the spectral density itself (per size, the histogram Omega is built from).
 import { DEFAULT_DELTA, DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { action, type Command } from '../command.js';
-import { choice, number, seed, wholeNumber } from '../parsers.js';
+import { choice, number, seed, wholeNumber, QUIET_HELP } from '../parsers.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
+import { textTable } from '../../pipeline/report/table.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
@@ -18,6 +20,8 @@ interface Flags {
   resamples: number;
   level: number;
   resampleSeed: string | number;
+  pool?: boolean;
+  density?: boolean;
 }
 
 export function register(cmd: Command): void {
@@ -34,14 +38,17 @@ export function register(cmd: Command): void {
     .option('--resamples <B>', 'bootstrap replicates of the D_se intervals', wholeNumber('--resamples', 2), DEFAULT_RESAMPLES)
     .option('--level <l>', 'level of the D_se intervals', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
     .option('--resample-seed <s>', 'seed of the bootstrap resampling', seed, 0)
+    .option('--pool', 'allow files of different ensembles (CUE, COE, CSE, or samplers) in one series; refused otherwise')
+    .option('--density', 'also print the spectral density of each size (bin centre and density; in the JSON with --json)')
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (files: string[], o: Flags) => {
         const { analyzeFiles } = await import('../../pipeline/experiments/analyze.js');
         const { resultJson } = await import('../../pipeline/report/json.js');
         const report = analyzeFiles(
           files.map((f) => pathArg(io, f)),
-          { delta: o.delta, bins: o.bins, semantics: o.semantics, uncertainty: { resamples: o.resamples, level: o.level, seed: o.resampleSeed }, ...(o.angles ? { angles: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
+          { delta: o.delta, bins: o.bins, semantics: o.semantics, uncertainty: { resamples: o.resamples, level: o.level, seed: o.resampleSeed }, ...(o.angles ? { angles: true } : {}), ...(o.pool ? { pool: true } : {}), ...(o.density ? { density: true } : {}), ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}) },
         );
         if (o.json) {
           io.stdout.write(resultJson(report));
@@ -52,6 +59,11 @@ export function register(cmd: Command): void {
         for (const z of s.sizes) io.stdout.write(`N = ${String(z.n).padStart(6)}  M = ${String(z.matrices).padStart(5)}  mean Omega = ${z.omegaMean.toExponential(6)}\n`);
         const ci = (d: (typeof s.dse)[number]): string => (d.dseLow === null || d.dseHigh === null ? '' : `  ${(o.level * 100).toFixed(0)}% interval [${d.dseLow.toExponential(3)}, ${d.dseHigh.toExponential(3)}]`);
         for (const d of s.dse) io.stdout.write(`D_se(${d.from} -> ${d.to}) = ${d.dse.toExponential(6)}  (log10 ${d.log10Dse.toFixed(4)})${ci(d)}\n`);
+        for (const z of report.density ?? []) {
+          io.stdout.write(`spectral density, N = ${z.n}, M = ${z.matrices} (eigenvalues per bin per matrix):\n`);
+          const rows = [[report.kind === 'angle' ? 'theta (bin centre)' : 'lambda (bin centre)', 'density'], ...z.centres.map((c, k) => [c.toPrecision(6), z.density[k]!.toPrecision(6)])];
+          io.stdout.write(textTable(rows, { align: ['right', 'right'], indent: '  ' }).join('\n') + '\n');
+        }
         return EXIT.ok;
       }),
     );

@@ -4,26 +4,30 @@
 import { WEIGHTS_FORMATS, type WeightsFormat } from '../../weights/formats.js';
 import { textTable } from '../../pipeline/report/table.js';
 import { action, type Command } from '../command.js';
-import { choice, regex, collect, ALLOW_PATH_HELP } from '../parsers.js';
+import { choice, regex, collect, ALLOW_PATH_HELP, QUIET_HELP } from '../parsers.js';
+import { deprecatedAlias } from '../aliases.js';
+import { TOOL_VERSION } from '../../pipeline/version.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
+  const c = program
     .command('layers')
     .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js, PyTorch, Hugging Face folders, Keras, GGUF)')
     .argument('<model>', 'weights file, TF.js model.json / weights manifest, or a directory of .npy files')
     .option('--include <re>', 'keep only tensors whose name matches this regular expression', regex('--include'))
     .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)', regex('--exclude'))
-    .option('--format <fmt>', `skip detection: one of ${WEIGHTS_FORMATS.join(', ')}`, choice('--format', WEIGHTS_FORMATS))
+    .option('--input-format <fmt>', `skip detection: one of ${WEIGHTS_FORMATS.join(', ')}`, choice('--input-format', WEIGHTS_FORMATS))
     .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
     .option('--json', 'machine-readable output')
+    .option('-q, --quiet', QUIET_HELP);
+  deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS))
     .action(
-      action(cmd, async (model: string, o: { include?: string; exclude?: string; format?: WeightsFormat; json?: boolean; allowPath?: string[] }) => {
+      action(cmd, async (model: string, o: { include?: string; exclude?: string; inputFormat?: WeightsFormat; json?: boolean; allowPath?: string[] }) => {
         const { openWeights, layerMatrices } = await import('../../weights/index.js');
         const source = await openWeights(pathArg(io, model), {
-          ...(o.format ? { format: o.format } : {}),
+          ...(o.inputFormat ? { format: o.inputFormat } : {}),
           ...(o.allowPath ? { allowDirs: o.allowPath.map((d) => pathArg(io, d)) } : {}),
         });
         const layers = layerMatrices(source, {
@@ -32,6 +36,8 @@ export function register(cmd: Command): void {
         });
         if (o.json) {
           const out = {
+            tool: 'ergo',
+            version: TOOL_VERSION,
             model: source.path,
             format: source.format,
             tensors: source.tensors.length,

@@ -11,7 +11,7 @@ import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { DEFAULT_LEVEL } from '../../spectral/bootstrap.js';
 import { DEFAULT_MME_DRAWS } from '../../pipeline/config/types.js';
 import { action, type Command } from '../command.js';
-import { choice, number, seed, wholeNumber } from '../parsers.js';
+import { choice, number, seed, wholeNumber, QUIET_HELP } from '../parsers.js';
 import { runSession, wroteLine } from '../session.js';
 import { printReport } from './print.js';
 
@@ -47,6 +47,7 @@ export function register(cmd: Command): void {
     .option('--level <l>', 'level of the cPSE interval over draws', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results/mme.json and plots/mme-depth.svg')
     .option('--json', 'print the results as JSON')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (o: Flags) => {
         const { mmeConfig } = await import('../../pipeline/experiments/mme.js');

@@ -1,8 +1,12 @@
 // ergo run <config.yaml>: any experiment from YAML (resumable; rerun the same command to resume).
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+// With --json and no --out the run lives in a temporary directory, removed afterwards (no
+// files written, nothing to resume).
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { action, type Command } from '../command.js';
-import { workers } from '../parsers.js';
+import { EXIT } from '../errors.js';
+import { workers, QUIET_HELP } from '../parsers.js';
 import { runSession, shown, wroteLine, pathArg } from '../session.js';
 import { printReport } from './print.js';
 
@@ -12,24 +16,31 @@ export function register(cmd: Command): void {
     .command('run')
     .description('run a YAML-configured experiment (resumable; rerun the same command to resume)')
     .argument('<config>', 'YAML run file, e.g. config/quickstart.yaml')
-    .option('-o, --out <dir>', 'run directory (default: runs/<name>)')
+    .option('-o, --out <dir>', 'run directory (default: runs/<name>; with --json, no files unless --out is given)')
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('--fresh', 'discard an existing run in the directory and start over')
-    .option('-q, --quiet', 'only errors and the final summary')
+    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
-      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean }) => {
+      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean }) => {
         const { loadConfig } = await import('../../pipeline/config/index.js');
         const cfg = loadConfig(pathArg(io, configPath));
-        const outDir = resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
-        const { result, code } = await runSession(
-          cfg,
-          { outDir, workers: o.workers, fresh: !!o.fresh, quiet: !!o.quiet, resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}` },
-          io,
-        );
-        if (code !== 0 || !result.report) return code;
-        if (cfg.experiment !== 'spectral-ergodicity') await printReport(io, result.report);
-        wroteLine(io, result.files);
-        return code;
+        const temporary = !!o.json && o.out === undefined;
+        const outDir = temporary ? mkdtempSync(join(tmpdir(), 'ergo-run-')) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
+        try {
+          const { result, code } = await runSession(
+            cfg,
+            { outDir, workers: o.workers, fresh: !!o.fresh, quiet: !!o.quiet || !!o.json, resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}` },
+            io,
+          );
+          if ((code !== 0 && code !== EXIT.partial) || !result.report) return code;
+          if (o.json) io.stdout.write((await import('../../pipeline/report/json.js')).resultJson(result.report));
+          else if (cfg.experiment !== 'spectral-ergodicity') await printReport(io, result.report);
+          if (!temporary) wroteLine(io, result.files);
+          return code;
+        } finally {
+          if (temporary) rmSync(outDir, { recursive: true, force: true });
+        }
       }),
     );
 }

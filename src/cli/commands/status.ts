@@ -3,6 +3,8 @@ import { action, type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { textTable } from '../../pipeline/report/table.js';
 import { pathArg } from '../session.js';
+import { QUIET_HELP } from '../parsers.js';
+import { TOOL_VERSION } from '../../pipeline/version.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
@@ -11,6 +13,7 @@ export function register(cmd: Command): void {
     .description('show done, pending and failed chunks of a run directory, per data group (ensemble and size, network layer)')
     .argument('<dir>', 'run directory')
     .option('--json', 'machine-readable output')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (dir: string, o: { json?: boolean }) => {
         const { openDataset, countByGroup, lockHolder } = await import('../../pipeline/runtime/dataset.js');
@@ -21,7 +24,7 @@ export function register(cmd: Command): void {
         for (const c of m.chunks) totals[c.state]++;
         const lock = lockHolder(pathArg(io, dir));
         if (o.json) {
-          io.stdout.write(JSON.stringify({ name: m.config.name, experiment: m.config.experiment, updated: m.updated, lock: lock ?? null, totals, groups, failed: failed.map((f) => ({ id: f.id, error: f.error })) }, null, 2) + '\n');
+          io.stdout.write(JSON.stringify({ tool: 'ergo', version: TOOL_VERSION, name: m.config.name, experiment: m.config.experiment, updated: m.updated, lock: lock ?? null, totals, groups, failed: failed.map((f) => ({ id: f.id, error: f.error })) }, null, 2) + '\n');
         } else {
           io.stdout.write(`${m.config.name} (${m.config.experiment}), updated ${m.updated}, ergo ${m.toolVersion}\n`);
           if (lock) io.stdout.write(`locked by pid ${lock.pid} on ${lock.host} since ${lock.started} (a run in progress, or one that was killed)\n`);
@@ -39,6 +42,7 @@ export function register(cmd: Command): void {
     .description('list the eigenvalue datasets in a run directory or in a folder of run directories')
     .argument('<dir>', 'run directory, or a folder containing run directories')
     .option('--json', 'machine-readable output')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (dir: string, o: { json?: boolean }) => {
         const { listDatasets, countByGroup } = await import('../../pipeline/runtime/dataset.js');
@@ -54,7 +58,7 @@ export function register(cmd: Command): void {
           groups: countByGroup(m.chunks).map((g) => ({ group: g.group, matrices: g.matrices, complete: g.pending === 0 && g.failed === 0 })),
           bytes: m.chunks.reduce((s, c) => s + (c.state === 'done' ? c.bytes ?? 0 : 0), 0),
         }));
-        if (o.json) io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+        if (o.json) io.stdout.write(JSON.stringify({ tool: 'ergo', version: TOOL_VERSION, datasets: out }, null, 2) + '\n');
         else
           for (const d of out) {
             io.stdout.write(`${d.dir}: ${d.name} (${d.experiment}, ${d.semantics} semantics, format ${d.format}, ergo ${d.toolVersion}), ${(d.bytes / 1e6).toFixed(2)} MB\n`);

@@ -4,6 +4,7 @@
 // layers that own them (ensembles/, spectral/), never retyped here.
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
 import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
 import { SEMANTICS } from '../../spectral/semantics.js';
 import { UserError } from '../../errors.js';
@@ -169,11 +170,30 @@ function showPath(path: (string | number)[]): string {
   return out || '(top level)';
 }
 
+/** The keys the schema allows where an additionalProperties error was found (from its schemaPath). */
+function allowedKeys(schemaPath: string): string[] {
+  let node: unknown = configSchema;
+  for (const seg of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+/** ` (did you mean "sizes"?)` for a key within a small edit distance of an allowed one (Levenshtein). */
+export function didYouMean(key: string, allowed: readonly string[]): string {
+  if (!allowed.length) return '';
+  const best = closest(key, [...allowed]);
+  // A typo, not another word: at most 1 edit for short keys, 2 up to 8 letters, then a quarter of the length.
+  const limit = key.length <= 4 ? 1 : key.length <= 8 ? 2 : Math.ceil(key.length / 4);
+  return distance(key, best) <= limit ? ` (did you mean "${best}"?)` : '';
+}
+
 function describe(err: ErrorObject, value: unknown): string {
   const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
   switch (err.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${(err.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'additionalProperties': {
+      const key = (err.params as { additionalProperty: string }).additionalProperty;
+      return `unknown key "${key}"${didYouMean(key, allowedKeys(err.schemaPath))}`;
+    }
     case 'enum':
       return `expected one of ${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')}${got}`;
     case 'type':

@@ -36,11 +36,11 @@ export function aggregateCpse(values: ChunkValues, cfg: CpseConfig, plan: LayerP
       warnings: [...net.warnings, ...zeroDistanceWarnings(r.dLayers, cfg.semantics, cfg.bins)],
     };
   });
-  return { tool: 'ergo', version: TOOL_VERSION, experiment: 'cpse', semantics: cfg.semantics, vanilla: cfg.vanilla, bins: cfg.bins, uncertainty: { method: 'none', reason: CPSE_DETERMINISTIC }, networks };
+  return { tool: 'ergo', version: TOOL_VERSION, experiment: 'cpse', semantics: cfg.semantics, vanilla: cfg.vanilla, bins: cfg.bins, uncertainty: { method: 'none', reason: CPSE_DETERMINISTIC }, networks, ...(plan.skipped?.length ? { skipped: plan.skipped } : {}) };
 }
 
 /** Why a cPSE is -Infinity: some d_layers are exactly 0 (log10 0), and what to try. */
-function zeroDistanceWarnings(dLayers: readonly number[], semantics: Semantics, bins: number): string[] {
+export function zeroDistanceWarnings(dLayers: readonly number[], semantics: Semantics, bins: number): string[] {
   const depths = dLayers.flatMap((d, i) => (d === 0 ? [i + 2] : []));
   if (depths.length === 0) return [];
   const why = semantics === 'definition'

@@ -159,5 +159,6 @@ export function aggregateCsd(values: ChunkValues, cfg: CsdConfig, plan: CsdPlan)
         : { method: 'draws', draws: o.draws, level, seed: cfg.seed },
     networks: results,
     equivalence: { names: eq.names, diff: eq.diff, equivalent: eq.equivalent, classes: eq.classes, flags: eq.flags },
+    ...(plan.skipped?.length ? { skipped: plan.skipped } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { SweepHooks } from '../runtime/schedule.js';
 import type { RunEvent, RunSummary } from '../runtime/events.js';
 import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
 import type { Chunk } from '../runtime/chunk.js';
+import { clearPreviousOutputs, recordOutputs } from '../runtime/outputs.js';
 import { writeErgodicityReport, type ErgodicityReport } from '../report/ergodicity.js';
 import { writeCpseReport, type CpseReport } from '../report/cpse.js';
 import { writeCsdReport, type CsdReport } from '../report/csd.js';
@@ -123,6 +124,7 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
       ...(prepared.groups ? { groups: prepared.groups } : {}),
     });
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
+    clearPreviousOutputs(dir); // the last run's results and plots (runtime/outputs.ts)
     const { report, files } = await prepared.finish(openDataset(dir), summary);
     // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
     // results are written by now: a page that cannot be drawn is a note, not a lost run.
@@ -131,6 +133,7 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     } catch (e) {
       opts.onEvent?.({ type: 'note', message: `results/report.html not written (${(e as Error).message}); the results are complete, retry with: ergo report ${dir}` });
     }
+    recordOutputs(dir, files);
     return { summary, report, files };
   } finally {
     if (!opts.executor) await executor.close();

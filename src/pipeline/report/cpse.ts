@@ -1,7 +1,7 @@
 // Results of the cpse experiment: JSON (docs/results.md), text table, CSV and the depth figure.
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
 import { cpseFigure } from './figures.js';
 
 export interface CpseNetworkResult {
@@ -28,6 +28,27 @@ export interface CpseReport {
   /** A trained network's cPSE has no interval: it is a function of fixed weights. */
   uncertainty: { method: 'none'; reason: string };
   networks: CpseNetworkResult[];
+  /** Networks of the batch that could not be read (absent when none). */
+  skipped?: SkippedNetwork[];
+}
+
+/**
+ * cpse.json: the report without what depends on this run's cache (which layers were computed
+ * or found cached, and the backend that computed them), so a first and a cached run give the
+ * same bytes; those go to cpse-provenance.json (cpseProvenance).
+ */
+export function cpseResult(r: CpseReport): unknown {
+  return { ...r, networks: r.networks.map(({ cachedLayers: _c, computedLayers: _d, layers, ...n }) => ({ ...n, layers: layers.map(({ cached: _e, backend: _f, ...l }) => l) })) };
+}
+
+/** cpse-provenance.json: per network, which layers came from the cache and which backend computed each. */
+export function cpseProvenance(r: CpseReport): unknown {
+  return {
+    tool: r.tool,
+    version: r.version,
+    experiment: 'cpse-provenance',
+    networks: r.networks.map((n) => ({ name: n.name, cachedLayers: n.cachedLayers, computedLayers: n.computedLayers, layers: n.layers.map((l) => ({ index: l.index, name: l.name, cached: l.cached, backend: l.backend })) })),
+  };
 }
 
 export const CPSE_DETERMINISTIC = 'deterministic: the cPSE of a trained network is a function of its fixed weights; nothing is sampled, so there is no interval';
@@ -51,7 +72,8 @@ export function cpseCsv(r: CpseReport): string {
 /** Write cpse.json, cpse.csv and the depth plot into `dir`; return the paths. */
 export async function writeCpseReport(dir: string, r: CpseReport): Promise<string[]> {
   const { put, files } = resultWriter(dir);
-  put('results/cpse.json', resultJson(r));
+  put('results/cpse.json', resultJson(cpseResult(r)));
+  put('results/cpse-provenance.json', resultJson(cpseProvenance(r)));
   put('results/cpse.csv', cpseCsv(r));
   // -Infinity depths are marked on the figure, cPSE values are in its legend.
   const fig = await cpseFigure(r);

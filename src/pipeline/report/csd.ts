@@ -3,7 +3,7 @@ import type { DrawSummary } from '../../spectral/csd.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import type { Uncertainty } from './ergodicity.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
 import { csdFigures } from './figures-csd.js';
 
 export interface CsdNetworkResult {
@@ -46,6 +46,8 @@ export interface CsdReport {
   uncertainty: Uncertainty;
   networks: CsdNetworkResult[];
   equivalence: Pick<EquivalenceTable, 'names' | 'diff' | 'equivalent' | 'classes' | 'flags'>;
+  /** Networks of the batch that could not be read (absent when none). */
+  skipped?: SkippedNetwork[];
 }
 
 const fmt = (x: number, d = 4): string => (Number.isNaN(x) ? 'NaN' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(d - 1) : x.toFixed(d));

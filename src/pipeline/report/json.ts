@@ -11,6 +11,13 @@ export function resultJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n';
 }
 
+/** A network of a batch that could not be read (`skipped` in cpse.json and csd.json): name, path, reason. */
+export interface SkippedNetwork {
+  name: string;
+  path: string;
+  error: string;
+}
+
 /** Collects result files written atomically under `dir` (paths relative to it), for the final "wrote ..." line. */
 export function resultWriter(dir: string): { put: (rel: string, text: string | Uint8Array) => void; files: string[] } {
   const files: string[] = [];

@@ -16,6 +16,7 @@ import { fileProblem, verifyChunkFile } from './verify.js';
 import { schedule, type ScheduleOptions } from './schedule.js';
 import { checkRunFits } from './bounds.js';
 import type { RunEvent, RunSummary } from './events.js';
+import { clearPreviousOutputs, hasOutputList } from './outputs.js';
 
 export interface SweepOptions extends ScheduleOptions {
   outDir: string;
@@ -58,8 +59,11 @@ export function reconcile(dir: string, cfg: RunConfig, chunks: readonly Chunk[],
     }
   }
   if (discard) {
-    // Old chunks and old results must not outlive the run they belong to.
-    for (const sub of [CHUNK_DIR, 'results', 'plots']) rmSync(join(dir, sub), { recursive: true, force: true });
+    // Old chunks and old results must not outlive the run they belong to; of results/ and
+    // plots/ only the files the last run listed go (outputs.ts), never the user's own.
+    rmSync(join(dir, CHUNK_DIR), { recursive: true, force: true });
+    if (!hasOutputList(dir)) for (const sub of ['results', 'plots']) rmSync(join(dir, sub), { recursive: true, force: true }); // written before the list existed
+    clearPreviousOutputs(dir);
     old = undefined;
   }
   const manifest = newManifest(cfg, chunks, opts.groups);
