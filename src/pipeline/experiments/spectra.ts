@@ -4,14 +4,13 @@
 // in the archive's order (numpy.savez keeps the order of its arguments). The numbers are the
 // same cpseFromEigenvalues the network experiment uses (spectral/pse.ts, SPEC section 6), so
 // a network's exported spectra fed back give its cPSE.
-import { CPSE_DETERMINISTIC } from '../report/cpse.js';
 import { resolve } from 'node:path';
 import { readNpz } from '../../weights/npy.js';
 import { cpseFromEigenvalues } from '../../spectral/pse.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { UserError } from '../../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import type { CpseReport } from '../report/cpse.js';
+import { CPSE_DETERMINISTIC, type CpseReport } from '../report/cpse.js';
 import { zeroDistanceWarnings } from './cpse.js';
 
 /** A spectra file that cannot be used as given (names the file and the member). */
