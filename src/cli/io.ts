@@ -16,6 +16,13 @@ export interface CliIo {
   cwd?: string;
   /** Test hooks handed to runExperiment (never set by bin/ergo.js). */
   hooks?: SweepHooks;
+  /**
+   * What stops a run early. 'process': SIGINT/SIGTERM handlers on this process for the
+   * length of the run, a second signal exits the process (bin/ergo.js only). An AbortSignal:
+   * the run stops when it aborts (in-process callers). Default: nothing, so an in-process
+   * call never touches the process's signal handlers or exits it.
+   */
+  interrupt?: 'process' | AbortSignal;
 }
 
 /** The io with defaults filled in. */

@@ -1,6 +1,8 @@
 // ergo run <config.yaml>: any experiment from YAML (resumable; rerun the same command to resume).
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { NetworkSpec, RunConfig } from '../../pipeline/config/types.js';
+import type { Io } from '../io.js';
 import { action, type Command } from '../command.js';
 import { workers } from '../parsers.js';
 import { runSession, shown, wroteLine, pathArg } from '../session.js';
@@ -19,7 +21,7 @@ export function register(cmd: Command): void {
     .action(
       action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean }) => {
         const { loadConfig } = await import('../../pipeline/config/index.js');
-        const cfg = loadConfig(pathArg(io, configPath));
+        const cfg = rebased(io, loadConfig(pathArg(io, configPath)));
         const outDir = resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
         const { result, code } = await runSession(
           cfg,
@@ -32,4 +34,26 @@ export function register(cmd: Command): void {
         return code;
       }),
     );
+}
+
+/**
+ * The config's relative paths (models, --allow-path folders, reuse folders) resolved against
+ * io.cwd, as the process would resolve them from there: only for an in-process call whose
+ * cwd is not the process's (a launched `ergo` keeps the paths, and so the run's identity, as written).
+ */
+function rebased(io: Io, cfg: RunConfig): RunConfig {
+  const at = (p: string): string => pathArg(io, p);
+  if (io.cwd === process.cwd()) return cfg;
+  const net = (n: NetworkSpec): NetworkSpec => ({ ...n, path: at(n.path), ...(n.allowPaths ? { allowPaths: n.allowPaths.map(at) } : {}) });
+  const common = { ...cfg, reuse: cfg.reuse.map(at) };
+  switch (common.experiment) {
+    case 'cpse':
+      return { ...common, networks: common.networks.map(net) };
+    case 'csd': {
+      const against = common.csd.against;
+      return { ...common, networks: common.networks.map(net), csd: { ...common.csd, against: typeof against === 'object' ? { network: net(against.network) } : against } };
+    }
+    default:
+      return common;
+  }
 }
