@@ -23,7 +23,7 @@ function loaded(args: string[]): { modules: string[]; status: number | null; std
   return { modules, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const HEAVY = /node_modules\/(apache-arrow|vega|vega-lite|piscina|ajv|yaml|h5wasm|protobufjs|ml-matrix)\/|dist\/src\/(pipeline\/(experiments|runtime|report\/plot)|linalg|ensembles)\//;
+const HEAVY = /node_modules\/(apache-arrow|vega|vega-lite|piscina|ajv|yaml|h5wasm|protobufjs|ml-matrix|yauzl)\/|dist\/src\/(pipeline\/(experiments|runtime|report\/plot)|linalg|ensembles)\//;
 
 test('ergo --help loads no command module, no pipeline, no kernels and none of the heavy libraries', () => {
   const r = loaded(['--help']);
