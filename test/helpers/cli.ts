@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli as runCliInProcess } from '../../src/cli/main.js';
 import { hooksFromEnv } from './hooks.js';
+import type { SweepHooks } from '../../src/pipeline/runtime/schedule.js';
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -61,11 +62,11 @@ export interface CliOptions {
 const PROCESS_WIDE = ['ERGO_BACKEND', 'ERGO_NO_NATIVE', 'ERGO_NO_WASM', 'ERGO_NATIVE_PATH', 'ERGO_WASM_PATH', 'ERGO_GRAM_HELPER', 'ERGO_BLAS_THREADS'];
 
 /** `ergo <args>` in this process: output captured, exit code returned, nothing global changed. */
-export async function ergo(args: readonly string[], opts: CliOptions & { signal?: AbortSignal } = {}): Promise<CliResult> {
+export async function ergo(args: readonly string[], opts: CliOptions & { signal?: AbortSignal; hooks?: SweepHooks } = {}): Promise<CliResult> {
   const clash = PROCESS_WIDE.find((k) => opts.env && k in opts.env && opts.env[k] !== process.env[k]);
   if (clash) throw new Error(`ergo(): ${clash} is read once per process; run this test with ergoProcess (test/e2e/)`);
   const env = { ...process.env, ERGO_PROGRESS: 'log', ...opts.env };
-  const hooks = hooksFromEnv(env);
+  const hooks = opts.hooks ?? hooksFromEnv(env);
   let stdout = '';
   let stderr = '';
   const code = await runCliInProcess(args, {
