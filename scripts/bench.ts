@@ -568,8 +568,21 @@ function buildJobs(quick: boolean): Job[] {
 
   // Start-up: how long a command takes when it has almost nothing to do (module loading).
   {
-    const reps = quick ? 3 : 7;
+    const reps = quick ? 3 : 10;
     const section = 'Start-up (`ergo` CLI process, wall time of a command with almost no work; median)';
+    // Node's own start-up on this machine, the floor for every row below.
+    jobs.push({
+      id: 'startup-node',
+      run: async () => {
+        const times: number[] = [];
+        for (let r = 0; r < reps; r++) {
+          const p = await runProcess(process.execPath, ['-e', '0'], {}, T);
+          if (p.code !== 0) return [{ section, what: 'node -e 0 (Node alone, for reference)', impl: 'node', runs: runsLabel(reps, 0), ergo: { error: failure(p, T) } }];
+          times.push(p.wall);
+        }
+        return [{ section, what: 'node -e 0 (Node alone, for reference)', impl: 'node', runs: runsLabel(reps, 0), ergo: withTimes(times, 1, undefined) }];
+      },
+    });
     const tiny = join(ROOT, 'test/fixtures/bristol/inputs/f_gauss64_x10.npz');
     const cases: [string, string, (r: number) => string[], Target | undefined][] = [
       ['startup-help', 'ergo --help', () => ['--help'], secondsTarget(0.2)],

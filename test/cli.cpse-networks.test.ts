@@ -28,7 +28,7 @@ const MODEL_FILES = [
 const skipModels = modelsMissing(MODEL_FILES);
 const model = (f: string) => join(MODELS, f);
 
-testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', {}, (t) => {
+testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten as PyTorch-layout safetensors and npz', {}, async (t) => {
   const mj = JSON.parse(readFileSync(model('upscaler-default/model.json'), 'utf8'));
   const shard = readFileSync(model('upscaler-default/group1-shard1of1.bin'));
   // raw float32 values by manifest order (one group, one shard)
@@ -40,7 +40,7 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
     raw.set(w.name, { shape: w.shape, data: new Float32Array(shard.buffer.slice(shard.byteOffset + off, shard.byteOffset + off + 4 * count)) });
     off += 4 * count;
   }
-  const lj = layersJson(model('upscaler-default/model.json'));
+  const lj = await layersJson(model('upscaler-default/model.json'));
   assert.equal(lj.format, 'tfjs-layers-model');
   assert.equal(lj.layers.length, 12);
   // conv kernels [kh, kw, in, out] -> [out, in, kh, kw], in the topology order `ergo layers` reports
@@ -53,14 +53,14 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
   writeFileSync(join(dir, 'upscaler.safetensors'), safetensorsBytes(torch, 'F32'));
   writeFileSync(join(dir, 'upscaler.npz'), npzBytes(torch, '<f4'));
   const nm = (j: Json) => j.layers.map((l: Json) => [l.name, l.n, l.m]);
-  for (const f of ['upscaler.safetensors', 'upscaler.npz']) assert.deepEqual(nm(layersJson(join(dir, f))), nm(lj), `${f}: same layer list`);
+  for (const f of ['upscaler.safetensors', 'upscaler.npz']) assert.deepEqual(nm(await layersJson(join(dir, f))), nm(lj), `${f}: same layer list`);
 
   const caches = [tempDir(), tempDir(), tempDir()];
   const t0 = performance.now();
-  const tf = cpseJson([model('upscaler-default/model.json')], [], { cache: caches[0]! }).networks[0];
+  const tf = (await cpseJson([model('upscaler-default/model.json')], [], { cache: caches[0]! })).networks[0];
   const ms = performance.now() - t0;
-  const st = cpseJson([join(dir, 'upscaler.safetensors')], [], { cache: caches[1]! }).networks[0];
-  const nz = cpseJson([join(dir, 'upscaler.npz')], [], { cache: caches[2]! }).networks[0];
+  const st = (await cpseJson([join(dir, 'upscaler.safetensors')], [], { cache: caches[1]! })).networks[0];
+  const nz = (await cpseJson([join(dir, 'upscaler.npz')], [], { cache: caches[2]! })).networks[0];
   const spectra = caches.map(readCache);
   // columns are permuted between layouts, so X differs by rounding only: 1e-12 of the largest eigenvalue
   sameSpectra(spectra[0]!, spectra[1]!, 1e-12, 'TF.js vs safetensors');
@@ -79,7 +79,7 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
     relClose(other.cpse, tf.cpse, 1e-9, 'cPSE');
   }
   relClose(tf.cpse, PINNED['upscaler-default']!, 1e-9, 'upscaler cPSE (pinned regression)');
-  const tfBristol = cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol']).networks[0].cpse;
+  const tfBristol = (await cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol'])).networks[0].cpse;
   relClose(tfBristol, PINNED['upscaler-default bristol']!, 1e-9, 'upscaler bristol cPSE (pinned regression)');
   t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${tfBristol}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
 });
@@ -103,9 +103,9 @@ function onnxInitializers(file: string): Map<string, { shape: number[]; data: Fl
   return out;
 }
 
-testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', {}, (t) => {
+testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritten as safetensors; the If-graph model runs too', {}, async (t) => {
   const file = model('silero-vad/silero_vad_op18_ifless.onnx');
-  const lj = layersJson(file);
+  const lj = await layersJson(file);
   assert.equal(lj.layers.length, 14);
   // both sample-rate models are in the file (If branches) with their STFT bases: warned, kept
   assert.deepEqual(lj.warnings.map((w: string) => /alternative sub-networks|fixed tensors/.test(w)), [true, true], lj.warnings.join('\n'));
@@ -119,12 +119,12 @@ testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritte
   });
   const dir = tempDir('ergo-silero-');
   writeFileSync(join(dir, 'silero.safetensors'), safetensorsBytes(tensors, 'F32'));
-  assert.deepEqual(layersJson(join(dir, 'silero.safetensors')).layers.map((l: Json) => [l.name, l.n, l.m]), lj.layers.map((l: Json) => [l.name, l.n, l.m]));
+  assert.deepEqual((await layersJson(join(dir, 'silero.safetensors'))).layers.map((l: Json) => [l.name, l.n, l.m]), lj.layers.map((l: Json) => [l.name, l.n, l.m]));
   const c1 = tempDir(), c2 = tempDir();
   const t0 = performance.now();
-  const ox = cpseJson([file], [], { cache: c1 }).networks[0];
+  const ox = (await cpseJson([file], [], { cache: c1 })).networks[0];
   const ms = performance.now() - t0;
-  const st = cpseJson([join(dir, 'silero.safetensors')], [], { cache: c2 }).networks[0];
+  const st = (await cpseJson([join(dir, 'silero.safetensors')], [], { cache: c2 })).networks[0];
   // identical float64 matrices -> identical content hashes and spectra
   const s1 = readCache(c1), s2 = readCache(c2);
   assert.deepEqual(new Map(s2.map((s) => [s.hash, Array.from(s.values)])), new Map(s1.map((s) => [s.hash, Array.from(s.values)])));
@@ -136,22 +136,22 @@ testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritte
     assert.ok(s1.some((c) => Math.abs(c.values.reduce((a, b) => a + b, 0) - fro) <= 1e-12 * fro), `${l.name}: trace = ||A||_F^2`);
   }
   // the 16 kHz branch without the fixed STFT basis: 6 trained layers
-  const trained = cpseJson([file], ['--include', '^model\\.', '--exclude', 'forward_basis'], { cache: c1 }).networks[0];
+  const trained = (await cpseJson([file], ['--include', '^model\\.', '--exclude', 'forward_basis'], { cache: c1 })).networks[0];
   assert.equal(trained.layers.length, 6);
   assert.equal(trained.computedLayers, 0); // every one of them is in the cache from the full run
   // the If-graph export: layers come from the subgraphs
-  const ifg = cpseJson([model('silero-vad/silero_vad.onnx')], ['--exclude', 'forward_basis']).networks[0];
+  const ifg = (await cpseJson([model('silero-vad/silero_vad.onnx')], ['--exclude', 'forward_basis'])).networks[0];
   assert.equal(ifg.layers.length, 8);
   assert.ok(ifg.warnings.some((w: string) => /layout unknown/.test(w)));
   t.diagnostic(`silero op18: ${ox.layers.length} layers, cPSE ${ox.cpse} (${ms.toFixed(0)} ms CLI, fresh cache); 16 kHz trained layers: ${trained.layers.length}, cPSE ${trained.cpse}; If-graph model without STFT: ${ifg.layers.length} layers, cPSE ${ifg.cpse}`);
 });
 
-testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', {}, (t) => {
+testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', {}, async (t) => {
   const rec = model('face-api/face_recognition_model-weights_manifest.json');
   const tiny = model('face-api/tiny_face_detector_model-weights_manifest.json');
   const cache = tempDir();
   const t0 = performance.now();
-  const a = cpseJson([rec, tiny], ['--workers', '2'], { cache });
+  const a = await cpseJson([rec, tiny], ['--workers', '2'], { cache });
   const ms = performance.now() - t0;
   assert.deepEqual(a.networks.map((n: Json) => n.layers.length), [30, 12]);
   relClose(a.networks[0].cpse, PINNED['face_recognition_model']!, 1e-9, 'face recognition cPSE (pinned regression)');
@@ -170,26 +170,26 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
     const prefixMax = Math.max(...det.layers.slice(0, depth).flatMap((l: Json) => byShape(l).flatMap((s) => Array.from(s.values))));
     assert.ok(prefixMax < lo + (hi - lo) / 10, `depth ${depth}: all eigenvalues of the first ${depth} layers in bin 0`);
   }
-  const tbl = cli(['cpse', tiny, '--cache', cache, '--out', tempDir(), '--workers', '0']);
+  const tbl = await cli(['cpse', tiny, '--cache', cache, '--out', tempDir(), '--workers', '0']);
   assert.match(tbl.stdout, /cPSE = -Infinity/);
   // bristol semantics bins each histogram over its own range: finite numbers
-  const br = cpseJson([tiny], ['--semantics', 'bristol']).networks[0];
+  const br = (await cpseJson([tiny], ['--semantics', 'bristol'])).networks[0];
   assert.ok(br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
   relClose(br.cpse, PINNED['tiny_face_detector_model bristol']!, 1e-9, 'tiny detector bristol cPSE (pinned regression)');
   const t1 = performance.now();
-  const b = cpseJson([rec, tiny], ['--workers', '1'], { cache });
+  const b = await cpseJson([rec, tiny], ['--workers', '1'], { cache });
   const ms2 = performance.now() - t1;
   for (const [i, n] of b.networks.entries()) {
     assert.equal(n.computedLayers, 0);
     assert.equal(n.cachedLayers, n.layers.length);
     assert.deepEqual(n.dLayers, a.networks[i].dLayers);
   }
-  const c = cpseJson([rec, tiny], ['--workers', '0']);
+  const c = await cpseJson([rec, tiny], ['--workers', '0']);
   assert.deepEqual(c.networks.map((n: Json) => n.dLayers), a.networks.map((n: Json) => n.dLayers));
   t.diagnostic(`face-api: ${a.networks.map((n: Json) => `${n.name} ${n.layers.length} layers N_max ${n.nMax} cPSE ${n.cpse}`).join('; ')}; tiny detector bristol cPSE ${br.cpse}; ${ms.toFixed(0)} ms fresh (2 workers), ${ms2.toFixed(0)} ms cached`);
 });
 
-testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fetched networks', {}, (t) => {
+testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fetched networks', {}, async (t) => {
   const configs = readdirSync(join(repoRoot, 'config')).filter((f) => /^cpse-.*\.yaml$/.test(f));
   assert.ok(configs.length >= 1, 'at least one cpse example config');
   for (const c of configs) {
@@ -197,7 +197,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     if (text.includes('.cache/models')) assert.match(text, /node scripts\/fetch-models\.mjs/, `${c}: says how to fetch the networks`);
     const out = tempDir('ergo-example-');
     const t0 = performance.now();
-    const r = cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
+    const r = await cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
     assert.equal(r.status, 0, `${c}: ${r.stderr}`);
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
@@ -207,7 +207,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
       const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
       assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
     }
-    const again = cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
+    const again = await cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
     const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8'));
     assert.ok(res2.networks.every((n: Json) => n.computedLayers === 0));

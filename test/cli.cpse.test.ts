@@ -45,12 +45,12 @@ const synthFiles: Record<string, string> = {};
   put('synth-f2.npz', npzBytes(SYNTH, '<f2'));
 }
 
-test('synthetic network in 8 encodings (safetensors F64/F32/F16/BF16/mixed, npz f8/f4/f2): same layers, identical matrices and cPSE = numpy', () => {
+test('synthetic network in 8 encodings (safetensors F64/F32/F16/BF16/mixed, npz f8/f4/f2): same layers, identical matrices and cPSE = numpy', async () => {
   const expectLayers = SYNTH_LAYERS.map(([name, shape, n, m], index) => ({ index, name, shape, n, m }));
   const files = Object.values(synthFiles);
   // `ergo layers` on one file per format (the cpse JSON below lists the layers of all 8)
   for (const file of [synthFiles['synth-bf16.safetensors']!, synthFiles['synth-f2.npz']!]) {
-    const lj = layersJson(file);
+    const lj = await layersJson(file);
     assert.deepEqual(lj.layers.map(({ index, name, shape, n, m }: Json) => ({ index, name, shape, n, m })), expectLayers, `${file}: layer list`);
     assert.deepEqual(lj.warnings, [], `${file}: no warnings`);
   }
@@ -58,7 +58,7 @@ test('synthetic network in 8 encodings (safetensors F64/F32/F16/BF16/mixed, npz 
   // encoding is served from the cache, which is keyed by the sha256 of the decoded float64
   // matrix, so this proves all 8 decode to bit-identical matrices (and spectra).
   const cache = tempDir('ergo-cpse-cache-');
-  const r = cpseJson(files, [], { cache });
+  const r = await cpseJson(files, [], { cache });
   assert.equal(r.networks.length, files.length);
   r.networks.forEach((net: Json, i: number) => {
     assert.deepEqual(net.layers.map(({ index, name, shape, n, m }: Json) => ({ index, name, shape, n, m })), expectLayers, `${net.name}: cpse layers`);
@@ -85,19 +85,19 @@ test('synthetic network in 8 encodings (safetensors F64/F32/F16/BF16/mixed, npz 
   });
 });
 
-test('synthetic network, bristol semantics through the CLI = numpy transcription of the reference', () => {
+test('synthetic network, bristol semantics through the CLI = numpy transcription of the reference', async () => {
   for (const file of [synthFiles['synth-bf16.safetensors']!, synthFiles['synth-f4.npz']!]) {
-    const net = cpseJson([file], ['--semantics', 'bristol']).networks[0];
+    const net = (await cpseJson([file], ['--semantics', 'bristol'])).networks[0];
     net.dLayers.forEach((d: Json, i: number) => relClose(d.d, SYNTH_BRISTOL.d[i]!, 1e-9, `bristol d_layers[${i}]`));
     relClose(net.cpse, SYNTH_BRISTOL.cpse, 1e-9, 'bristol cPSE');
   }
 });
 
-test('content-hash cache: a second run (or another encoding of the same weights) computes nothing', () => {
+test('content-hash cache: a second run (or another encoding of the same weights) computes nothing', async () => {
   const cache = tempDir('ergo-cpse-cache-');
-  const first = cpseJson([synthFiles['synth-f32.safetensors']!], [], { cache });
-  const second = cpseJson([synthFiles['synth-f32.safetensors']!], [], { cache });
-  const third = cpseJson([synthFiles['synth-f2.npz']!], [], { cache }); // same values, other format
+  const first = await cpseJson([synthFiles['synth-f32.safetensors']!], [], { cache });
+  const second = await cpseJson([synthFiles['synth-f32.safetensors']!], [], { cache });
+  const third = await cpseJson([synthFiles['synth-f2.npz']!], [], { cache }); // same values, other format
   for (const [r, label] of [[second, 'rerun'], [third, 'npz of the same weights']] as const) {
     const n = r.networks[0];
     assert.equal(n.cachedLayers, n.layers.length, `${label}: all cached`);
@@ -108,11 +108,11 @@ test('content-hash cache: a second run (or another encoding of the same weights)
   }
   assert.equal(first.networks[0].computedLayers, 7);
   // semantics are separate cache entries (bristol values differ); so is --vanilla (test/pipeline.networks.test.ts)
-  const b = cpseJson([synthFiles['synth-f32.safetensors']!], ['--semantics', 'bristol'], { cache });
+  const b = await cpseJson([synthFiles['synth-f32.safetensors']!], ['--semantics', 'bristol'], { cache });
   assert.equal(b.networks[0].computedLayers, 7);
   // table output says cached
   const out = tempDir('ergo-cpse-out-');
-  const t = cli(['cpse', synthFiles['synth-f32.safetensors']!, '--cache', cache, '--out', out, '--workers', '0']);
+  const t = await cli(['cpse', synthFiles['synth-f32.safetensors']!, '--cache', cache, '--out', out, '--workers', '0']);
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /7 layers, N_max = 32; 7 cached, 0 computed/);
   assert.match(t.stdout, /cPSE = -0\.281000/);
@@ -120,10 +120,11 @@ test('content-hash cache: a second run (or another encoding of the same weights)
   assert.ok(existsSync(join(out, 'results', 'cpse.json')) && existsSync(join(out, 'results', 'cpse.csv')) && existsSync(join(out, 'plots', 'cpse-depth.svg')));
 });
 
-test('--workers 0, 1 and 2 give identical results (fresh caches), also with the same file listed twice', () => {
+test('--workers 0, 1 and 2 give identical results (fresh caches), also with the same file listed twice', async () => {
   const files = [synthFiles['synth-f16.safetensors']!, synthFiles['synth-f8.npz']!, synthFiles['synth-f16.safetensors']!];
   const strip = (r: Json) => r.networks.map((n: Json) => ({ name: n.name, d: n.dLayers, cpse: n.cpse, layers: n.layers.map((l: Json) => [l.name, l.n, l.m]) }));
-  const runs = ['0', '1', '2'].map((w) => cpseJson(files, ['--workers', w]));
+  const runs: Json[] = [];
+  for (const w of ['0', '1', '2']) runs.push(await cpseJson(files, ['--workers', w]));
   assert.deepEqual(strip(runs[1]), strip(runs[0]));
   assert.deepEqual(strip(runs[2]), strip(runs[0]));
   assert.deepEqual(runs[0].networks.map((n: Json) => n.name), ['synth-f16', 'synth-f8', 'synth-f16#2']);
@@ -134,11 +135,11 @@ test('--workers 0, 1 and 2 give identical results (fresh caches), also with the 
 
 const FIX = join(repoRoot, 'test', 'fixtures', 'bristol');
 
-test('bristol fixture f_cpse_vanilla_gauss64_x10 through `ergo cpse --vanilla --semantics bristol`', () => {
+test('bristol fixture f_cpse_vanilla_gauss64_x10 through `ergo cpse --vanilla --semantics bristol`', async () => {
   const fx = JSON.parse(readFileSync(join(FIX, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8'));
   const npz = join(FIX, fx.args[0].value.file);
   const tol = fx.tolerance as { rtol: number; atol: number };
-  const net = cpseJson([npz], ['--vanilla', '--semantics', 'bristol']).networks[0];
+  const net = (await cpseJson([npz], ['--vanilla', '--semantics', 'bristol'])).networks[0];
   // members in numpy's positional order arr_0 .. arr_9, as the reference's list
   assert.deepEqual(net.layers.map((l: Json) => l.name), Array.from({ length: 10 }, (_, i) => `arr_${i}`));
   assert.equal(net.dLayers.length, fx.expected.d_layers.length);
@@ -149,30 +150,30 @@ test('bristol fixture f_cpse_vanilla_gauss64_x10 through `ergo cpse --vanilla --
   assert.ok(Math.abs(net.cpse - fx.expected.cpse) <= tol.atol + tol.rtol * Math.abs(fx.expected.cpse), `cpse ${net.cpse} vs ${fx.expected.cpse}`);
 });
 
-test('bristol fixture f_cpse_vanilla_two_layers: d_layers empty, cPSE NaN ("NaN" in JSON, table says NaN)', () => {
+test('bristol fixture f_cpse_vanilla_two_layers: d_layers empty, cPSE NaN ("NaN" in JSON, table says NaN)', async () => {
   const fx = JSON.parse(readFileSync(join(FIX, 'f_cpse_vanilla_two_layers.json'), 'utf8'));
   assert.equal(fx.expected.cpse, 'NaN');
   const npz = join(FIX, fx.args[0].value.file);
-  const net = cpseJson([npz], ['--vanilla', '--semantics', 'bristol']).networks[0];
+  const net = (await cpseJson([npz], ['--vanilla', '--semantics', 'bristol'])).networks[0];
   assert.deepEqual(net.dLayers, []);
   assert.equal(net.cpse, 'NaN'); // JSON has no NaN: written as the string "NaN"
-  const t = cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
+  const t = await cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /cPSE = NaN \(fewer than 3 layers\)/);
 });
 
-test('npz member order: numpy.savez positional members arr_0 .. arr_11 keep their numeric order', () => {
+test('npz member order: numpy.savez positional members arr_0 .. arr_11 keep their numeric order', async () => {
   // orders 2..13 so that any reordering changes the layer list
   const members = Array.from({ length: 12 }, (_, i) => ({ name: `arr_${i}.npy`, bytes: npyBytes(Float64Array.from({ length: (i + 2) * 3 }, (_, k) => ((k * 5 + i) % 7) - 3), [i + 2, 3]) }));
   const file = join(tempDir(), 'twelve.npz');
   writeFileSync(file, zipStore(members));
-  const lj = layersJson(file);
+  const lj = await layersJson(file);
   assert.deepEqual(lj.layers.map((l: Json) => [l.name, l.n]), members.map((_, i) => [`arr_${i}`, i + 2]));
 });
 
 // ---------------------------------------------------------------- broken files
 
-test('broken weight files: one clear line naming file and tensor, exit 2, no numbers', () => {
+test('broken weight files: one clear line naming file and tensor, exit 2, no numbers', async () => {
   const dir = tempDir('ergo-broken-');
   const good = safetensorsBytes(SYNTH, 'F32');
   const cases: { file: string; bytes: Uint8Array | null; names: string[] }[] = [];
@@ -209,15 +210,15 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
     const path = join(dir, c.file);
     writeFileSync(path, c.bytes!);
     const out = join(dir, `out-${c.file}`);
-    const r = cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, '--workers', '0']);
+    const r = await cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, '--workers', '0']);
     const line = oneLineError(r, c.file, ...c.names);
     assert.ok(!existsSync(join(out, 'results', 'cpse.json')), `${c.file}: no results written`);
     // the same through `ergo layers` where the problem is visible without loading values
-    if (c.file.startsWith('bad-header') || c.file.startsWith('dtype.safetensors') || c.file.startsWith('truncated.npz')) oneLineError(cli(['layers', path]), c.file);
+    if (c.file.startsWith('bad-header') || c.file.startsWith('dtype.safetensors') || c.file.startsWith('truncated.npz')) oneLineError(await cli(['layers', path]), c.file);
     void line;
   }
   // the table mode prints progress lines first but still ends with one error line and no trace
-  const r = cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), '--workers', '1']);
+  const r = await cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), '--workers', '1']);
   assert.equal(r.status, 2);
   const errs = r.stderr.trim().split('\n').filter((l) => !l.startsWith('[ergo]'));
   assert.equal(errs.length, 1, r.stderr);
@@ -227,7 +228,7 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
 
 // ---------------------------------------------------------------- YAML experiment: cpse
 
-test('YAML experiment: cpse runs, writes results and reruns from its cache', () => {
+test('YAML experiment: cpse runs, writes results and reruns from its cache', async () => {
   const dir = tempDir('ergo-yaml-');
   const cfg = join(dir, 'cpse.yaml');
   writeFileSync(cfg, [
@@ -241,14 +242,14 @@ test('YAML experiment: cpse runs, writes results and reruns from its cache', () 
     '',
   ].join('\n'));
   const out = join(dir, 'run');
-  const first = cli(['run', cfg, '--out', out, '--workers', '0']);
+  const first = await cli(['run', cfg, '--out', out, '--workers', '0']);
   assert.equal(first.status, 0, first.stderr);
   const r1 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
   const p1 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')); // cache counts: not in cpse.json
   assert.deepEqual(p1.networks.map((n: Json) => [n.name, n.layers.length, n.computedLayers]), [['synth-bf16', 7, 7], ['synth-npz', 6, 0]]); // npz's 6 layers are in the cache already
   relClose(r1.networks[0].cpse, SYNTH_DEF.cpse, 1e-9, 'YAML cPSE');
   assert.ok(existsSync(join(out, 'plots', 'cpse-depth.svg')));
-  const second = cli(['run', cfg, '--out', out, '--workers', '2']);
+  const second = await cli(['run', cfg, '--out', out, '--workers', '2']);
   assert.equal(second.status, 0, second.stderr);
   const r2 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
   for (const n of JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')).networks) {

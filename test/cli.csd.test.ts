@@ -1,8 +1,6 @@
-// ergo csd end to end (compiled CLI in dist/, run `npm run build` first):
+// ergo csd through the CLI (in-process; the kill-and-resume test is test/e2e/csd-resume):
 //  - on every real network in .cache/models (scripts/fetch-models.mjs): the table, JSON,
 //    CSV and SVG plots; identical csd.json for 1 and 2 workers;
-//  - resume: SIGKILL mid-run, rerun: byte-identical csd.json, only the missing spectra
-//    computed, the spectra already cached untouched;
 //  - --against <model> with two independent |U| networks; experiment: csd from YAML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +10,7 @@ import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
-import { repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { repoRoot, ergo, tempDir } from './helpers/cli.js';
 import { regression } from './helpers/expected.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
@@ -57,16 +55,16 @@ const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--w
 type FullRun = { stdout: string; stderr: string; json: Buffer; cache: Map<string, { ino: number; mtimeMs: number }> };
 let fullRun: FullRun | undefined;
 /** The uninterrupted run on all real networks, made by whichever test needs it first (no order dependence). */
-function uninterrupted(): FullRun {
+async function uninterrupted(): Promise<FullRun> {
   if (fullRun) return fullRun;
-  const r = runCli(allArgs('2', 'A'), { timeout: 280_000 });
+  const r = await ergo(allArgs('2', 'A'));
   assert.equal(r.status, 0, r.stderr);
   fullRun = { stdout: r.stdout, stderr: r.stderr, json: readFileSync(join(base, 'outA', 'results', 'csd.json')), cache: listFiles(join(base, 'cacheA')) };
   return fullRun;
 }
 
-testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots; Var(CSD) = pinned regressions', { timeout: 300_000 }, () => {
-  const r = uninterrupted();
+testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plots; Var(CSD) = pinned regressions', { timeout: 300_000 }, async () => {
+  const r = await uninterrupted();
   const { json, cache } = r;
   assert.match(r.stderr, new RegExp(`spectra: ${cache.size} computed, \\d+ from the cache`));
 
@@ -108,56 +106,16 @@ testNeeding(skipReal, 'ergo csd on all real networks: table, JSON, CSV, SVG plot
   assert.equal(readdirSync(plots).filter((f) => f.endsWith('.svg')).length, 5);
 });
 
-testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 300_000 }, async () => {
-  const full = uninterrupted();
-  const cacheB = join(base, 'cacheB');
-  const child = spawnCli(allArgs('1', 'B'));
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  let killedAt = -1;
-  for (let t = 0; t < 4800 && child.exitCode === null; t++) {
-    const n = listFiles(cacheB).size;
-    if (n >= full.cache.size / 3) {
-      child.kill('SIGKILL');
-      killedAt = n;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await exited;
-  assert.ok(killedAt > 0, `the run ended before it could be killed: ${stderr}`);
-  const before = listFiles(cacheB);
-  assert.ok(before.size < full.cache.size, `${before.size} of ${full.cache.size} spectra cached at the kill`);
-  assert.ok(!existsSync(join(base, 'outB', 'results', 'csd.json')), 'no results from the killed run');
-
-  const again = runCli(allArgs('2', 'B'), { timeout: 280_000 });
-  assert.equal(again.status, 0, again.stderr);
-  assert.ok(readFileSync(join(base, 'outB', 'results', 'csd.json')).equals(full.json), 'resumed csd.json differs from the uninterrupted one');
-  assert.equal(again.stdout, full.stdout);
-  const after = listFiles(cacheB);
-  assert.deepEqual([...after.keys()].sort(), [...full.cache.keys()].sort());
-  // Only what was missing was computed; every spectrum cached before the kill is untouched.
-  const m = /spectra: (\d+) computed, (\d+) from the cache/.exec(again.stderr);
-  assert.ok(m, again.stderr);
-  assert.equal(Number(m[1]), full.cache.size - before.size);
-  for (const [f, st] of before) assert.deepEqual(after.get(f), st, `${f} was rewritten`);
-  // A third run computes nothing.
-  const third = runCli(allArgs('2', 'B'), { timeout: 120_000 });
-  assert.equal(third.status, 0, third.stderr);
-  assert.match(third.stderr, /spectra: 0 computed, \d+ from the cache/);
-});
-
-testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { timeout: 300_000 }, () => {
+testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninterrupted, fresh caches)', { timeout: 300_000 }, async () => {
   const dir = tempDir();
   const nets = [REAL[0]!, REAL[3]!]; // upscaler and Silero: small orders, cheap
-  const out = (w: string) => {
-    const r = runCli(['csd', ...nets, ...FAST, '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)], { timeout: 280_000 });
+  const out = async (w: string) => {
+    const r = await ergo(['csd', ...nets, ...FAST, '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)]);
     assert.equal(r.status, 0, r.stderr);
     return { stdout: r.stdout, json: readFileSync(join(dir, `out${w}`, 'results', 'csd.json')) };
   };
-  const one = out('1');
-  const two = out('2');
+  const one = await out('1');
+  const two = await out('2');
   assert.ok(one.json.equals(two.json), 'csd.json differs between 1 and 2 workers');
   assert.equal(one.stdout, two.stdout);
   assert.deepEqual([...listFiles(join(dir, 'cache1')).keys()].sort(), [...listFiles(join(dir, 'cache2')).keys()].sort());
@@ -178,11 +136,11 @@ function circularNetwork(dir: string, seed: string): string {
   return path;
 }
 
-test('ergo csd A --against B: two independent |U| networks are conjugate with Var(CSD) under the shot-noise bound', () => {
+test('ergo csd A --against B: two independent |U| networks are conjugate with Var(CSD) under the shot-noise bound', async () => {
   const dir = tempDir();
   const a = circularNetwork(dir, 'circ-a');
   const b = circularNetwork(dir, 'circ-b');
-  const r = runCli(['csd', a, '--against', b, '--json', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+  const r = await ergo(['csd', a, '--against', b, '--json', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
   assert.equal(r.status, 0, r.stderr);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.draws, 1);
@@ -208,12 +166,12 @@ test('ergo csd A --against B: two independent |U| networks are conjugate with Va
   assert.ok(net.varCsd.mean < 0.1, String(net.varCsd.mean));
 });
 
-test('experiment: csd from YAML prints the table and writes results and plots', () => {
+test('experiment: csd from YAML prints the table and writes results and plots', async () => {
   const dir = tempDir();
   const a = circularNetwork(dir, 'yaml-a');
   const cfg = join(dir, 'csd.yaml');
   writeFileSync(cfg, `name: csd-yaml\nexperiment: csd\nseed: 7\nnetworks:\n  - { path: ${JSON.stringify(a)}, name: circ }\ncsd:\n  draws: 2\n  gaussianInit: true\n`);
-  const r = runCli(['run', cfg, '--out', join(dir, 'run'), '--workers', '0']);
+  const r = await ergo(['run', cfg, '--out', join(dir, 'run'), '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\ncirc\s+4\s/);
   assert.match(r.stdout, /\ncirc \(gaussian init\)\s+4\s/);
@@ -225,13 +183,13 @@ test('experiment: csd from YAML prints the table and writes results and plots', 
   checkSvg(join(dir, 'run', 'plots', 'csd-circ.svg'));
 });
 
-test('ergo csd: bad numbers are one clear usage line', () => {
+test('ergo csd: bad numbers are one clear usage line', async () => {
   for (const [flag, value, msg] of [
     ['--emax', '-1', /--emax: expected a number > 0, got "-1"/],
     ['--bins', '2.5', /--bins: expected a whole number >= 1/],
     ['--draws', '0', /--draws: expected a whole number >= 1/],
   ] as const) {
-    const r = runCli(['csd', 'whatever.safetensors', flag, value]);
+    const r = await ergo(['csd', 'whatever.safetensors', flag, value]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr.trim(), msg);
     assert.equal(r.stderr.trim().split('\n').length, 1);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers/cli.js';
+import { ergo, tempDir } from './helpers/cli.js';
 
 const cases: { name: string; yaml: string; expect: RegExp }[] = [
   { name: 'malformed YAML', yaml: 'name: x\nsizes: [8, 16\nensembles: [CUE]\n', expect: /bad\.yaml:\d+: malformed YAML/ },
@@ -17,12 +17,12 @@ const cases: { name: string; yaml: string; expect: RegExp }[] = [
 ];
 
 for (const c of cases) {
-  test(`bad config: ${c.name}`, () => {
+  test(`bad config: ${c.name}`, async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, c.yaml);
     const out = join(dir, 'out');
-    const r = runCli(['run', file, '--out', out, '--workers', '0'], { cwd: dir });
+    const r = await ergo(['run', file, '--out', out, '--workers', '0'], { cwd: dir });
     assert.equal(r.status, 2, `exit code (stderr: ${r.stderr})`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
@@ -32,17 +32,17 @@ for (const c of cases) {
   });
 }
 
-test('missing config file and bad --workers are one clear line', () => {
-  const r = runCli(['run', '/nonexistent/x.yaml']);
+test('missing config file and bad --workers are one clear line', async () => {
+  const r = await ergo(['run', '/nonexistent/x.yaml']);
   assert.equal(r.status, 2);
   assert.match(r.stderr.trim(), /^ergo: \/nonexistent\/x\.yaml: cannot read the config file \(ENOENT\)$/);
-  const w = runCli(['run', 'config/quickstart.yaml', '--workers', 'two']);
+  const w = await ergo(['run', 'config/quickstart.yaml', '--workers', 'two']);
   assert.equal(w.status, 2);
   assert.match(w.stderr.trim(), /--workers: expected a whole number/);
 });
 
-test('--help lists every command with one line each', () => {
-  const r = runCli(['--help']);
+test('--help lists every command with one line each', async () => {
+  const r = await ergo(['--help']);
   assert.equal(r.status, 0);
   for (const cmd of ['run', 'analyze', 'status', 'datasets', 'export']) assert.match(r.stdout, new RegExp(`\\n  ${cmd} .+`));
 });

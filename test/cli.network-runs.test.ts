@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createStream } from '../src/rng/index.js';
-import { cliPath, repoRoot, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { cliPath, repoRoot, ergo, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { absHaar } from './helpers/haar.js';
 import { npyBytes, safetensorsBytes, synthNetwork } from './helpers/weightfiles.js';
 
@@ -31,7 +31,7 @@ function assertSameFiles(a: string, b: string, what: string): void {
 }
 
 /** Run `args` slowed down by the test hook, SIGKILL it once `atLeast` chunk files exist, then rerun it unhooked. */
-async function killAndResume(args: string[], out: string, atLeast: number): Promise<ReturnType<typeof runCli>> {
+async function killAndResume(args: string[], out: string, atLeast: number): Promise<CliResult> {
   const child = spawnCli(args, { env: { ERGO_TEST_CHUNK_DELAY_MS: '250' } });
   const chunks = join(out, 'chunks');
   await new Promise<void>((resolve, reject) => {
@@ -48,23 +48,23 @@ async function killAndResume(args: string[], out: string, atLeast: number): Prom
   await new Promise((r) => child.once('exit', r));
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { chunks: { state: string }[] };
   assert.ok(manifest.chunks.some((c) => c.state !== 'done') || readdirSync(chunks).length < manifest.chunks.length, 'killed mid-run');
-  return runCli(args);
+  return ergo(args);
 }
 
 test('ergo cpse: run directory with manifest and chunks; status and export read it; kill -9 and rerun = uninterrupted', async () => {
   const outA = join(dir, 'cpseA');
-  const a = runCli(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), '--workers', '1']);
+  const a = await ergo(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), '--workers', '1']);
   assert.equal(a.status, 0, a.stderr);
   const m = JSON.parse(readFileSync(join(outA, 'manifest.json'), 'utf8'));
   assert.equal(m.config.experiment, 'cpse');
   assert.equal(m.chunks.length, 7);
   assert.ok(m.chunks.every((c: { state: string }) => c.state === 'done'));
-  const st = runCli(['status', outA]);
+  const st = await ergo(['status', outA]);
   assert.equal(st.status, 0, st.stderr);
   assert.match(st.stdout, /^cpse \(cpse\)/);
   assert.match(st.stdout, /synth layer 0 conv0\.weight\s+1\s+0\s+0\s+1/);
   assert.match(st.stdout, /total\s+7\s+0\s+0/);
-  const ex = runCli(['export', outA, '--format', 'npy']);
+  const ex = await ergo(['export', outA, '--format', 'npy']);
   assert.equal(ex.status, 0, ex.stderr);
   assert.equal(readdirSync(join(outA, 'export')).filter((f) => f.endsWith('.npy')).length, 7);
 
@@ -81,7 +81,7 @@ test('ergo cpse: run directory with manifest and chunks; status and export read 
 test('ergo csd: kill -9 and rerun = uninterrupted (csd.json and every chunk file byte-identical)', async () => {
   const common = ['--draws', '3', '--bins', '200', '--workers', '1'];
   const outA = join(dir, 'csdA');
-  const a = runCli(['csd', circ, ...common, '--out', outA, '--cache', join(dir, 'ccacheA')]);
+  const a = await ergo(['csd', circ, ...common, '--out', outA, '--cache', join(dir, 'ccacheA')]);
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stderr, /spectra: 12 computed, 0 from the cache/); // 3 layers + 3 draws x 3 orders
   const outB = join(dir, 'csdB');
@@ -90,35 +90,35 @@ test('ergo csd: kill -9 and rerun = uninterrupted (csd.json and every chunk file
   assert.equal(again.status, 0, again.stderr);
   assertSameFiles(join(outA, 'chunks'), join(outB, 'chunks'), 'csd chunks');
   assert.ok(readFileSync(join(outA, 'results', 'csd.json')).equals(readFileSync(join(outB, 'results', 'csd.json'))), 'csd.json identical');
-  const st = runCli(['status', outB, '--json']);
+  const st = await ergo(['status', outB, '--json']);
   assert.equal(st.status, 0, st.stderr);
   assert.deepEqual(JSON.parse(st.stdout).totals, { done: 12, pending: 0, failed: 0 });
 });
 
-test('YAML run: changing plot.* (or name) resumes; changing a data key is refused with the key named', () => {
+test('YAML run: changing plot.* (or name) resumes; changing a data key is refused with the key named', async () => {
   const yaml = (extra: string) => `name: plots\nseed: 5\nmethod: spectral\nensembles: [CUE]\nsizes: [8, 12]\nmatrices: 4\nchunk: 2\n${extra}`;
   const cfg = join(dir, 'plots.yaml');
   const out = join(dir, 'plots-run');
   writeFileSync(cfg, yaml('plot:\n  maxPoints: 100\n'));
-  const first = runCli(['run', cfg, '--out', out, '--workers', '0']);
+  const first = await ergo(['run', cfg, '--out', out, '--workers', '0']);
   assert.equal(first.status, 0, first.stderr);
   writeFileSync(cfg, yaml('plot:\n  maxPoints: 50\n  eigenphaseSize: 8\ndelta: 0.3\n'));
-  const second = runCli(['run', cfg, '--out', out, '--workers', '0']);
+  const second = await ergo(['run', cfg, '--out', out, '--workers', '0']);
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stderr, /chunks: 0 computed, 4 already done/);
   writeFileSync(cfg, yaml('matrices: 6\n').replace('matrices: 4\n', ''));
-  const third = runCli(['run', cfg, '--out', out, '--workers', '0']);
+  const third = await ergo(['run', cfg, '--out', out, '--workers', '0']);
   assert.equal(third.status, 2, third.stderr);
   assert.match(third.stderr.trim(), /^ergo: .* holds a run of a different config \(changed: matrices\)/);
   assert.equal(third.stderr.trim().split('\n').length, 1);
 });
 
-test('a kernel bug exits 1 with one line (stack with ERGO_DEBUG=1); a user mistake exits 2 with one line', () => {
+test('a kernel bug exits 1 with one line (stack with ERGO_DEBUG=1); a user mistake exits 2 with one line', async () => {
   const npy = join(dir, 'eigs.npy');
   const npy4 = join(dir, 'eigs4.npy');
   writeFileSync(npy, npyBytes([0.1, 0.5, 0.9, 0.2, 0.4, 0.8], [2, 3])); // 2 matrices x 3 real eigenvalues
   writeFileSync(npy4, npyBytes([0.1, 0.3, 0.5, 0.9, 0.2, 0.4, 0.6, 0.8], [2, 4])); // and x 4: one D_se
-  assert.equal(runCli(['analyze', npy, npy4]).status, 0, 'the files themselves are fine');
+  assert.equal((await ergo(['analyze', npy, npy4])).status, 0, 'the files themselves are fine');
   // The bug: a kernel that throws a RangeError (Math.log2 replaced before the CLI starts).
   const bug = join(dir, 'bug.mjs');
   writeFileSync(bug, 'Math.log2 = () => { throw new RangeError("simulated kernel bug"); };\n');
@@ -131,12 +131,12 @@ test('a kernel bug exits 1 with one line (stack with ERGO_DEBUG=1); a user mista
   assert.equal(d.status, 1);
   assert.match(d.stderr, /RangeError: simulated kernel bug\n\s+at /);
   // The mistake: a file that does not exist, and a model without layer matrices.
-  const missing = runCli(['analyze', join(dir, 'nope.npy')]);
+  const missing = await ergo(['analyze', join(dir, 'nope.npy')]);
   assert.equal(missing.status, 2);
   assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
   const noLayers = join(dir, 'bias.safetensors');
   writeFileSync(noLayers, safetensorsBytes([{ name: 'b', shape: [4], data: new Float64Array(4) }], 'F32'));
-  const nl = runCli(['cpse', noLayers, '--out', join(dir, 'nl'), '--cache', join(dir, 'nlc'), '--workers', '0']);
+  const nl = await ergo(['cpse', noLayers, '--out', join(dir, 'nl'), '--cache', join(dir, 'nlc'), '--workers', '0']);
   assert.equal(nl.status, 2, nl.stderr);
   assert.match(nl.stderr.trim(), /^ergo: .*bias\.safetensors: no layer matrices found/);
   assert.equal(nl.stderr.trim().split('\n').length, 1, nl.stderr);

@@ -1,13 +1,11 @@
 // Progress output: a live bar (counts, rate, ETA) on a terminal, plain periodic log lines
-// otherwise. The terminal case runs the compiled CLI under a real pseudo-terminal with
-// util-linux `script` where it exists, and by forcing bar mode (ERGO_PROGRESS=bar) always.
+// otherwise. Here in-process, with bar mode forced (ERGO_PROGRESS=bar); the CLI under a real
+// pseudo-terminal (util-linux `script`) is test/e2e/progress-tty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hookedCliPath, repoRoot, runCli, tempDir } from './helpers/cli.js';
-import { testNeeding, scriptMissing } from './helpers/resources.js';
+import { ergo, tempDir } from './helpers/cli.js';
 import { createProgress } from '../src/cli/progress.js';
 
 // 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
@@ -31,33 +29,17 @@ function setup(): { cfg: string; out: string } {
   return { cfg, out: join(dir, 'out') };
 }
 
-testNeeding(scriptMissing(), 'under a pseudo-terminal (util-linux script) the run draws a bar with counts, rate and ETA', {}, () => {
+test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', async () => {
   const { cfg, out } = setup();
-  const env: NodeJS.ProcessEnv = { ...process.env, ERGO_TEST_CHUNK_DELAY_MS: '150' };
-  delete env.ERGO_PROGRESS; // let the CLI see the terminal by itself
-  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = [process.execPath, hookedCliPath, 'run', cfg, '--out', out, '--workers', '1'].map(quote).join(' ');
-  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  const tty = r.stdout; // script copies everything written to the terminal to its stdout
-  assert.match(tty, BAR, `bar characters in:\n${tty}`);
-  assert.match(tty, new RegExp(`progress \\|[\\u2588\\u2591]+\\| \\d+/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));
-  assert.match(tty, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks`), 'the bar reaches the end');
-  assert.match(tty, ANSI, 'terminal control sequences (the bar redraws in place)');
-  assert.doesNotMatch(tty, /\d+\/8 chunks \(\d+%\)/, 'no log lines on a terminal');
-});
-
-test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', () => {
-  const { cfg, out } = setup();
-  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_TEST_CHUNK_DELAY_MS: '150' } });
+  const r = await ergo(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_TEST_CHUNK_DELAY_MS: '150' } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, BAR);
   assert.match(r.stderr, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));
 });
 
-test('without a terminal: plain log lines with count, percentage, rate, elapsed and ETA; no bar, no escapes', () => {
+test('without a terminal: plain log lines with count, percentage, rate, elapsed and ETA; no bar, no escapes', async () => {
   const { cfg, out } = setup();
-  const r = runCli(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'log', ERGO_LOG_INTERVAL: '0' } });
+  const r = await ergo(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'log', ERGO_LOG_INTERVAL: '0' } });
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, BAR);
   assert.doesNotMatch(r.stderr, ANSI);
@@ -72,7 +54,7 @@ test('without a terminal: plain log lines with count, percentage, rate, elapsed 
   assert.match(lines.at(-1)!, /ETA 0 s$/);
 });
 
-test('log lines are periodic: none between intervals, always the final one', (t) => {
+test('log lines are periodic: none between intervals, always the final one', async (t) => {
   const lines: string[] = [];
   let now = 1_000_000;
   t.mock.method(Date, 'now', () => now);
@@ -92,7 +74,7 @@ test('log lines are periodic: none between intervals, always the final one', (t)
   assert.equal(progress.at(-1), '[ergo] job: 100/100 chunks (100%), 1.00 chunks/s, elapsed 80 s, ETA 0 s');
 });
 
-test('quiet: progress and retries are hidden; notes (recomputed, reused, stale lock) and failures are still reported', () => {
+test('quiet: progress and retries are hidden; notes (recomputed, reused, stale lock) and failures are still reported', async () => {
   const lines: string[] = [];
   const p = createProgress('job', { tty: false, quiet: true, write: (l) => lines.push(l) });
   p.onEvent({ type: 'start', total: 2, done: 0, toCompute: 2 });

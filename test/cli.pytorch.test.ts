@@ -24,26 +24,26 @@ function sameCpse(j: Json, what: string[]): void {
   }
 }
 
-test('ergo layers / cpse on .pth, .ckpt, a Hugging Face folder of .bin shards = on the safetensors twins', () => {
-  const nets = cpseJson([pt('net.safetensors'), pt('state_dict.pth'), pt('lightning.ckpt')]);
+test('ergo layers / cpse on .pth, .ckpt, a Hugging Face folder of .bin shards = on the safetensors twins', async () => {
+  const nets = await cpseJson([pt('net.safetensors'), pt('state_dict.pth'), pt('lightning.ckpt')]);
   sameCpse(nets, ['net.safetensors', 'state_dict.pth', 'lightning.ckpt']);
-  const j = layersJson(pt('state_dict.pth'));
+  const j = await layersJson(pt('state_dict.pth'));
   assert.equal(j.format, 'pytorch');
   assert.deepEqual(shapes(j), shapes(nets.networks[0]));
-  const hf = cpseJson([join(FIXTURES, 'hf.safetensors'), join(FIXTURES, 'hf-bin'), join(FIXTURES, 'hf-safetensors')]);
+  const hf = await cpseJson([join(FIXTURES, 'hf.safetensors'), join(FIXTURES, 'hf-bin'), join(FIXTURES, 'hf-safetensors')]);
   sameCpse(hf, ['hf.safetensors', 'hf-bin', 'hf-safetensors']);
-  const h = layersJson(join(FIXTURES, 'hf-bin'));
+  const h = await layersJson(join(FIXTURES, 'hf-bin'));
   assert.equal(h.format, 'huggingface');
   assert.deepEqual(shapes(h), shapes(hf.networks[0]));
   assert.ok((h.warnings as string[]).some((w) => w.includes('natural order')), 'the order rule is reported');
 });
 
-test('ergo cpse on a truncated .bin: one line naming the file, exit 2', () => {
+test('ergo cpse on a truncated .bin: one line naming the file, exit 2', async () => {
   const dir = tempDir('ergo-torch-cli-');
   const bad = join(dir, 'pytorch_model.bin');
   const bytes = readFileSync(join(FIXTURES, 'hf-single-bin', 'pytorch_model.bin'));
   writeFileSync(bad, bytes.subarray(0, bytes.length - 200));
-  const r = cli(['cpse', bad, '--cache', join(dir, 'c'), '--out', join(dir, 'o')]);
+  const r = await cli(['cpse', bad, '--cache', join(dir, 'c'), '--out', join(dir, 'o')]);
   assert.equal(r.status, 2, r.stderr);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { runCli, tempDir, repoRoot } from './helpers/cli.js';
+import { ergo, tempDir, repoRoot } from './helpers/cli.js';
 import { testNeeding, numpyMissing } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
@@ -56,15 +56,15 @@ class CountingExecutor implements Executor {
 
 let dirA: string;
 
-before(() => {
+before(async () => {
   const root = tempDir();
   writeFileSync(join(root, 'a.yaml'), A);
   dirA = join(root, 'a');
-  const r = runCli(['run', join(root, 'a.yaml'), '--out', dirA, '--workers', '0']);
+  const r = await ergo(['run', join(root, 'a.yaml'), '--out', dirA, '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('chunk files: Arrow schema, column types and every metadata key; all documented in docs/datasets.md', () => {
+test('chunk files: Arrow schema, column types and every metadata key; all documented in docs/datasets.md', async () => {
   const m = manifestOf(dirA);
   const rec = m.chunks.find((c) => c.id === 'CSE-spectral-N0024-c001')!;
   const table = tableFromIPC(readFileSync(join(dirA, rec.file)));
@@ -117,13 +117,13 @@ test('chunk files: Arrow schema, column types and every metadata key; all docume
   for (const key of Object.keys(rec)) assert.ok(doc.includes(`\`${key}\``), `chunk record key ${key} documented`);
 });
 
-test('reuse through the CLI: the overlapping chunks are copied, not computed, and the run says how many', () => {
+test('reuse through the CLI: the overlapping chunks are copied, not computed, and the run says how many', async () => {
   const root = tempDir();
   // B extends A by one size and one matrix per size (the last chunk of A's sizes has count 3, B's has 1 more chunk).
   const B = A.replace('sizes: [16, 24]', 'sizes: [16, 24, 32]').replace('matrices: 9', 'matrices: 10');
   writeFileSync(join(root, 'b.yaml'), `${B}reuse: [${JSON.stringify(dirA)}]\n`);
   writeFileSync(join(root, 'c.yaml'), B);
-  const r = runCli(['run', join(root, 'b.yaml'), '--out', join(root, 'b'), '--workers', '0']);
+  const r = await ergo(['run', join(root, 'b.yaml'), '--out', join(root, 'b'), '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
   // B has 2 x 3 x 4 = 24 chunks; identical identities: chunks 0-2 of N = 16 and 24 of both ensembles.
   assert.match(r.stderr, /\[ergo\] shared: 24 chunks, 12 already done, 12 to compute/);
@@ -135,13 +135,13 @@ test('reuse through the CLI: the overlapping chunks are copied, not computed, an
     manifestOf(dirA).chunks.map((c) => c.id).sort(),
   );
   // Identical to computing B from scratch, chunk files and results alike.
-  const c = runCli(['run', join(root, 'c.yaml'), '--out', join(root, 'c'), '--workers', '0']);
+  const c = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'c'), '--workers', '0']);
   assert.equal(c.status, 0, c.stderr);
   assert.match(c.stderr, /chunks: 24 computed, 0 already done, 0 reused/);
   assertSameFiles(join(root, 'b'), join(root, 'c'), 'chunks');
   assertSameFiles(join(root, 'b'), join(root, 'c'), 'results');
   // Reuse is not part of the config hash: B resumes fine without it, computing nothing.
-  const again = runCli(['run', join(root, 'c.yaml'), '--out', join(root, 'b'), '--workers', '0']);
+  const again = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'b'), '--workers', '0']);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /chunks: 0 computed, 24 already done, 0 reused/);
 });
@@ -176,21 +176,21 @@ test('reuse matches on identity only: another seed, chunk size or semantics reus
   assertSameFiles(out, dirA, 'chunks');
 });
 
-test('ergo datasets lists run directories with their groups, sizes and completeness', () => {
-  const r = runCli(['datasets', dirA]);
+test('ergo datasets lists run directories with their groups, sizes and completeness', async () => {
+  const r = await ergo(['datasets', dirA]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /shared \(spectral-ergodicity, definition semantics, format 1, ergo \d+\.\d+\.\d+\), \d+\.\d\d MB/);
   for (const g of ['CUE/spectral N=16', 'CUE/spectral N=24', 'CSE/spectral N=16', 'CSE/spectral N=24']) {
     assert.match(r.stdout, new RegExp(`  ${g}: 9 matrices\\n`));
   }
-  const js = (JSON.parse(runCli(['datasets', join(dirA, '..'), '--json']).stdout) as { datasets: { dir: string; groups: { complete: boolean }[] }[] }).datasets;
+  const js = (JSON.parse((await ergo(['datasets', join(dirA, '..'), '--json'])).stdout) as { datasets: { dir: string; groups: { complete: boolean }[] }[] }).datasets;
   assert.ok(js.some((d) => d.dir === dirA && d.groups.length === 4 && d.groups.every((g) => g.complete)));
   // A folder with a broken manifest is skipped with a message; the others are still listed.
   const root = tempDir();
   cpSync(dirA, join(root, 'good'), { recursive: true });
   mkdirSync(join(root, 'broken'));
   writeFileSync(join(root, 'broken', 'manifest.json'), '{ not json');
-  const both = runCli(['datasets', root]);
+  const both = await ergo(['datasets', root]);
   assert.equal(both.status, 0, both.stderr);
   assert.match(both.stderr, /skipping .*broken: .*unreadable manifest/);
   assert.match(both.stdout, /good: shared \(/);
@@ -208,9 +208,9 @@ function arrowGroup(dir: string, ensemble: string, n: number): { matrix: number[
   return out;
 }
 
-testNeeding(numpyMissing(), 'ergo export --format npy: numpy.load reads complex128 (M, N) arrays equal to the Arrow re/im bit for bit', {}, () => {
+testNeeding(numpyMissing(), 'ergo export --format npy: numpy.load reads complex128 (M, N) arrays equal to the Arrow re/im bit for bit', {}, async () => {
   const out = join(tempDir(), 'npy');
-  const r = runCli(['export', dirA, '--format', 'npy', '--out', out]);
+  const r = await ergo(['export', dirA, '--format', 'npy', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   const names = readdirSync(out).sort();
   assert.deepEqual(names, ['CSE-spectral-N0016.npy', 'CSE-spectral-N0024.npy', 'CUE-spectral-N0016.npy', 'CUE-spectral-N0024.npy']);
@@ -244,9 +244,9 @@ print(json.dumps(res))
   }
 });
 
-test('ergo export --format csv round-trips every value exactly, with the Arrow matrix index', () => {
+test('ergo export --format csv round-trips every value exactly, with the Arrow matrix index', async () => {
   const out = join(tempDir(), 'csv');
-  const r = runCli(['export', dirA, '--format', 'csv', '--out', out]);
+  const r = await ergo(['export', dirA, '--format', 'csv', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   for (const [ensemble, n] of [['CUE', 16], ['CSE', 24]] as const) {
     const text = readFileSync(join(out, `${ensemble}-spectral-N${String(n).padStart(4, '0')}.csv`), 'utf8');
@@ -268,7 +268,7 @@ test('export of an unfinished run says which groups are incomplete and keeps tru
   // Fail chunk 0 of CUE N=16 so that group starts at matrix 3.
   const s = await sweep(cfg, { outDir: out, executor: new InlineExecutor(), hooks: failChunk('CUE-spectral-N0016-c000') });
   assert.equal(s.failed.length, 1);
-  const r = runCli(['export', out, '--format', 'csv']);
+  const r = await ergo(['export', out, '--format', 'csv']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /CUE-spectral-N0016: incomplete \(1 chunk\(s\) not done\); exported 6 matrices/);
   const rows = readFileSync(join(out, 'export', 'CUE-spectral-N0016.csv'), 'utf8').trimEnd().split('\n').slice(1);
@@ -276,7 +276,7 @@ test('export of an unfinished run says which groups are incomplete and keeps tru
   assert.equal(rows[0]!.split(',')[0], '3');
   assert.equal(rows.at(-1)!.split(',')[0], '8');
   assert.ok(existsSync(join(out, 'export', 'CSE-spectral-N0024.csv')));
-  const bad = runCli(['export', out, '--format', 'parquet']);
+  const bad = await ergo(['export', out, '--format', 'parquet']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--format: expected npy or csv, got "parquet"/);
 });

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Table, Schema, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
-import { runCli, tempDir } from './helpers/cli.js';
+import { ergo, tempDir } from './helpers/cli.js';
 import { npyBytes } from './helpers/weightfiles.js';
 import { runCli as runCliInProcess } from '../src/cli/main.js';
 import type { SweepHooks } from '../src/pipeline/runtime/schedule.js';
@@ -72,7 +72,7 @@ describe('values checksum (unit)', () => {
   const data = { values: Float64Array.from([0.5, -1.25, 3]), matrix: Int32Array.from([0, 0, 1]) };
   const meta = { kind: 'eigenvalues' as const, identity: { kind: 'test' } };
 
-  test('the checksum is SHA-256 of the column bytes in the documented order (value, matrix)', () => {
+  test('the checksum is SHA-256 of the column bytes in the documented order (value, matrix)', async () => {
     const expected = createHash('sha256').update(new Uint8Array(data.values.buffer)).update(new Uint8Array(data.matrix.buffer)).digest('hex');
     assert.equal(valuesChecksum(data), expected);
     const decoded = decodeChunk(encodeChunk(data, meta), 'x.arrow');
@@ -80,7 +80,7 @@ describe('values checksum (unit)', () => {
     assert.deepEqual(decoded.values, data.values);
   });
 
-  test('a changed value with the metadata intact fails decoding (StoreError, a UserError)', () => {
+  test('a changed value with the metadata intact fails decoding (StoreError, a UserError)', async () => {
     const path = join(tempDir(), 'x.arrow');
     writeFileSync(path, encodeChunk(data, meta));
     rewriteArrow(path, (name, v) => {
@@ -89,7 +89,7 @@ describe('values checksum (unit)', () => {
     assert.throws(() => decodeChunk(readFileSync(path), path), (e: unknown) => e instanceof StoreError && e instanceof UserError && /do not match their checksum/.test(e.message));
   });
 
-  test('a file without the checksum decodes (foreign files) but is reported as unverified', () => {
+  test('a file without the checksum decodes (foreign files) but is reported as unverified', async () => {
     const path = join(tempDir(), 'x.arrow');
     writeFileSync(path, encodeChunk(data, meta));
     rewriteArrow(path, () => {}, (m) => m.delete(CHECKSUM_KEY));
@@ -103,40 +103,40 @@ describe('layer spectrum cache (ergo cpse)', () => {
   const a = Float64Array.from({ length: 54 }, (_, k) => ((k * 7) % 11) / 4 - 1);
   let dir: string;
   let model: string;
-  before(() => {
+  before(async () => {
     dir = tempDir();
     model = join(dir, 'm.npy');
     writeFileSync(model, npyBytes(a, [6, 9]));
   });
-  const cpse = (cache: string, out: string) => runCli(['cpse', model, '--json', '--cache', cache, '--out', join(dir, out), '--workers', '0']);
+  const cpse = async (cache: string, out: string) => await ergo(['cpse', model, '--json', '--cache', cache, '--out', join(dir, out), '--workers', '0']);
   const layerFile = (cache: string) => join(cache, 'layers', readdirSync(join(cache, 'layers'))[0]!);
 
-  test('tampered cache values (metadata intact) are reported and recomputed, not used as "cached"', () => {
+  test('tampered cache values (metadata intact) are reported and recomputed, not used as "cached"', async () => {
     const cache = join(dir, 'cache1');
-    const first = cpse(cache, 'o1');
+    const first = await cpse(cache, 'o1');
     assert.equal(first.status, 0, first.stderr);
     assert.doesNotMatch(first.stderr, /from the cache/);
-    const again = cpse(cache, 'o2');
+    const again = await cpse(cache, 'o2');
     assert.match(again.stderr, /chunks: 0 computed, 0 already done, 0 reused, 1 from the cache/, 'an intact entry is served from the cache');
     // The attack of issue 10: one eigenvalue set to 0, every metadata key left as it was.
     rewriteArrow(layerFile(cache), (name, v) => {
       if (name === 'value') v[v.length - 1] = 0;
     });
-    const third = cpse(cache, 'o3');
+    const third = await cpse(cache, 'o3');
     assert.equal(third.status, 0, third.stderr);
     assert.match(third.stderr, /cache entry .*do not match their checksum.*recomputing it/);
     assert.match(third.stderr, /chunks: 1 computed, 0 already done, 0 reused, 0 failed/, 'the damaged entry is not used as cached');
     assert.deepEqual(JSON.parse(third.stdout), JSON.parse(first.stdout), 'recomputed values, not the tampered ones');
-    const fourth = cpse(cache, 'o4');
+    const fourth = await cpse(cache, 'o4');
     assert.match(fourth.stderr, /1 from the cache/, 'the entry was rewritten intact');
     assert.doesNotMatch(fourth.stderr, /recomputing/);
   });
 
-  test('a cache entry without a checksum (older ergo) is recomputed, and the notice says so', () => {
+  test('a cache entry without a checksum (older ergo) is recomputed, and the notice says so', async () => {
     const cache = join(dir, 'cache2');
-    assert.equal(cpse(cache, 'p1').status, 0);
+    assert.equal((await cpse(cache, 'p1')).status, 0);
     rewriteArrow(layerFile(cache), () => {}, (m) => m.delete(CHECKSUM_KEY));
-    const r = cpse(cache, 'p2');
+    const r = await cpse(cache, 'p2');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /cache entry .*no ergo\.values_sha256 .*unverified; recomputing it/);
     assert.match(r.stderr, /chunks: 1 computed/);
@@ -178,28 +178,28 @@ describe('run directories', () => {
   let cfg: string;
   let reference: string;
 
-  before(() => {
+  before(async () => {
     root = tempDir();
     cfg = join(root, 'run.yaml');
     writeFileSync(cfg, CONFIG);
     reference = join(root, 'reference');
-    const r = runCli(['run', cfg, '--out', reference, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', reference, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
   });
 
-  test('every chunk file carries the checksum of its values in its own metadata', () => {
+  test('every chunk file carries the checksum of its values in its own metadata', async () => {
     for (const [name, bytes] of files(reference, 'chunks')) {
       const chunk = decodeChunk(bytes, name);
       assert.equal(chunk.metadata.get(CHECKSUM_KEY), valuesChecksum(chunk), name);
     }
   });
 
-  test('a flipped byte in a chunk file, manifest deleted: detected, reported and recomputed', () => {
+  test('a flipped byte in a chunk file, manifest deleted: detected, reported and recomputed', async () => {
     const out = join(root, 'flipped');
-    assert.equal(runCli(['run', cfg, '--out', out, '--workers', '0']).status, 0);
+    assert.equal((await ergo(['run', cfg, '--out', out, '--workers', '0'])).status, 0);
     flipByteOfFirstValue(join(out, 'chunks', 'COE-spectral-N0012-c001.arrow'));
     rmSync(join(out, 'manifest.json'));
-    const r = runCli(['run', cfg, '--out', out, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', out, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk COE-spectral-N0012-c001: .*do not match their checksum.*; recomputing it/);
     assert.match(r.stderr, /chunks: 1 computed, 7 already done, 0 reused, 1 recomputed/);
@@ -207,12 +207,12 @@ describe('run directories', () => {
     assertSameFiles(out, reference, 'results');
   });
 
-  test('a chunk file without a checksum (older ergo), manifest deleted: unverified, so recomputed, and said', () => {
+  test('a chunk file without a checksum (older ergo), manifest deleted: unverified, so recomputed, and said', async () => {
     const out = join(root, 'old');
-    assert.equal(runCli(['run', cfg, '--out', out, '--workers', '0']).status, 0);
+    assert.equal((await ergo(['run', cfg, '--out', out, '--workers', '0'])).status, 0);
     rewriteArrow(join(out, 'chunks', 'CUE-spectral-N0008-c000.arrow'), () => {}, (m) => m.delete(CHECKSUM_KEY));
     rmSync(join(out, 'manifest.json'));
-    const r = runCli(['run', cfg, '--out', out, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', out, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk CUE-spectral-N0008-c000: no ergo\.values_sha256 .*unverified; recomputing it/);
     assertSameFiles(out, reference, 'chunks');
@@ -230,7 +230,7 @@ describe('run directories', () => {
     assert.deepEqual(readdirSync(join(out, 'chunks')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     assert.equal(readdirSync(join(out, 'chunks')).length, 4, 'the chunks written before the failure are kept');
     assert.ok(!existsSync(join(out, 'run.lock')), 'lock released');
-    const again = runCli(args);
+    const again = await ergo(args);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /chunks: 4 computed, 4 already done/);
     assertSameFiles(out, reference, 'chunks');
@@ -239,7 +239,7 @@ describe('run directories', () => {
 });
 
 describe('I/O failures as user errors (unit)', () => {
-  test('each listed errno becomes a one-line IoError naming what, where and the resume', () => {
+  test('each listed errno becomes a one-line IoError naming what, where and the resume', async () => {
     for (const code of ['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT']) {
       assert.ok(IO_FAILURES[code], code);
       const raw = Object.assign(new Error(`${code}: raw`), { code, syscall: 'open', path: '/runs/x/manifest.json' });
@@ -254,7 +254,7 @@ describe('I/O failures as user errors (unit)', () => {
     assert.equal(isIoFailure(new Error('plain')), false);
   });
 
-  test('writeFileAtomic turns a failed write into an IoError and leaves no temporary file', () => {
+  test('writeFileAtomic turns a failed write into an IoError and leaves no temporary file', async () => {
     const dir = tempDir();
     const path = join(dir, 'a.json');
     assert.throws(() => writeFileAtomic(path, '{}', diskFullAfter(0, 'EDQUOT').beforeWrite), (e: unknown) => e instanceof IoError && e.code === 'EDQUOT' && e.path === path);

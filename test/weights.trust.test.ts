@@ -16,7 +16,7 @@ import { parseConfig } from '../src/pipeline/config/index.js';
 import { HOSTILE_LINKS, OUTSIDE_FILE, text, utf8, writeFixture, type Fixture } from './helpers/mutate.js';
 import { npyWith, onnxFixture, tfLayersFixture, tfManifestFixture, tfGraphFixture } from './helpers/fuzztargets.js';
 import { encodeFloats, npyBytes, npzBytes, synthValue } from './helpers/weightfiles.js';
-import { cliPath, runCli, tempDir } from './helpers/cli.js';
+import { cliPath, ergo, tempDir } from './helpers/cli.js';
 
 let root = '';
 before(() => {
@@ -120,13 +120,13 @@ function stderrLines(r: { stderr: string }): string[] {
   return r.stderr.split('\n').filter((l) => l.trim() !== '');
 }
 
-test('ergo cpse on a TF.js or ONNX model pointing at ../x, /etc/passwd or a symlink leading out: exit 2, one line', () => {
+test('ergo cpse on a TF.js or ONNX model pointing at ../x, /etc/passwd or a symlink leading out: exit 2, one line', async () => {
   let n = 0;
   for (const [what, build] of [BUILDERS[0]!, BUILDERS[3]!]) {
     for (const ref of ['../outside/secret.bin', '/etc/passwd', 'link-out.bin']) {
       const dir = join(root, `cli${n++}`);
       const { entry } = place(dir, build(ref));
-      const r = runCli(['cpse', entry, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+      const r = await ergo(['cpse', entry, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache')]);
       assert.equal(r.status, 2, `${what} ${ref}: ${r.stderr}`);
       const lines = stderrLines(r);
       assert.equal(lines.length, 1, `${what} ${ref}: one line, got ${JSON.stringify(lines)}`);
@@ -137,12 +137,12 @@ test('ergo cpse on a TF.js or ONNX model pointing at ../x, /etc/passwd or a syml
   // --allow-path DIR trusts the folder explicitly
   const dir = join(root, 'cli-allow');
   const { entry } = place(dir, tfManifestFixture('../outside/secret.bin'));
-  const ok = runCli(['layers', entry, '--allow-path', join(dir, 'outside')]);
+  const ok = await ergo(['layers', entry, '--allow-path', join(dir, 'outside')]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /3 layers/);
 });
 
-testNeeding(straceMissing(), 'strace: the ergo process never opens the outside file (and does when --allow-path allows it)', {}, (t) => {
+testNeeding(straceMissing(), 'strace: the ergo process never opens the outside file (and does when --allow-path allows it)', {}, async (t) => {
   let n = 0;
   for (const [what, build] of [BUILDERS[0]!, BUILDERS[3]!]) {
     const dir = join(root, `strace${n++}`);
@@ -150,7 +150,7 @@ testNeeding(straceMissing(), 'strace: the ergo process never opens the outside f
     const run = (extra: string[]) => {
       const log = join(dir, 'strace.log');
       rmSync(log, { force: true });
-      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2', '-o', log, process.execPath, cliPath, 'cpse', entry, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache'), ...extra], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2', '-o', log, process.execPath, cliPath, 'cpse', entry, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache'), ...extra], { encoding: 'utf8' });
       return { r, opened: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(outside)) : null };
     };
     const refused = run([]);
@@ -182,7 +182,7 @@ test('crashes become refusals: ONNX location ".", TF.js paths [""], shard paths 
     const { entry } = place(join(root, name), fx);
     await assert.rejects(readAll(entry), (e: unknown) => e instanceof WeightsError && /refused reference/.test(e.message) && e.tensor !== undefined, name);
     if (name === 'tf-dir') continue; // the CLI runs are slow on a busy machine: the two cases the issue names
-    const r = runCli(['layers', entry]);
+    const r = await ergo(['layers', entry]);
     assert.equal(r.status, 2, `${name}: ${r.stderr}`);
     assert.equal(stderrLines(r).length, 1, `${name}: ${r.stderr}`);
   }
@@ -283,14 +283,14 @@ test('npy: payload must be exactly shape x item size; descrs are read, refused b
   assert.equal((await readAll(folder, { allowDirs: [dir] })).tensors.length, 2);
 });
 
-test('run configs accept networks[].allowPaths (the YAML form of --allow-path)', () => {
+test('run configs accept networks[].allowPaths (the YAML form of --allow-path)', async () => {
   const cfg = parseConfig('experiment: cpse\nnetworks:\n  - path: m/model.json\n    allowPaths: [shared/shards]\n', 'c.yaml');
   assert.ok(cfg.experiment === 'cpse');
   assert.deepEqual(cfg.networks[0]!.allowPaths, ['shared/shards']);
   assert.throws(() => parseConfig('experiment: cpse\nnetworks:\n  - path: m/model.json\n    allowPaths: 3\n', 'c.yaml'), /allowPaths/);
 });
 
-test('resolveInside: names inside are real paths; escapes, absolute paths, links out, folders, URLs, NUL are refused', () => {
+test('resolveInside: names inside are real paths; escapes, absolute paths, links out, folders, URLs, NUL are refused', async () => {
   const dir = join(root, 'contain');
   writeFixture(join(dir, 'model'), {
     files: { 'a.bin': new Uint8Array(4), '..data.bin': new Uint8Array(4), 'sub/b.bin': new Uint8Array(4), 'in-link.bin': { symlink: 'sub/b.bin' }, ...HOSTILE_LINKS },

@@ -18,6 +18,13 @@ export interface CliIo {
   hooks?: SweepHooks;
   /** -q/--quiet: no progress and no `[ergo]` lines (errors, warnings and results still show). */
   quiet?: boolean;
+  /**
+   * What stops a run early. 'process': SIGINT/SIGTERM handlers on this process for the
+   * length of the run, a second signal exits the process (bin/ergo.js only). An AbortSignal:
+   * the run stops when it aborts (in-process callers). Default: nothing, so an in-process
+   * call never touches the process's signal handlers or exits it.
+   */
+  interrupt?: 'process' | AbortSignal;
 }
 
 /** The io with defaults filled in. */

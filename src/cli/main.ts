@@ -1,21 +1,14 @@
 // `ergo` command line: one subcommand per task (src/cli/commands/), each only parsing its
-// flags and printing. `runCli` runs one invocation in-process and returns its exit code;
-// bin/ergo.js is a thin wrapper around it. Commands import the pipeline on demand, so
-// `ergo --help` and `ergo layers` load neither Arrow nor Vega.
+// flags and printing. `runCli` runs one invocation in-process and returns its exit code
+// (it never exits the process, and reads env and cwd from its io); bin/ergo.js is a thin
+// wrapper around it. Only the module of the command that runs is imported (commands/table.ts
+// lists the others for --help), and commands import the pipeline on demand, so
+// `ergo --help` and `ergo layers` load neither Arrow, Vega nor the other commands.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { TOOL_VERSION } from '../pipeline/version.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerAnalyze } from './commands/analyze.js';
-import { register as registerStatus } from './commands/status.js';
-import { register as registerExport } from './commands/export.js';
-import { register as registerLayers } from './commands/layers.js';
-import { register as registerCpse } from './commands/cpse.js';
-import { register as registerCsd } from './commands/csd.js';
-import { register as registerMme } from './commands/mme.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerValidate } from './commands/validate.js';
+import { COMMANDS, commandNamed } from './commands/table.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import { flagLikeValue } from './parsers.js';
 import { applyAliases } from './aliases.js';
@@ -30,6 +23,21 @@ async function versionLine(argv: readonly string[]): Promise<string> {
   if (!argv.some((a) => a === '-V' || a === '--version')) return TOOL_VERSION;
   const { activeBackend } = await import('../linalg/index.js');
   return `${TOOL_VERSION} (backend: ${activeBackend()})`;
+}
+
+/** How `ergo --help` lists a command: its row's usage (the command may be a placeholder). */
+function listed(c: Cmd['program']): string {
+  const row = COMMANDS.find((r) => r.name === c.name());
+  return row ? `${row.name} ${row.usage}`.trim() : Help.prototype.subcommandTerm.call(new Help(), c);
+}
+
+/** Register the named command from its module; every other command as a light placeholder for --help. */
+async function addCommands(cmd: Cmd, wanted: string | undefined): Promise<void> {
+  const row = COMMANDS.find((r) => r.name === wanted);
+  if (row) (await row.load()).register(cmd);
+  for (const r of COMMANDS) {
+    if (!cmd.program.commands.some((c) => c.name() === r.name)) cmd.program.command(r.name).description(r.summary);
+  }
 }
 
 /** Run `ergo <argv...>` (argv without node and script) and return its exit code; never exits the process. */
@@ -49,13 +57,18 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
     .version(version)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
+    .configureHelp({ subcommandTerm: (c) => listed(c) })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s),
     });
   const cmd: Cmd = { program, io, done: (code) => (state.code = code) };
-  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme, registerReport, registerValidate]) register(cmd);
+  try {
+    await addCommands(cmd, commandNamed(argv));
+  } catch (e) {
+    return reportError(e, io);
+  }
   // Refuse `--out -q` and the like before any command runs (parsers.ts).
   program.hook('preAction', (_root, action) => {
     const problem = flagLikeValue(argv, action.options);
@@ -76,5 +89,5 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
 
 // Run as a program when node runs this file directly (bin/ergo.js calls runCli itself).
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: 'process' });
 }

@@ -9,8 +9,13 @@ import { EXIT } from './errors.js';
 import { workersCheck } from './parsers.js';
 import { info, type Io } from './io.js';
 
-/** SIGINT/SIGTERM: the first stops handing out chunks; a second one exits at once. */
+/**
+ * Ctrl-C for one run (io.interrupt): with 'process', SIGINT/SIGTERM handlers on this process
+ * until dispose(); the first stops handing out chunks, a second one exits at once. With an
+ * AbortSignal, the caller's signal. Otherwise a signal that never aborts.
+ */
 export function interruptController(io: Io): { signal: AbortSignal; dispose: () => void } {
+  if (io.interrupt !== 'process') return { signal: io.interrupt ?? new AbortController().signal, dispose: () => {} };
   const ac = new AbortController();
   const handler = (sig: NodeJS.Signals): void => {
     if (ac.signal.aborted) {

@@ -19,7 +19,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parse, type Node } from 'acorn';
+import { createRequire } from 'node:module';
+import type { Node } from 'acorn';
 import { WeightsError } from './errors.js';
 import { resolveInside, type ContainOptions } from './contain.js';
 import { openTfjs } from './tfjs.js';
@@ -102,6 +103,12 @@ function literalValue(node: AnyNode, where: (n: AnyNode) => string): unknown {
   }
 }
 
+/** acorn, loaded on the first bundle (so commands that never read one start without it). */
+let acornModule: typeof import('acorn') | undefined;
+function acorn(): typeof import('acorn') {
+  return (acornModule ??= createRequire(import.meta.url)('acorn') as typeof import('acorn'));
+}
+
 /** The literal a bundle file exports (parsed, never run). */
 export function bundleExport(file: string, tensor?: string): unknown {
   let text: string;
@@ -112,7 +119,7 @@ export function bundleExport(file: string, tensor?: string): unknown {
   }
   let program: AnyNode;
   try {
-    program = parse(text, { ecmaVersion: 'latest', sourceType: 'script', locations: true }) as unknown as AnyNode;
+    program = acorn().parse(text, { ecmaVersion: 'latest', sourceType: 'script', locations: true }) as unknown as AnyNode;
   } catch (e) {
     throw new WeightsError(file, tensor, `not a readable JavaScript bundle: ${(e as Error).message}`, { cause: e });
   }

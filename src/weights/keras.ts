@@ -29,7 +29,7 @@ import fs, { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { WeightsError } from './errors.js';
 import { checkFinite, product } from './decode.js';
 import { flattenLayers, kerasLayout } from './tfjs.js';
@@ -301,9 +301,10 @@ interface ZipMembers {
   dir: string;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  const { default: lib } = await import('yauzl'); // loaded on the first .keras file
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zf) => (err ? reject(err) : resolve(zf!)));
+    lib.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zf) => (err ? reject(err) : resolve(zf!)));
   });
 }
 

@@ -7,7 +7,7 @@
 import { read as fsRead } from 'node:fs';
 import { open as fsOpen } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import type yauzlTypes from 'yauzl';
 import { WeightsError } from './errors.js';
 import { readRange } from './decode.js';
 
@@ -27,30 +27,31 @@ export interface ZipMember {
 
 // yauzl reads through this reader: every read is checked against the file size first, so a
 // corrupt record (e.g. a ZIP64 locator pointing beyond 2^53) becomes an error, not a throw
-// inside an fs callback.
-class CheckedReader extends yauzl.RandomAccessReader {
-  constructor(private readonly fd: number, private readonly size: number) {
-    super();
-  }
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    if (!Number.isSafeInteger(position) || position < 0 || length < 0 || position + length > this.size) {
-      setImmediate(() => callback(new Error(`a ZIP record points to bytes ${position}..${position + length}, outside the file (${this.size} bytes)`)));
-      return;
+// inside an fs callback. yauzl is loaded on the first ZIP read (commands that read none start without it).
+function checkedReader(yauzl: typeof yauzlTypes, fd: number, size: number): yauzlTypes.RandomAccessReader {
+  class CheckedReader extends yauzl.RandomAccessReader {
+    override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+      if (!Number.isSafeInteger(position) || position < 0 || length < 0 || position + length > size) {
+        setImmediate(() => callback(new Error(`a ZIP record points to bytes ${position}..${position + length}, outside the file (${size} bytes)`)));
+        return;
+      }
+      fsRead(fd, buffer, offset, length, position, (err, n) => {
+        callback(err ?? (n !== length ? new Error(`short read at ${position}`) : null));
+      });
     }
-    fsRead(this.fd, buffer, offset, length, position, (err, n) => {
-      callback(err ?? (n !== length ? new Error(`short read at ${position}`) : null));
-    });
   }
+  return new CheckedReader();
 }
 
 /** List a ZIP's members from its central directory (lazily, one entry at a time). */
 export async function listZip(path: string): Promise<Map<string, ZipMember>> {
+  const { default: yauzl } = await import('yauzl');
   const fh = await fsOpen(path, 'r');
   try {
     const size = (await fh.stat()).size;
     return await new Promise((resolve, reject) => {
       const opts = { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true, decodeStrings: true };
-      yauzl.fromRandomAccessReader(new CheckedReader(fh.fd, size), size, opts, (err, zip) => {
+      yauzl.fromRandomAccessReader(checkedReader(yauzl, fh.fd, size), size, opts, (err, zip) => {
         if (err || !zip) {
           reject(err ?? new Error('cannot open ZIP'));
           return;
@@ -58,7 +59,7 @@ export async function listZip(path: string): Promise<Map<string, ZipMember>> {
         const members = new Map<string, ZipMember>();
         zip.on('error', (e: Error) => reject(e));
         zip.on('end', () => resolve(members));
-        zip.on('entry', (e: yauzl.Entry) => {
+        zip.on('entry', (e: yauzlTypes.Entry) => {
           members.set(e.fileName, {
             name: e.fileName,
             method: e.compressionMethod,

@@ -1,29 +1,29 @@
-// Helpers for the `ergo cpse` / `ergo layers` CLI tests: run the compiled CLI, parse its
+// Helpers for the `ergo cpse` / `ergo layers` CLI tests: run the CLI in-process, parse its
 // JSON, read the layer-spectrum cache with apache-arrow directly (not ergo's reader).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { runCli, tempDir } from './cli.js';
+import { ergo, tempDir } from './cli.js';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function cli(args: string[], opts: { cwd?: string } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = runCli(args, { timeout: 300_000, ...opts });
+export async function cli(args: string[], opts: { cwd?: string } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await ergo(args, opts);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `ergo cpse --json` with its own cache and output dirs; asserts success. */
-export function cpseJson(files: string[], extra: string[] = [], dirs?: { cache?: string; out?: string }): Json {
+export async function cpseJson(files: string[], extra: string[] = [], dirs?: { cache?: string; out?: string }): Promise<Json> {
   const cache = dirs?.cache ?? tempDir('ergo-cpse-cache-');
   const out = dirs?.out ?? tempDir('ergo-cpse-out-');
-  const r = cli(['cpse', ...files, '--json', '--cache', cache, '--out', out, '--workers', '0', ...extra]);
+  const r = await cli(['cpse', ...files, '--json', '--cache', cache, '--out', out, '--workers', '0', ...extra]);
   assert.equal(r.status, 0, `ergo cpse ${files.join(' ')} ${extra.join(' ')}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
-export function layersJson(file: string, extra: string[] = []): Json {
-  const r = cli(['layers', file, '--json', ...extra]);
+export async function layersJson(file: string, extra: string[] = []): Promise<Json> {
+  const r = await cli(['layers', file, '--json', ...extra]);
   assert.equal(r.status, 0, `ergo layers ${file}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }

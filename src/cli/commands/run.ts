@@ -4,6 +4,8 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { NetworkSpec, RunConfig } from '../../pipeline/config/types.js';
+import type { Io } from '../io.js';
 import { action, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { workers, QUIET_HELP } from '../parsers.js';
@@ -24,7 +26,7 @@ export function register(cmd: Command): void {
     .action(
       action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean }) => {
         const { loadConfig } = await import('../../pipeline/config/index.js');
-        const cfg = loadConfig(pathArg(io, configPath));
+        const cfg = rebased(io, loadConfig(pathArg(io, configPath)));
         const temporary = !!o.json && o.out === undefined;
         const outDir = temporary ? mkdtempSync(join(tmpdir(), 'ergo-run-')) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
         try {
@@ -43,4 +45,26 @@ export function register(cmd: Command): void {
         }
       }),
     );
+}
+
+/**
+ * The config's relative paths (models, --allow-path folders, reuse folders) resolved against
+ * io.cwd, as the process would resolve them from there: only for an in-process call whose
+ * cwd is not the process's (a launched `ergo` keeps the paths, and so the run's identity, as written).
+ */
+function rebased(io: Io, cfg: RunConfig): RunConfig {
+  const at = (p: string): string => pathArg(io, p);
+  if (io.cwd === process.cwd()) return cfg;
+  const net = (n: NetworkSpec): NetworkSpec => ({ ...n, path: at(n.path), ...(n.allowPaths ? { allowPaths: n.allowPaths.map(at) } : {}) });
+  const common = { ...cfg, reuse: cfg.reuse.map(at) };
+  switch (common.experiment) {
+    case 'cpse':
+      return { ...common, networks: common.networks.map(net) };
+    case 'csd': {
+      const against = common.csd.against;
+      return { ...common, networks: common.networks.map(net), csd: { ...common.csd, against: typeof against === 'object' ? { network: net(against.network) } : against } };
+    }
+    default:
+      return common;
+  }
 }

@@ -1,4 +1,4 @@
-// Resumable batches, end to end through the compiled CLI (`npm run build` first):
+// Resumable batches, end to end through the compiled CLI as a process (npm run test:e2e):
 // SIGKILL and resume, damaged chunk files, changed configs, the directory lock,
 // SIGINT/SIGTERM, and failing chunks. Every interrupted or repaired run must end with
 // chunk files and results byte-identical to one uninterrupted run of the same config.
@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { spawnCli, tempDir } from './helpers/cli.js';
-import type { Manifest } from '../src/pipeline/runtime/manifest.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import type { Manifest } from '../../src/pipeline/runtime/manifest.js';
 
 // 2 ensembles x 2 sizes x 4 chunks = 16 chunks.
 const CONFIG = `name: resume
