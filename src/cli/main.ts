@@ -14,6 +14,7 @@ import { register as registerLayers } from './commands/layers.js';
 import { register as registerCpse } from './commands/cpse.js';
 import { register as registerCsd } from './commands/csd.js';
 import { register as registerMme } from './commands/mme.js';
+import { register as registerWorker } from './commands/worker.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import { flagLikeValue } from './parsers.js';
 import { withDefaults, type CliIo } from './io.js';
@@ -52,7 +53,7 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
       outputError: (s, write) => write(s.startsWith('error:') ? `ergo: ${s}` : s),
     });
   const cmd: Cmd = { program, io, done: (code) => (state.code = code) };
-  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme]) register(cmd);
+  for (const register of [registerRun, registerAnalyze, registerStatus, registerExport, registerLayers, registerCpse, registerCsd, registerMme, registerWorker]) register(cmd);
   // Refuse `--out -q` and the like before any command runs (parsers.ts).
   program.hook('preAction', (_root, action) => {
     const problem = flagLikeValue(argv, action.options);

@@ -6,7 +6,8 @@ import type { Command as Program } from 'commander';
 import { WEIGHTS_FORMATS } from '../../weights/formats.js';
 import type { RunConfig, NetworkSpec } from '../../pipeline/config/types.js';
 import type { ExperimentReport, ExperimentResult } from '../../pipeline/experiments/index.js';
-import { choice, regex, workers, collect, ALLOW_PATH_HELP } from '../parsers.js';
+import { choice, regex, workers, collect, queueUrl, workersWithQueue, ALLOW_PATH_HELP } from '../parsers.js';
+import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 import { runSession, wroteLine, pathArg } from '../session.js';
 import type { Io } from '../io.js';
 import { printReport } from './print.js';
@@ -20,6 +21,7 @@ export interface NetworkFlags {
   out: string;
   cache?: string;
   json?: boolean;
+  queue?: QueueUrl;
 }
 
 /** The command `name` with its description and the model arguments both commands take. */
@@ -40,7 +42,9 @@ export function networkOptions(c: Program, name: string): Program {
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results and plots', `runs/${name}`)
     .option('--cache <dir>', 'spectrum cache shared by runs (default $ERGO_CACHE or ~/.cache/ergo)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)');
+    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
+    .option('--queue <url>', 'compute the layers through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes that reach the model at the same path (docs/distributed.md)', queueUrl)
+    .hook('preAction', (self) => workersWithQueue(self.getOptionValueSource('workers') === 'cli', self.opts().queue));
 }
 
 /** The network specs of the model arguments, with the filter flags applied. */
@@ -63,7 +67,7 @@ export async function runNetworks(io: Io, cfg: RunConfig, o: NetworkFlags): Prom
   const { resultJson } = await import('../../pipeline/report/json.js');
   const outDir = resolve(io.cwd, o.out);
   const cacheDir = resolve(io.cwd, o.cache ?? defaultCacheDir(io.env));
-  const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command' }, io);
+  const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}) }, io);
   const report = code === 0 ? result.report : undefined;
   if (report) {
     if (o.json) io.stdout.write(resultJson(report));

@@ -8,7 +8,7 @@ import { writeFileAtomic, sha256 } from '../files.js';
 import { encodeChunk } from './arrow.js';
 import { chunkCost, chunkMeta, type Chunk } from './chunk.js';
 import { cacheFile } from './cache.js';
-import type { Executor } from './executor.js';
+import { ExecutorLostError, type Executor } from './executor.js';
 import { writeManifest, type ChunkRecord } from './manifest.js';
 import { isIoFailure, ioUserError } from '../ioerrors.js';
 import { chunkData } from './tasks.js';
@@ -34,6 +34,8 @@ export interface ScheduleOptions {
   onEvent?: (e: RunEvent) => void;
   hooks?: SweepHooks;
   cacheDir?: string;
+  /** false: write chunk files only, never manifest.json (a shard: shard.ts). Default true. */
+  recordManifest?: boolean;
 }
 
 /** Saves the manifest at most once per MANIFEST_INTERVAL_MS; `flush` writes now. */
@@ -72,7 +74,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
   let doneCost = totalCost - pending.reduce((s, c) => s + chunkCost(c), 0);
   let done = chunks.length - pending.length;
   emit({ type: 'start', total: chunks.length, done, toCompute: pending.length, totalCost, doneCost });
-  const saver = throttledSaver(dir, summary);
+  const saver = opts.recordManifest === false ? { save: () => {}, flush: () => {}, error: () => undefined } : throttledSaver(dir, summary);
   let ioFailure: unknown;
 
   const store = (chunk: Chunk, rec: ChunkRecord, values: Float64Array): void => {
@@ -98,8 +100,8 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
         emit({ type: 'chunk', id: chunk.id, done, total: chunks.length, doneCost, totalCost });
         return;
       } catch (e) {
-        if (isIoFailure(e)) {
-          ioFailure ??= ioUserError(e);
+        if (isIoFailure(e) || e instanceof ExecutorLostError) {
+          ioFailure ??= ioUserError(e) ?? e;
           Object.assign(rec, { state: 'pending', attempts: 0 });
           return;
         }

@@ -1,0 +1,39 @@
+// ergo worker --queue redis://HOST:PORT[/DB] [--threads N]: compute the chunks of the runs
+// coordinated through that Redis (pipeline/runtime/queueworker.ts does the work).
+import { availableParallelism } from 'node:os';
+import { action, type Command } from '../command.js';
+import { EXIT } from '../errors.js';
+import { queueUrl, wholeNumber } from '../parsers.js';
+import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
+
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
+  program
+    .command('worker')
+    .description('compute chunks of `ergo run/cpse/csd --queue` runs on this machine (docs/distributed.md); Ctrl-C finishes the chunks in hand, then exits')
+    .requiredOption('--queue <url>', 'the Redis the coordinators use: redis://HOST:PORT[/DB]', queueUrl)
+    .option('--threads <n>', 'worker threads (chunks computed at once)', wholeNumber('--threads', 1), availableParallelism())
+    .action(
+      action(cmd, async (o: { queue: QueueUrl; threads: number }) => {
+        const { serveQueue } = await import('../../pipeline/runtime/queueworker.js');
+        const stop = new AbortController();
+        const force = new AbortController();
+        const onSignal = (sig: NodeJS.Signals): void => {
+          if (stop.signal.aborted) force.abort();
+          else {
+            io.stderr.write(`[ergo worker] ${sig}: finishing the chunks in hand, then exiting (press again to release them at once)\n`);
+            stop.abort();
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          await serveQueue({ queue: o.queue, threads: o.threads, log: (line) => io.stderr.write(`[ergo worker] ${line}\n`), stop: stop.signal, force: force.signal });
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+        return force.signal.aborted ? EXIT.interrupted : EXIT.ok;
+      }),
+    );
+}
