@@ -47,3 +47,8 @@ export function scriptMissing(): string | undefined {
 export function straceMissing(): string | undefined {
   return once('strace', () => (spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0 ? undefined : 'strace is not installed (apt-get install strace)'));
 }
+
+/** Why Debian's redis-server (the distributed-run tests start their own) cannot be used, or undefined. */
+export function redisMissing(): string | undefined {
+  return once('redis', () => (spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server)'));
+}

@@ -28,7 +28,7 @@ export function register(cmd: Command): void {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         try {
-          await serveQueue({ queue: o.queue, threads: o.threads, log: (line) => io.stderr.write(`[ergo worker] ${line}\n`), stop: stop.signal, force: force.signal });
+          await serveQueue({ queue: o.queue, threads: o.threads, log: (line) => io.stderr.write(`[ergo worker] ${line}\n`), stop: stop.signal, force: force.signal, ...(io.hooks?.beforeChunk ? { beforeChunk: io.hooks.beforeChunk } : {}) });
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);

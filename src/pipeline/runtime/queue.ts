@@ -66,6 +66,7 @@ export class QueueExecutor implements Executor {
     this.queue.on('error', () => {});
     this.events.on('error', () => {});
     this.events.setMaxListeners(0);
+    this.queue.setMaxListeners(0);
     let fail: (e: QueueDownError) => void = () => {};
     this.downPromise = new Promise<never>((_, reject) => (fail = reject));
     this.downPromise.catch(() => {});

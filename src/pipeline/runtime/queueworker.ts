@@ -32,6 +32,8 @@ export interface WorkerServiceOptions {
   stop: AbortSignal;
   /** Aborted: return at once, releasing the jobs held. */
   force: AbortSignal;
+  /** Test hook (schedule.ts SweepHooks): awaited before each job is computed; never set by the command line. */
+  beforeChunk?: (id: string, attempt: number) => void | Promise<void>;
 }
 
 /** Serve until stopped; resolves when every job held is finished or released; throws QueueDownError when Redis goes away. */
@@ -62,6 +64,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
     const t0 = Date.now();
     o.log(`computing ${chunk.id} (run ${job.queueName})`);
     try {
+      await o.beforeChunk?.(chunk.id, job.attemptsMade + 1);
       const result = encodeResult(chunk.id, await pool.run(chunk));
       stats.computed++;
       o.log(`done ${chunk.id} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
