@@ -99,7 +99,7 @@ testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through a coordin
   const redis = await startRedis();
   try {
     for (const cfg of [SPECTRAL, QR]) {
-      const ws = [worker(redis), worker(redis)];
+      const ws = [worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '100' }), worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '100' })]; // slowed a little, so both take jobs
       const out = tempDir('ergo-q-run-');
       const c = start(['run', config(cfg), '--out', out, '--queue', redis.url]);
       const { code } = await c.exit;

@@ -35,7 +35,7 @@ export async function checkReachable(q: QueueUrl, who: string): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new QueueError(`${who}: cannot reach Redis at ${q.url} (${why || (e as Error).message}); start redis-server there, or check the URL`);
+    throw new QueueError(`${who ? `${who}: ` : ''}cannot reach Redis at ${q.url} (${why || (e as Error).message}); start redis-server there, or check the URL`);
   } finally {
     client.disconnect();
   }
@@ -70,7 +70,7 @@ export class QueueExecutor implements Executor {
     let fail: (e: QueueDownError) => void = () => {};
     this.downPromise = new Promise<never>((_, reject) => (fail = reject));
     this.downPromise.catch(() => {});
-    this.watch = watchRedis(q, 'ergo', (e) => {
+    this.watch = watchRedis(q, '', (e) => {
       this.down = e;
       fail(e);
     });
@@ -78,7 +78,7 @@ export class QueueExecutor implements Executor {
 
   /** Connect, and register the run so workers know which ergo it needs. */
   static async open(q: QueueUrl, name: string, runName: string): Promise<QueueExecutor> {
-    await checkReachable(q, 'ergo');
+    await checkReachable(q, '');
     const ex = new QueueExecutor(q, name);
     try {
       await ex.guard(ex.events.waitUntilReady());
@@ -155,10 +155,17 @@ export class QueueExecutor implements Executor {
 
   async close(): Promise<void> {
     this.watch.stop();
+    if (this.down) {
+      // No server to close against: drop every connection now.
+      this.client.disconnect();
+      await Promise.all([this.events, this.queue].map((part) => withTimeout(part.disconnect().catch(() => {}), CLOSE_TIMEOUT_MS)));
+      return;
+    }
     this.client.disconnect();
     for (const part of [this.events, this.queue]) {
       const closed = await withTimeout(part.close().then(() => true, () => false), CLOSE_TIMEOUT_MS);
-      if (closed !== true) await part.disconnect().catch(() => {});
+      // Redis gone: drop the connections (their promises may never settle without a server).
+      if (closed !== true) await withTimeout(part.disconnect().catch(() => {}), CLOSE_TIMEOUT_MS);
     }
   }
 }

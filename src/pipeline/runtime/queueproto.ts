@@ -136,7 +136,7 @@ export function watchRedis(q: QueueUrl, who: string, onDown: (e: QueueDownError)
     );
     if (!fired && Date.now() - lastOk > REDIS_GRACE_MS) {
       fired = true;
-      onDown(new QueueDownError(`${who}: lost Redis at ${q.url} (${lastError || 'no answer'} for ${REDIS_GRACE_MS / 1000} s); finished chunks are kept: start Redis again and rerun the same command`));
+      onDown(new QueueDownError(`${who ? `${who}: ` : ''}lost Redis at ${q.url} (${lastError || 'no answer'} for ${REDIS_GRACE_MS / 1000} s); finished chunks are kept: start Redis again and rerun the same command`));
     }
   }, 1000);
   timer.unref();

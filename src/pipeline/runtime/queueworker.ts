@@ -38,7 +38,7 @@ export interface WorkerServiceOptions {
 
 /** Serve until stopped; resolves when every job held is finished or released; throws QueueDownError when Redis goes away. */
 export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: number; failed: number }> {
-  await checkReachable(o.queue, 'ergo worker');
+  await checkReachable(o.queue, 'worker');
   const pool = new PoolExecutor(o.threads);
   const client = new Redis(redisOptions(o.queue));
   client.on('error', () => {}); // the watchdog decides when it is fatal
@@ -47,7 +47,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
   const stats = { computed: 0, failed: 0 };
   let down: QueueDownError | undefined;
   let wake: () => void = () => {};
-  const watch = watchRedis(o.queue, 'ergo worker', (e) => {
+  const watch = watchRedis(o.queue, 'worker', (e) => {
     down = e;
     wake();
   });
@@ -100,7 +100,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
     if (!w) return;
     workers.delete(name);
     const closed = await withTimeout(w.close(force).then(() => true, () => false), force ? CLOSE_TIMEOUT_MS : 2 ** 31 - 1);
-    if (closed !== true) await w.disconnect().catch(() => {});
+    if (closed !== true) await withTimeout(w.disconnect().catch(() => {}), CLOSE_TIMEOUT_MS);
   };
 
   const poll = async (): Promise<void> => {
@@ -135,7 +135,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
     const closing = Promise.all(all.map((n) => detach(n, force)));
     // A second signal while finishing: drop the connections; the jobs' locks expire and they are requeued.
     await Promise.race([closing, new Promise<void>((r) => (force ? r() : o.force.addEventListener('abort', () => r())))]);
-    if (o.force.aborted && !force) await Promise.all(held.map((w) => w.disconnect().catch(() => {})));
+    if (o.force.aborted && !force) await Promise.all(held.map((w) => withTimeout(w.disconnect().catch(() => {}), CLOSE_TIMEOUT_MS)));
     o.log(`stopped; ${stats.computed} chunk${stats.computed === 1 ? '' : 's'} computed, ${stats.failed} failed`);
     return stats;
   } finally {
