@@ -21,6 +21,8 @@ export interface Executor {
   readonly concurrency: number;
   readonly description: string;
   run(chunk: Chunk): Promise<Float64Array>;
+  /** Optional: the driver has stored `chunk`'s values (a queue removes its job only now, so a crash in between loses nothing). */
+  stored?(chunk: Chunk): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@
 // sweep driver stores them as for a local run (atomic chunk files, manifest, progress).
 //   - Resume: a job already on the queue (waiting, running, or finished while no coordinator
 //     was there) is adopted, not added again: BullMQ ignores an add with an existing job id.
-//   - Finished jobs are removed once their values are taken; a failed one is removed and
+//   - A finished job is removed once the driver has stored its values; a failed one is removed and
 //     reported as a failed attempt (the driver's `retries` add it again).
 //   - The run's registry entry (the version and format workers must have) is removed when the
 //     run completes; an interrupted run leaves its jobs, which the workers go on computing.
@@ -119,13 +119,13 @@ export class QueueExecutor implements Executor {
       const job = await this.adopt(chunk, data, first);
       try {
         const result = await this.guard(job.waitUntilFinished(this.events, WAIT_POLL_MS));
-        return this.take(chunk, job, result);
+        return this.take(chunk, result);
       } catch (e) {
         if (this.down) throw this.down;
         const now = await this.guard(this.queue.getJob(job.id!));
         if (!now) continue; // removed meanwhile: add it again
         const state = await this.guard(now.getState());
-        if (state === 'completed') return this.take(chunk, now, now.returnvalue);
+        if (state === 'completed') return this.take(chunk, now.returnvalue);
         if (state === 'failed') {
           await this.guard(now.remove()).catch(() => {});
           throw new Error(`worker: ${now.failedReason || (e as Error).message}`);
@@ -135,14 +135,15 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  /** The job's values, checked; the job is removed (its values are about to be stored). */
-  private async take(chunk: Chunk, job: Job<JobData, JobResult>, result: unknown): Promise<Float64Array> {
-    const values = decodeResult(chunk.id, result);
-    await this.guard(job.remove()).catch((e: unknown) => {
-      if (this.down) throw this.down;
-      void e; // already removed (another coordinator took it): the values are the same
-    });
-    return values;
+  /** The job's values, checked. */
+  private take(chunk: Chunk, result: unknown): Float64Array {
+    return decodeResult(chunk.id, result);
+  }
+
+  /** The values are stored: remove the job (finished jobs do not pile up in Redis). */
+  async stored(chunk: Chunk): Promise<void> {
+    const job = await this.guard(this.queue.getJob(jobId(chunk)));
+    await this.guard(job?.remove() ?? Promise.resolve());
   }
 
   /** The run is complete: remove its queue and registry entry, so workers drop it. */

@@ -93,6 +93,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
       try {
         await opts.hooks?.beforeChunk?.(chunk.id, rec.attempts);
         store(chunk, rec, await opts.executor.run(chunk));
+        await opts.executor.stored?.(chunk).catch(() => {}); // best effort: a leftover job is adopted or cleared later
         summary.computed++;
         summary.computedIds.add(chunk.id);
         done++;
