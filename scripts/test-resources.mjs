@@ -4,6 +4,7 @@
 //   - python3 on PATH with a working numpy (numpy cross-checks, committed fixture scripts);
 //   - util-linux `script` (the pseudo-terminal progress-bar test);
 //   - strace (the security test that watches which files the ergo process opens);
+//   - redis-server (the distributed-run tests start their own, on free loopback ports);
 //   - the real networks of scripts/fetch-models.mjs (one attempt, no retries).
 // Prints `ok: ...` per resource; on the first one missing, prints one line saying what is
 // missing and how to get it, and exits 1.
@@ -30,6 +31,10 @@ process.stdout.write('ok: util-linux script\n');
 const st = spawnSync('strace', ['-V'], { encoding: 'utf8' });
 if (st.error || st.status !== 0) fail('strace is not installed (apt-get install strace)');
 process.stdout.write('ok: strace\n');
+
+const rs = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+if (rs.error || rs.status !== 0) fail('redis-server is not installed (apt-get install redis-server)');
+process.stdout.write('ok: redis-server\n');
 
 const fm = spawnSync(process.execPath, [join(root, 'scripts', 'fetch-models.mjs'), '--quiet'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 if (fm.status !== 0) fail(`models not available: ${fm.stderr.trim().split('\n').at(-1) || `fetch-models exited with ${fm.status ?? fm.signal}`}`);

@@ -274,3 +274,19 @@ test('--queue with no Redis listening: one line naming the server, exit 2, nothi
   assert.match(r.stderr, new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port}`));
   assert.ok(!existsSync(join(out, 'chunks')) || readdirSync(join(out, 'chunks')).length === 0);
 });
+
+test('redis-server off PATH: the distributed tests fail in strict mode instead of skipping', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { symlinkSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const { repoRoot } = await import('./helpers/cli.js');
+  const bin = tempDir('ergo-path-');
+  symlinkSync(process.execPath, join(bin, 'node')); // a PATH with node only
+  const url = pathToFileURL(join(repoRoot, 'dist', 'test', 'helpers', 'resources.js')).href;
+  const src = `import { testNeeding, redisMissing } from ${JSON.stringify(url)};\ntestNeeding(redisMissing(), 'queue check', {}, () => {});`;
+  const env: NodeJS.ProcessEnv = { ...process.env, ERGO_STRICT: '1', PATH: bin };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8', env, timeout: 60_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /required resource is missing: redis-server is not installed/);
+});
