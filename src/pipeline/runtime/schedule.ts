@@ -2,7 +2,8 @@
 // retries, each result written atomically (to the spectrum cache first, then the run
 // directory) and recorded in the manifest, which is saved at most once a second. A full
 // disk or a permission problem (ioerrors.ts) stops the sweep at once, without retries:
-// finished chunks are kept and the error says to rerun the same command.
+// finished chunks are kept and the error says to rerun the same command. So does an executor
+// that lost its server (ExecutorLostError: the queue's Redis stopped answering).
 import { join } from 'node:path';
 import { writeFileAtomic, sha256 } from '../files.js';
 import { encodeChunk } from './arrow.js';
