@@ -54,7 +54,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
   o.stop.addEventListener('abort', () => wake());
   o.force.addEventListener('abort', () => wake());
 
-  const process = async (job: Job<JobData, JobResult>): Promise<JobResult> => {
+  const compute = async (job: Job<JobData, JobResult>): Promise<JobResult> => {
     const { chunk } = job.data;
     const problem = versionProblem(job.data);
     if (problem) {
@@ -83,7 +83,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
       refused.add(name);
       return;
     }
-    const w = new Worker<JobData, JobResult>(name, process, {
+    const w = new Worker<JobData, JobResult>(name, compute, {
       connection: redisOptions(o.queue),
       concurrency: Math.max(1, o.threads),
       lockDuration: LOCK_DURATION_MS,
