@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { RESULT_MARKER, type ChildResult, type ErgoCase, type Impl } from './bench-cases.js';
 import { llmShapedRows } from './bench-llm.js';
+import { queueRows } from './bench-queue.js';
 
 // ---------- locations (compiled: dist/scripts/bench.js; from sources: scripts/bench.ts under tsx) ----------
 
@@ -564,6 +565,12 @@ function buildJobs(quick: boolean): Job[] {
   jobs.push({
     id: 'llm-shaped',
     run: async () => (await llmShapedRows({ root: ROOT, scratch, ergo: ERGO, blocks: quick ? 1 : 4, timeoutMs: 60 * MIN, ergoCli })) as Row[],
+  });
+
+  // The 2017 qr sweep (CUE) locally vs through a Redis queue with 2 workers: the queue's cost per chunk.
+  jobs.push({
+    id: 'queue-2017-qr',
+    run: async () => (await queueRows({ root: ROOT, scratch, ergo: ERGO, quick, timeoutMs: 60 * MIN, ergoCli })) as Row[],
   });
 
   // Start-up: how long a command takes when it has almost nothing to do (module loading).

@@ -5,6 +5,7 @@
 //   - util-linux `script` (the pseudo-terminal progress-bar test);
 //   - strace (the security test that watches which files the ergo process opens);
 //   - chromium (the headless browser test of the HTML report, test/report.browser.test.ts);
+//   - redis-server (the distributed-run tests start their own, on free loopback ports);
 //   - the real networks of scripts/fetch-models.mjs (one attempt, no retries).
 // Prints `ok: ...` per resource; on the first one missing, prints one line saying what is
 // missing and how to get it, and exits 1.
@@ -36,6 +37,10 @@ const chromium = process.env.ERGO_CHROMIUM ?? '/usr/bin/chromium';
 const cr = spawnSync(chromium, ['--version'], { encoding: 'utf8', timeout: 60_000 });
 if (cr.error || cr.status !== 0) fail(`chromium is not usable at ${chromium} (apt-get install chromium, or set ERGO_CHROMIUM); the report's browser test needs it`);
 process.stdout.write(`ok: ${cr.stdout.trim()}\n`);
+
+const rs = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+if (rs.error || rs.status !== 0) fail('redis-server is not installed (apt-get install redis-server)');
+process.stdout.write('ok: redis-server\n');
 
 const fm = spawnSync(process.execPath, [join(root, 'scripts', 'fetch-models.mjs'), '--quiet'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 if (fm.status !== 0) fail(`models not available: ${fm.stderr.trim().split('\n').at(-1) || `fetch-models exited with ${fm.status ?? fm.signal}`}`);

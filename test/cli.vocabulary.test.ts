@@ -34,7 +34,7 @@ function sweep(): Promise<void> {
   return sweepReady;
 }
 
-const COMMANDS = ['run', 'analyze', 'status', 'datasets', 'export', 'layers', 'cpse', 'csd', 'mme'];
+const COMMANDS = ['run', 'analyze', 'status', 'datasets', 'export', 'layers', 'cpse', 'csd', 'mme', 'report', 'validate', 'worker'];
 
 const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.includes('is deprecated'));
 

@@ -56,7 +56,7 @@ export interface SessionOptions extends Omit<ExperimentOptions, 'signal' | 'onEv
  * result files. Returns the result and the exit code (0, 1 for failed chunks, 130 interrupted).
  */
 export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): Promise<{ result: ExperimentResult; code: number }> {
-  const { warning } = workersCheck(opts.workers ?? 0, availableParallelism());
+  const { warning } = opts.queue ? {} : workersCheck(opts.workers ?? 0, availableParallelism());
   if (warning) io.stderr.write(`ergo: warning: ${warning}\n`);
   const { runExperiment } = await import('../pipeline/experiments/index.js');
   const { createProgress } = await import('./progress.js');

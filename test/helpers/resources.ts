@@ -60,3 +60,8 @@ export function chromiumMissing(): string | undefined {
     return undefined;
   });
 }
+
+/** Why Debian's redis-server (the distributed-run tests start their own) cannot be used, or undefined. */
+export function redisMissing(): string | undefined {
+  return once('redis', () => (spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server)'));
+}

@@ -7,8 +7,9 @@ import type { Command as Program } from 'commander';
 import { WEIGHTS_FORMATS } from '../../weights/formats.js';
 import type { RunConfig, NetworkSpec } from '../../pipeline/config/types.js';
 import type { ExperimentReport, ExperimentResult } from '../../pipeline/experiments/index.js';
-import { choice, regex, workers, collect, ALLOW_PATH_HELP, QUIET_HELP } from '../parsers.js';
+import { choice, regex, workers, collect, queueUrl, workersWithQueue, ALLOW_PATH_HELP, QUIET_HELP } from '../parsers.js';
 import { deprecatedAlias } from '../aliases.js';
+import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 import { runSession, wroteLine, pathArg } from '../session.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../errors.js';
@@ -24,6 +25,7 @@ export interface NetworkFlags {
   cache?: string;
   json?: boolean;
   quiet?: boolean;
+  queue?: QueueUrl;
 }
 
 /** The command `name` with its description and the model arguments both commands take. */
@@ -44,7 +46,9 @@ export function networkOptions(c: Program, name: string): Program {
     .option('-o, --out <dir>', `run directory: manifest, chunks, results and plots (default runs/${name}; with --json, no files unless --out is given)`)
     .option('--cache <dir>', 'spectrum cache shared by runs (default $ERGO_CACHE or ~/.cache/ergo)')
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md); writes no run directory unless -o is given')
-    .option('-q, --quiet', QUIET_HELP);
+    .option('-q, --quiet', QUIET_HELP)
+    .option('--queue <url>', 'compute the layers through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes that reach the model at the same path (docs/distributed.md)', queueUrl)
+    .hook('preAction', (self) => workersWithQueue(self.getOptionValueSource('workers') === 'cli', self.opts().queue));
   return deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS));
 }
 
@@ -71,7 +75,7 @@ export async function runNetworks(io: Io, cfg: RunConfig, o: NetworkFlags): Prom
   const outDir = temporary ? mkdtempSync(join(tmpdir(), `ergo-${cfg.name}-`)) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
   const cacheDir = resolve(io.cwd, o.cache ?? defaultCacheDir(io.env));
   try {
-    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command' }, io);
+    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}) }, io);
     const report = code === 0 || code === EXIT.partial ? result.report : undefined;
     if (report) {
       if (o.json) io.stdout.write(resultJson(report));

@@ -7,8 +7,10 @@ import { join, resolve } from 'node:path';
 import type { NetworkSpec, RunConfig } from '../../pipeline/config/types.js';
 import type { Io } from '../io.js';
 import { action, type Command } from '../command.js';
-import { EXIT } from '../errors.js';
-import { workers, QUIET_HELP } from '../parsers.js';
+import type { Command as Program } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { workers, queueUrl, shard, workersWithQueue, QUIET_HELP } from '../parsers.js';
+import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 import { runSession, shown, wroteLine, pathArg } from '../session.js';
 import { printReport } from './print.js';
 
@@ -22,9 +24,15 @@ export function register(cmd: Command): void {
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('--fresh', 'discard an existing run in the directory and start over')
     .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
+    .option('--queue <url>', 'coordinate: compute the chunks through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes (docs/distributed.md)', queueUrl)
+    .option('--shard <I/N>', 'compute only the chunks whose index is I mod N and do not aggregate; a final run without --shard aggregates (docs/distributed.md)', shard)
     .option('-q, --quiet', QUIET_HELP)
     .action(
-      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean }) => {
+      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean; queue?: QueueUrl; shard?: { index: number; count: number } }, self: Program) => {
+        workersWithQueue(self.getOptionValueSource('workers') === 'cli', o.queue);
+        if (o.shard && o.queue) throw new UsageError('--shard and --queue: choose one (shards share a directory; a queue shares a Redis)');
+        if (o.shard && o.fresh) throw new UsageError('--shard and --fresh: a shard never discards the shared directory; clear it before starting the shards');
+        if (o.shard && o.json && o.out === undefined) throw new UsageError('--shard with --json needs --out: a shard writes into the shared run directory');
         const { loadConfig } = await import('../../pipeline/config/index.js');
         const cfg = rebased(io, loadConfig(pathArg(io, configPath)));
         const temporary = !!o.json && o.out === undefined;
@@ -32,9 +40,18 @@ export function register(cmd: Command): void {
         try {
           const { result, code } = await runSession(
             cfg,
-            { outDir, workers: o.workers, fresh: !!o.fresh, quiet: !!o.quiet || !!o.json, resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}` },
+            {
+              outDir,
+              workers: o.workers,
+              fresh: !!o.fresh,
+              quiet: !!o.quiet || !!o.json,
+              ...(o.queue ? { queue: o.queue } : {}),
+              ...(o.shard ? { shard: o.shard } : {}),
+              resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}${o.queue ? ` --queue ${o.queue.url}` : ''}${o.shard ? ` --shard ${o.shard.index}/${o.shard.count}` : ''}`,
+            },
             io,
           );
+          if (code === 0 && o.shard && !o.quiet) io.stderr.write(`[ergo] shard ${o.shard.index}/${o.shard.count} done (nothing aggregated); when every shard has finished: ergo run ${configPath} --out ${shown(io, outDir)}\n`);
           if ((code !== 0 && code !== EXIT.partial) || !result.report) return code;
           if (o.json) io.stdout.write((await import('../../pipeline/report/json.js')).resultJson(result.report));
           else if (cfg.experiment !== 'spectral-ergodicity') await printReport(io, result.report);

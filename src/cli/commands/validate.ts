@@ -3,7 +3,7 @@
 // any check fails.
 import { resolve } from 'node:path';
 import { action, type Command } from '../command.js';
-import { choice, number, wholeNumber } from '../parsers.js';
+import { choice, number, wholeNumber, QUIET_HELP } from '../parsers.js';
 import { EXIT } from '../errors.js';
 import { pathArg, wroteLine } from '../session.js';
 
@@ -25,7 +25,8 @@ export function register(cmd: Command): void {
     .option('-m, --ensemble-size <M>', 'matrices per file, for flat (M*N) arrays', wholeNumber('--ensemble-size', 1))
     .option('--level <a>', 'family-wise level of the verdict (Bonferroni over all checks)', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 0.01)
     .option('-o, --out <dir>', 'write results/validate.json and plots/validate-spacing.svg here (default for a run directory: the run directory)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/validate.md)')
+    .option('--json', 'print the results as JSON on stdout (shape: docs/validate.md); writes no files unless -o is given')
+    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (inputs: string[], o: Flags) => {
         const { validateInputs } = await import('../../pipeline/experiments/validate.js');
@@ -37,7 +38,8 @@ export function register(cmd: Command): void {
           ...(o.ensembleSize !== undefined ? { ensembleSize: o.ensembleSize } : {}),
         });
         io.stdout.write(o.json ? resultJson(report) : validateTable(report));
-        const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : runDir;
+        // --json alone writes nothing (as every command); -o writes the files anyway.
+        const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : o.json ? undefined : runDir;
         if (outDir !== undefined) {
           const files = await writeValidateReport(outDir, report, panels);
           if (!o.json) wroteLine(io, files);

@@ -4,9 +4,11 @@
 // and `reuse:` work alike for sweeps and network runs.
 import { resolve } from 'node:path';
 import type { RunConfig } from '../config/types.js';
-import { acquireLock } from '../runtime/lock.js';
+import { acquireLock, refuseOtherKind, shardLockFile, type Lock } from '../runtime/lock.js';
 import { createExecutor, type Executor } from '../runtime/executor.js';
 import { bounds, runSweep } from '../runtime/sweep.js';
+import { runShard, shardChunks, type Shard } from '../runtime/shard.js';
+import type { QueueUrl } from '../runtime/queueurl.js';
 import type { SweepHooks } from '../runtime/schedule.js';
 import type { RunEvent, RunSummary } from '../runtime/events.js';
 import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
@@ -38,6 +40,10 @@ export interface ExperimentOptions {
   onEvent?: (e: RunEvent) => void;
   /** Test hooks (runtime/schedule.ts); never set by the command line. */
   hooks?: SweepHooks;
+  /** Compute through this Redis queue (runtime/queue.ts; `ergo worker` processes compute); `workers` is then unused. */
+  queue?: QueueUrl;
+  /** Compute only this shard's chunks into the directory and aggregate nothing (runtime/shard.ts). */
+  shard?: Shard;
 }
 
 export type ExperimentReport = ErgodicityReport | CpseReport | CsdReport | MmeReport;
@@ -108,22 +114,50 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
   }
 }
 
+/** The directory's lock: the run's, or this shard's; refuses while the other kind holds it. */
+function lockFor(dir: string, shard: Shard | undefined): Lock {
+  const lock = acquireLock(dir, shard ? shardLockFile(shard.index, shard.count) : undefined);
+  try {
+    refuseOtherKind(dir, !!shard);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  return lock;
+}
+
 /** Run (or resume) an experiment into `opts.outDir`. */
 export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Promise<ExperimentResult> {
   const prepared = await prepare(cfg); // validates the plan before anything is written
   const dir = resolve(opts.outDir);
-  bounds(dir, prepared.chunks, opts.executor?.concurrency ?? opts.workers ?? 0);
-  const lock = acquireLock(dir);
-  const executor = opts.executor ?? createExecutor(opts.workers ?? 0);
+  if (opts.shard && opts.queue) throw new Error('a run is either a shard or a queue coordinator'); // the CLI refuses the pair first
+  // A queue coordinator computes nothing itself: it holds one result at a time.
+  const computeHere = opts.queue ? 0 : opts.executor?.concurrency ?? opts.workers ?? 0;
+  bounds(dir, opts.shard ? shardChunks(prepared.chunks, opts.shard) : prepared.chunks, computeHere);
+  const lock = lockFor(dir, opts.shard);
+  let executor: Executor;
+  let queue: import('../runtime/queue.js').QueueExecutor | undefined;
+  try {
+    if (opts.executor) executor = opts.executor;
+    else if (opts.queue) {
+      // Loaded only for queue runs (BullMQ and ioredis are not needed otherwise).
+      const { QueueExecutor } = await import('../runtime/queue.js');
+      const { queueName } = await import('../runtime/queueproto.js');
+      executor = queue = await QueueExecutor.open(opts.queue, queueName(prepared.chunks), cfg.name);
+    } else executor = createExecutor(opts.workers ?? 0);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     if (lock.tookOver) opts.onEvent?.({ type: 'note', message: `took over a stale lock of pid ${lock.tookOver.pid}` });
-    const summary = await runSweep(cfg, prepared.chunks, {
-      ...opts,
-      outDir: dir,
-      executor,
-      ...(prepared.groups ? { groups: prepared.groups } : {}),
-    });
+    if (queue) opts.onEvent?.({ type: 'note', message: `computing on ${queue.description}; start \`ergo worker --queue ${opts.queue!.url}\` on the machines that compute` });
+    const sweep = { ...opts, outDir: dir, executor, ...(prepared.groups ? { groups: prepared.groups } : {}) };
+    if (opts.shard) return { summary: await runShard(cfg, prepared.chunks, opts.shard, sweep), files: [] };
+    const summary = await runSweep(cfg, prepared.chunks, sweep);
+    if (queue?.adopted) opts.onEvent?.({ type: 'note', message: `${queue.adopted} chunk(s) were already on the queue (queued or finished before this run started) and were adopted` });
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
+    await queue?.retire();
     clearPreviousOutputs(dir); // the last run's results and plots (runtime/outputs.ts)
     const { report, files } = await prepared.finish(openDataset(dir), summary);
     // The page is built from what the directory now holds, as `ergo report` rebuilds it. The

@@ -7,9 +7,12 @@
 //     JSON and computed elsewhere;
 //   - it may reject (the driver retries per the config's `retries`); it must not write files:
 //     the driver stores, checksums and records every result itself;
-//   - `concurrency` is how many chunks the driver keeps in flight; `close()` frees workers.
+//   - `concurrency` is how many chunks the driver keeps in flight; `close()` frees workers;
+//   - an ExecutorLostError (its server is gone) stops the driver at once, without retries:
+//     finished chunks are kept, the rest stay pending for a rerun.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { UserError } from '../../errors.js';
 import type { Chunk } from './chunk.js';
 import { runChunk } from './tasks.js';
 
@@ -18,7 +21,17 @@ export interface Executor {
   readonly concurrency: number;
   readonly description: string;
   run(chunk: Chunk): Promise<Float64Array>;
+  /** Optional: the driver has stored `chunk`'s values (a queue removes its job only now, so a crash in between loses nothing). */
+  stored?(chunk: Chunk): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The executor can run nothing more (e.g. its queue server stopped answering). */
+export class ExecutorLostError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutorLostError';
+  }
 }
 
 /** Runs chunks on the calling thread, one at a time (tests, tiny runs, debugging). */

@@ -1,6 +1,10 @@
 // One run per directory: an exclusive lock file holding the owner's pid and host.
 // A lock whose process no longer exists on this host is stale and is taken over.
-import { writeFileSync, linkSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+// Shards (`--shard I/N`, shard.ts) of one run share its directory: each takes its own lock
+// file (shard-I-of-N.lock), so any number run at once; a plain run and a shard exclude each
+// other (each takes its own lock first, then refuses if the other kind is live: whichever
+// comes second sees the first).
+import { writeFileSync, linkSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
@@ -34,9 +38,36 @@ export interface Lock {
   release(): void;
 }
 
-export function acquireLock(dir: string): Lock {
+export const RUN_LOCK = 'run.lock';
+export const shardLockFile = (index: number, count: number): string => `shard-${index}-of-${count}.lock`;
+const SHARD_LOCK = /^shard-(\d+)-of-(\d+)\.lock$/;
+
+/** The holder of lock file `file` in `dir` if it is live (its process exists, or it is on another host). */
+export function liveHolder(dir: string, file: string): LockInfo | undefined {
+  let info: LockInfo;
+  try {
+    info = JSON.parse(readFileSync(join(dir, file), 'utf8')) as LockInfo;
+  } catch {
+    return undefined;
+  }
+  return info.host !== hostname() || alive(info.pid) ? info : undefined;
+}
+
+/** Refuse when another kind of run holds `dir`: shards for a plain run, the plain run for a shard. */
+export function refuseOtherKind(dir: string, shard: boolean): void {
+  const files = shard ? [RUN_LOCK] : readdirSync(dir).filter((f) => SHARD_LOCK.test(f));
+  for (const f of files) {
+    const h = liveHolder(dir, f);
+    if (!h) continue;
+    const m = SHARD_LOCK.exec(f);
+    const what = m ? `shard ${m[1]}/${m[2]}` : 'a run without --shard';
+    throw new LockError(`${dir} is in use by ${what} (pid ${h.pid} on ${h.host}, started ${h.started}); ${shard ? 'wait for it to finish' : 'wait for every shard to finish, then run this again'} (or remove ${join(dir, f)} if that process is gone)`);
+  }
+}
+
+export function acquireLock(dir: string, file = RUN_LOCK): Lock {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'run.lock');
+  const path = join(dir, file);
   let tookOver: LockInfo | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

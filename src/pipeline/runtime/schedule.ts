@@ -2,13 +2,14 @@
 // retries, each result written atomically (to the spectrum cache first, then the run
 // directory) and recorded in the manifest, which is saved at most once a second. A full
 // disk or a permission problem (ioerrors.ts) stops the sweep at once, without retries:
-// finished chunks are kept and the error says to rerun the same command.
+// finished chunks are kept and the error says to rerun the same command. So does an executor
+// that lost its server (ExecutorLostError: the queue's Redis stopped answering).
 import { join } from 'node:path';
 import { writeFileAtomic, sha256 } from '../files.js';
 import { encodeChunk } from './arrow.js';
 import { chunkCost, chunkMeta, type Chunk } from './chunk.js';
 import { cacheFile } from './cache.js';
-import type { Executor } from './executor.js';
+import { ExecutorLostError, type Executor } from './executor.js';
 import { writeManifest, type ChunkRecord } from './manifest.js';
 import { isIoFailure, ioUserError } from '../ioerrors.js';
 import { chunkData } from './tasks.js';
@@ -34,6 +35,8 @@ export interface ScheduleOptions {
   onEvent?: (e: RunEvent) => void;
   hooks?: SweepHooks;
   cacheDir?: string;
+  /** false: write chunk files only, never manifest.json (a shard: shard.ts). Default true. */
+  recordManifest?: boolean;
 }
 
 /** Saves the manifest at most once per MANIFEST_INTERVAL_MS; `flush` writes now. */
@@ -72,7 +75,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
   let doneCost = totalCost - pending.reduce((s, c) => s + chunkCost(c), 0);
   let done = chunks.length - pending.length;
   emit({ type: 'start', total: chunks.length, done, toCompute: pending.length, totalCost, doneCost });
-  const saver = throttledSaver(dir, summary);
+  const saver = opts.recordManifest === false ? { save: () => {}, flush: () => {}, error: () => undefined } : throttledSaver(dir, summary);
   let ioFailure: unknown;
 
   const store = (chunk: Chunk, rec: ChunkRecord, values: Float64Array): void => {
@@ -91,6 +94,7 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
       try {
         await opts.hooks?.beforeChunk?.(chunk.id, rec.attempts);
         store(chunk, rec, await opts.executor.run(chunk));
+        await opts.executor.stored?.(chunk).catch(() => {}); // best effort: a leftover job is adopted or cleared later
         summary.computed++;
         summary.computedIds.add(chunk.id);
         done++;
@@ -98,8 +102,8 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
         emit({ type: 'chunk', id: chunk.id, done, total: chunks.length, doneCost, totalCost });
         return;
       } catch (e) {
-        if (isIoFailure(e)) {
-          ioFailure ??= ioUserError(e);
+        if (isIoFailure(e) || e instanceof ExecutorLostError) {
+          ioFailure ??= ioUserError(e) ?? e;
           Object.assign(rec, { state: 'pending', attempts: 0 });
           return;
         }

@@ -80,14 +80,14 @@ export function reconcile(dir: string, cfg: RunConfig, chunks: readonly Chunk[],
   return manifest;
 }
 
-function markPending(rec: ChunkRecord): void {
+export function markPending(rec: ChunkRecord): void {
   Object.assign(rec, { state: 'pending', attempts: 0 });
   delete rec.sha256;
   delete rec.bytes;
   delete rec.error;
 }
 
-function adopt(rec: ChunkRecord, bytes: Uint8Array, source: ChunkRecord['source']): void {
+export function adopt(rec: ChunkRecord, bytes: Uint8Array, source: ChunkRecord['source']): void {
   Object.assign(rec, { state: 'done', sha256: sha256(bytes), bytes: bytes.length, source });
   delete rec.error;
 }

@@ -1,0 +1,100 @@
+// Bench rows for distributed runs (bench.ts job `queue-2017-qr`; run alone with
+// `npm run bench -- --only queue`): the 2017 qr sweep, CUE only (N = 64 ... 1024, M = 40),
+// locally with `--workers 2`, then through a Redis queue (a redis-server started here on a
+// free loopback port, without persistence) with 2 `ergo worker --threads 1` processes on this
+// machine. Both use the same 2 cores, so the difference is the queue's cost: per chunk,
+// (queue wall - local wall) / chunks. The chunk files are compared byte for byte.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+
+export interface QueueMeasure {
+  times?: number[];
+  median?: number;
+  error?: string;
+  rssKB?: number;
+}
+
+export interface QueueContext {
+  root: string;
+  scratch: string;
+  ergo: string;
+  quick: boolean;
+  timeoutMs: number;
+  ergoCli: (reps: number, timeoutMs: number, args: (rep: number) => string[]) => Promise<QueueMeasure>;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function listening(port: number): Promise<boolean> {
+  return new Promise((r) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), r(true)));
+    s.once('error', () => r(false));
+  });
+}
+
+function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  const done = new Promise<void>((r) => p.once('exit', () => r()));
+  p.kill('SIGTERM');
+  return done;
+}
+
+function sameChunks(a: string, b: string): string {
+  const names = (d: string) => readdirSync(join(d, 'chunks')).filter((f) => f.endsWith('.arrow')).sort();
+  const na = names(a);
+  if (na.join() !== names(b).join()) return 'chunk file names differ';
+  const diff = na.filter((f) => !readFileSync(join(a, 'chunks', f)).equals(readFileSync(join(b, 'chunks', f))));
+  return diff.length ? `${diff.length} chunk files differ` : `all ${na.length} chunk files byte-identical`;
+}
+
+export async function queueRows(ctx: QueueContext): Promise<object[]> {
+  const raw = parseYaml(readFileSync(join(ctx.root, 'config/spectral-ergodicity-2017-qr.yaml'), 'utf8')) as Record<string, unknown>;
+  raw['name'] = 'bench-2017-qr-cue-queue';
+  raw['ensembles'] = ['CUE'];
+  if (ctx.quick) {
+    raw['sizes'] = [64, 128];
+    raw['plot'] = { eigenphaseSize: 128 };
+  }
+  const file = join(ctx.scratch, 'bench-2017-qr-cue-queue.yaml');
+  writeFileSync(file, stringifyYaml(raw));
+  const sizes = raw['sizes'] as number[];
+  const chunks = sizes.length * Math.ceil(Number(raw['matrices']) / Number(raw['chunk']));
+  const section = `2017 qr sweep, CUE only (N = ${sizes.join(', ')}; M = ${String(raw['matrices'])}; ${chunks} chunks): local vs a Redis queue, same 2 cores`;
+  const localDir = join(ctx.scratch, 'queue-local');
+  const queueDir = join(ctx.scratch, 'queue-queue');
+  const local = await ctx.ergoCli(1, ctx.timeoutMs, () => ['run', file, '--fresh', '--quiet', '--workers', '2', '--out', localDir]);
+
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    return [{ section, what: 'local', impl: 'ergo run --workers 2', runs: '1 rep', ergo: local }, { section, what: 'queue', impl: 'ergo run --queue', runs: '', ergo: { error: 'redis-server is not installed' } }];
+  }
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const workers: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 2; i++) workers.push(spawn(process.execPath, [ctx.ergo, 'worker', '--queue', url, '--threads', '1'], { stdio: 'ignore' }));
+    await new Promise((r) => setTimeout(r, 3000)); // the workers start up (not counted: they serve many runs)
+    const queue = await ctx.ergoCli(1, ctx.timeoutMs, () => ['run', file, '--fresh', '--quiet', '--queue', url, '--out', queueDir]);
+    const perChunk = local.median !== undefined && queue.median !== undefined ? ((queue.median - local.median) / chunks) * 1000 : undefined;
+    const identical = local.error || queue.error ? 'not compared (a side failed)' : sameChunks(localDir, queueDir);
+    const note = `queue overhead ${perChunk === undefined ? 'not measured' : `${perChunk.toFixed(0)} ms per chunk`} ((queue - local) / ${chunks} chunks, coordinator start-up and Redis round trips included); ${identical}`;
+    return [
+      { section, what: 'local, thread pool', impl: 'ergo run --workers 2', runs: '1 rep', ergo: local },
+      { section, what: 'coordinator + 2 `ergo worker --threads 1` on this machine', impl: 'ergo run --queue', runs: '1 rep', ergo: queue, note },
+    ];
+  } finally {
+    await Promise.all(workers.map(stop));
+    await stop(redis);
+  }
+}

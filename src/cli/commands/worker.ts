@@ -1,0 +1,48 @@
+// ergo worker --queue redis://HOST:PORT[/DB] [--threads N]: compute the chunks of the runs
+// coordinated through that Redis (pipeline/runtime/queueworker.ts does the work).
+import { availableParallelism } from 'node:os';
+import { action, type Command } from '../command.js';
+import { EXIT } from '../errors.js';
+import { queueUrl, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { TOOL_VERSION } from '../../pipeline/version.js';
+import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
+
+export function register(cmd: Command): void {
+  const { program, io } = cmd;
+  program
+    .command('worker')
+    .description('compute chunks of `ergo run/cpse/csd --queue` runs on this machine (docs/distributed.md); Ctrl-C finishes the chunks in hand, then exits')
+    .requiredOption('--queue <url>', 'the Redis the coordinators use: redis://HOST:PORT[/DB]', queueUrl)
+    .option('--threads <n>', 'worker threads (chunks computed at once)', wholeNumber('--threads', 1), availableParallelism())
+    .option('--json', 'log as JSON lines on stdout ({tool, version, time, message}) instead of text on stderr')
+    .option('-q, --quiet', 'log only the start, the end and refusals, not every chunk')
+    .action(
+      action(cmd, async (o: { queue: QueueUrl; threads: number; json?: boolean; quiet?: boolean }) => {
+        const { serveQueue } = await import('../../pipeline/runtime/queueworker.js');
+        const chunkLine = /^(computing|done) /;
+        const log = (line: string): void => {
+          if (o.quiet && chunkLine.test(line)) return;
+          if (o.json) io.stdout.write(JSON.stringify({ tool: 'ergo', version: TOOL_VERSION, time: new Date().toISOString(), message: line }) + '\n');
+          else io.stderr.write(`[ergo worker] ${line}\n`);
+        };
+        const stop = new AbortController();
+        const force = new AbortController();
+        const onSignal = (sig: NodeJS.Signals): void => {
+          if (stop.signal.aborted) force.abort();
+          else {
+            io.stderr.write(`[ergo worker] ${sig}: finishing the chunks in hand, then exiting (press again to release them at once)\n`);
+            stop.abort();
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          await serveQueue({ queue: o.queue, threads: o.threads, log, stop: stop.signal, force: force.signal, ...(io.hooks?.beforeChunk ? { beforeChunk: io.hooks.beforeChunk } : {}) });
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+        return force.signal.aborted ? EXIT.interrupted : EXIT.ok;
+      }),
+    );
+}
