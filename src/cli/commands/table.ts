@@ -82,6 +82,12 @@ export const COMMANDS: readonly CommandRow[] = [
     summary: 'check eigenphases against their circular ensemble (moduli, trace moments, gap ratio, uniformity, spacings); exit 1 when a check fails',
     load: () => import('./validate.js'),
   },
+  {
+    name: 'worker',
+    usage: '[options]',
+    summary: 'compute chunks of `ergo run/cpse/csd --queue` runs on this machine (docs/distributed.md); Ctrl-C finishes the chunks in hand, then exits',
+    load: () => import('./worker.js'),
+  },
 ];
 
 /** The command an argument list names: its first operand (`ergo help <cmd>` names <cmd>). */
