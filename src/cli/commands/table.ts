@@ -54,7 +54,7 @@ export const COMMANDS: readonly CommandRow[] = [
   },
   {
     name: 'cpse',
-    usage: '[options] <models...>',
+    usage: '[options] [models...]',
     summary: 'cascading periodic spectral ergodicity of trained networks: d_layers per depth and cPSE',
     load: () => import('./cpse.js'),
   },
