@@ -3,9 +3,10 @@
 // aggregates; chunk files and results byte-identical to a local run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { runFiles } from './helpers/rundir.js';
 
 const CFG = `name: shard-2017
 seed: 2017
@@ -25,10 +26,7 @@ function config(): string {
   return file;
 }
 
-function files(dir: string, sub: string): Map<string, Buffer> {
-  const d = join(dir, sub);
-  return new Map(readdirSync(d).filter((f) => !f.startsWith('.')).sort().map((f) => [f, readFileSync(join(d, f))]));
-}
+const files = runFiles;
 
 function same(got: string, want: string, sub: string): void {
   const a = files(got, sub);

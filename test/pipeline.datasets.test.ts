@@ -15,6 +15,7 @@ import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.
 import { planRun, sweep, failChunk } from './helpers/sweep.js';
 import type { Chunk } from '../src/pipeline/runtime/chunk.js';
 import type { Manifest } from '../src/pipeline/runtime/manifest.js';
+import { runFiles } from './helpers/rundir.js';
 
 // A: 2 ensembles x sizes [16, 24] x 3 chunks (M = 9, chunk 3) = 12 chunks.
 const A = `name: shared
@@ -30,10 +31,7 @@ function manifestOf(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
-// results/report.html is left out: it states the run's own dates and configuration (provenance).
-function files(dir: string, sub: string): Map<string, Buffer> {
-  return new Map(readdirSync(join(dir, sub)).filter((f) => f !== 'report.html').sort().map((f) => [f, readFileSync(join(dir, sub, f))]));
-}
+const files = runFiles;
 
 function assertSameFiles(a: string, b: string, sub: string): void {
   const fa = files(a, sub), fb = files(b, sub);

@@ -18,6 +18,7 @@ import { CHECKSUM_KEY, valuesChecksum, valuesProblem, encodeChunk, decodeChunk }
 import { StoreError, writeFileAtomic } from '../src/pipeline/files.js';
 import { IoError, ioUserError, isIoFailure, IO_FAILURES } from '../src/pipeline/ioerrors.js';
 import { UserError } from '../src/errors.js';
+import { runFiles } from './helpers/rundir.js';
 
 /** Rewrite an Arrow file with `edit` applied to its columns; `meta` edits the schema metadata (default: kept as is). */
 function rewriteArrow(path: string, edit: (name: string, values: Float64Array | Int32Array) => void, meta?: (m: Map<string, string>) => void): void {
@@ -161,10 +162,7 @@ matrices: 6
 chunk: 3
 `;
 
-// results/report.html is left out: it states the run's own dates and configuration (provenance).
-function files(dir: string, sub: string): Map<string, Buffer> {
-  return new Map(readdirSync(join(dir, sub)).filter((f) => f !== 'report.html').sort().map((f) => [f, readFileSync(join(dir, sub, f))]));
-}
+const files = runFiles;
 
 function assertSameFiles(dir: string, ref: string, sub: string): void {
   const got = files(dir, sub);

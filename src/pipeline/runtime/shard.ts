@@ -6,15 +6,14 @@
 // (each holds its own lock, lock.ts). A plain `ergo run <config>` afterwards adopts every
 // shard's files through the usual resume (each file's identity and values checksum are
 // checked), computes whatever is missing and aggregates.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/types.js';
 import { ConfigError } from '../config/schema.js';
 import type { Chunk } from './chunk.js';
 import { CHUNK_DIR, changedKeys, dataConfig, newManifest, readManifest, writeManifest } from './manifest.js';
-import { fileProblem } from './verify.js';
 import { schedule } from './schedule.js';
-import { adopt, markPending, type SweepOptions } from './sweep.js';
+import { adoptFile, type SweepOptions } from './sweep.js';
 import type { RunSummary } from './events.js';
 
 export interface Shard {
@@ -42,22 +41,8 @@ export async function runShard(cfg: RunConfig, chunks: readonly Chunk[], shard: 
   const mine = shardChunks(chunks, shard);
   const manifest = newManifest(cfg, mine, opts.groups); // in memory only: this shard's records
   const summary: RunSummary = { outDir: dir, total: mine.length, computed: 0, resumed: 0, reused: 0, cached: 0, computedIds: new Set(), recomputed: [], failed: [], interrupted: false, manifest };
-  for (const rec of manifest.chunks) {
-    const path = join(dir, rec.file);
-    if (existsSync(path)) {
-      const problem = fileProblem(path, { identity: rec.identity }, false);
-      if (!problem) {
-        adopt(rec, readFileSync(path), 'computed');
-        summary.resumed++;
-        continue;
-      }
-      // Only this shard writes this file: a damaged one is ours to replace.
-      summary.recomputed.push({ id: rec.id, reason: problem });
-      opts.onEvent?.({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
-      rmSync(path, { force: true });
-    }
-    markPending(rec);
-  }
+  // Only this shard writes these files: a damaged one is ours to replace.
+  for (const rec of manifest.chunks) adoptFile(dir, rec, summary, (e) => opts.onEvent?.(e));
   await schedule(dir, cfg.retries, mine, summary, { ...opts, recordManifest: false });
   return summary;
 }

@@ -95,31 +95,41 @@ export function adopt(rec: ChunkRecord, bytes: Uint8Array, source: ChunkRecord['
 /** Step 2: keep intact finished chunks, adopt files renamed into place but not recorded, reset the rest. */
 export function resume(dir: string, manifest: Manifest, summary: RunSummary, emit: Emit): void {
   for (const rec of manifest.chunks) {
-    const path = join(dir, rec.file);
-    if (rec.state === 'done') {
-      const problem = verifyChunkFile(dir, rec);
-      if (!problem) {
-        summary.resumed++;
-        continue;
-      }
-      summary.recomputed.push({ id: rec.id, reason: problem });
-      emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
-      rmSync(path, { force: true });
-    } else if (existsSync(path)) {
-      // Renamed into place but the manifest update was lost (crash in between): the file's
-      // own values checksum is the only check there is (fileProblem requires it).
-      const problem = fileProblem(path, { identity: rec.identity }, false);
-      if (!problem) {
-        adopt(rec, readFileSync(path), 'computed');
-        summary.resumed++;
-        continue;
-      }
-      summary.recomputed.push({ id: rec.id, reason: problem });
-      emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
-      rmSync(path, { force: true });
+    if (rec.state !== 'done') {
+      adoptFile(dir, rec, summary, emit);
+      continue;
     }
+    const problem = verifyChunkFile(dir, rec);
+    if (!problem) {
+      summary.resumed++;
+      continue;
+    }
+    summary.recomputed.push({ id: rec.id, reason: problem });
+    emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
+    rmSync(join(dir, rec.file), { force: true });
     markPending(rec);
   }
+}
+
+/**
+ * A chunk file in place that the manifest does not record as done (renamed into place but the
+ * manifest update was lost, or written by a shard): adopted when the file's identity and
+ * values checksum hold (fileProblem; the only check there is), else deleted; then pending.
+ */
+export function adoptFile(dir: string, rec: ChunkRecord, summary: RunSummary, emit: Emit): void {
+  const path = join(dir, rec.file);
+  if (existsSync(path)) {
+    const problem = fileProblem(path, { identity: rec.identity }, false);
+    if (!problem) {
+      adopt(rec, readFileSync(path), 'computed');
+      summary.resumed++;
+      return;
+    }
+    summary.recomputed.push({ id: rec.id, reason: problem });
+    emit({ type: 'note', message: `chunk ${rec.id}: ${problem}; recomputing it` });
+    rmSync(path, { force: true });
+  }
+  markPending(rec);
 }
 
 /** Done chunks of other dataset directories, by identity. */
