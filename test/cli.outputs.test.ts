@@ -10,8 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './helpers/cli.js';
-import { ergo } from './helpers/inproc.js';
+import { ergo, tempDir } from './helpers/cli.js';
 import { synthNetwork, safetensorsBytes } from './helpers/weightfiles.js';
 import { synthExpected } from './helpers/expected.js';
 import { encodeNpy, encodeNpz } from '../src/pipeline/report/npy.js';
@@ -49,27 +48,27 @@ test('--json alone writes no files (cpse, csd, run); -o writes them', async () =
 test('a rerun into the same directory removes the last run\'s plots and results, not the user\'s files or the chunks', async () => {
   const out = join(dir, 'stale');
   const cache = tempDir('ergo-stale-cache-');
-  const first = await ergo(['cpse', synth, '-o', out, '--cache', cache, '--workers', '0']);
+  // Two networks of two families: csd draws one CSD figure per family (plots/csd-<family>.svg).
+  const alpha = join(dir, 'alpha.safetensors');
+  const beta = join(dir, 'beta.safetensors');
+  writeFileSync(alpha, safetensorsBytes(synthNetwork(), 'F64'));
+  writeFileSync(beta, safetensorsBytes(synthNetwork().slice(0, 4), 'F64'));
+  const first = await ergo(['csd', alpha, beta, '-o', out, '--cache', cache, '--workers', '0', '--draws', '1']);
   assert.equal(first.code, 0, first.stderr);
-  assert.ok(existsSync(join(out, 'plots', 'cpse-depth.svg')));
+  assert.ok(existsSync(join(out, 'plots', 'csd-beta.svg')));
   writeFileSync(join(out, 'plots', 'my-notes.txt'), 'mine');
   writeFileSync(join(out, 'results', 'my-table.csv'), 'mine');
+  // The same networks again with another tolerance: same data, chunks kept, new results.
   const chunks = readdirSync(join(out, 'chunks')).sort();
-  // One Omega bin: every layer's density is the same, every d_layer is 0, cPSE = -Infinity,
-  // and there is no finite point to plot: the old depth plot must not stay behind.
-  const second = await ergo(['cpse', synth, '-o', out, '--cache', cache, '--workers', '0', '--bins', '1', '--json']);
+  const second = await ergo(['csd', alpha, beta, '-o', out, '--cache', cache, '--workers', '0', '--draws', '1', '--equivalence-tolerance', '0.5']);
   assert.equal(second.code, 0, second.stderr);
-  assert.equal(JSON.parse(second.stdout).networks[0].cpse, '-Infinity');
-  assert.ok(!existsSync(join(out, 'plots', 'cpse-depth.svg')), 'stale plot removed');
-  assert.equal(readFileSync(join(out, 'plots', 'my-notes.txt'), 'utf8'), 'mine');
-  assert.equal(readFileSync(join(out, 'results', 'my-table.csv'), 'utf8'), 'mine');
   assert.deepEqual(readdirSync(join(out, 'chunks')).sort(), chunks, 'chunks kept');
-  assert.equal(JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8')).bins, 1, 'new results written');
-  // A run of other inputs replaces the directory's run: still only ergo's files go.
-  const npzNet = join(dir, 'other.safetensors');
-  writeFileSync(npzNet, safetensorsBytes(synthNetwork().slice(0, 4), 'F64'));
-  const third = await ergo(['cpse', npzNet, '-o', out, '--cache', cache, '--workers', '0']);
+  assert.equal(JSON.parse(readFileSync(join(out, 'results', 'csd.json'), 'utf8')).delta, 0.5, 'new results written');
+  // Only alpha now: beta's figure belonged to the last run and must not stay behind.
+  const third = await ergo(['csd', alpha, '-o', out, '--cache', cache, '--workers', '0', '--draws', '1']);
   assert.equal(third.code, 0, third.stderr);
+  assert.ok(existsSync(join(out, 'plots', 'csd-alpha.svg')));
+  assert.ok(!existsSync(join(out, 'plots', 'csd-beta.svg')), 'stale plot removed');
   assert.equal(readFileSync(join(out, 'plots', 'my-notes.txt'), 'utf8'), 'mine');
   assert.equal(readFileSync(join(out, 'results', 'my-table.csv'), 'utf8'), 'mine');
 });

@@ -34,7 +34,7 @@ test('correct samplers pass: CUE, COE, CSE by qr, eigvec and spectral at N = 32 
   const ens = ['CUE', 'COE', 'CSE'].flatMap((e) => ['qr', 'eigvec', 'spectral'].map((m) => `{ensemble: ${e}, method: ${m}}`));
   const dir = await sweepDir(`name: good\nseed: 21\nensembles: [${ens.join(', ')}]\nsizes: [32, 48]\nmatrices: 80\nchunk: 40\n`);
   try {
-    const { code, report } = validateJson([dir]);
+    const { code, report } = validateJson([dir, '-o', dir]); // -o: --json alone writes no files
     const failed = report.groups.flatMap((g) => g.checks.filter((c) => !c.pass).map((c) => `${g.label} N=${g.n} ${c.check}: ${c.statistic} vs ${c.expected} (z ${c.z})`));
     assert.deepEqual(failed, []);
     assert.equal(code, 0);

@@ -4,7 +4,7 @@
 // them), be byte-identical for identical input, and refuse bad input clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, csdCurves, depthCurves, dseBarChart, eigenphasePlot, PlotInputError } from '../src/pipeline/report/plot/index.js';
+import { barChart, csdCurves, depthCurves, eigenphasePlot, PlotInputError } from '../src/pipeline/report/plot/index.js';
 import { NonFiniteInputError } from '../src/linalg/types.js';
 
 // ---- a minimal XML reader for what Vega emits (no comments, CDATA or doctype)
@@ -96,68 +96,6 @@ function translate(t: string | undefined): [number, number] {
 
 // Coordinates are rounded to 1/100 px by the module; allow that plus float slack.
 const PX = 0.011;
-
-// ------------------------------------------------------------- dseBarChart
-
-const dseRows = [
-  { ensemble: 'CUE', transition: '64→128', log10Dse: -1 },
-  { ensemble: 'COE', transition: '64→128', log10Dse: -2 },
-  { ensemble: 'CUE', transition: '128→256', log10Dse: -3 },
-  { ensemble: 'COE', transition: '128→256', log10Dse: -4 },
-  { ensemble: 'CUE', transition: '1024→2048', log10Dse: -5 },
-  { ensemble: 'COE', transition: '1024→2048', log10Dse: -6 },
-];
-
-test('dseBarChart: one bar per row, heights proportional to |log10 D_se|, colour per ensemble, input order', async () => {
-  const svg = await dseBarChart(dseRows, { title: 'D_se sweep & check <1>' });
-  const root = checkSvg(svg);
-  const texts = allText(root);
-  assert.ok(texts.includes('D_se sweep &amp; check &lt;1&gt;'), 'title present and escaped');
-  assert.ok(texts.some((t) => t.includes('D_se') && t.includes('bits')), 'y axis title with unit');
-  assert.ok(texts.includes('ensemble'), 'legend title');
-  const bars = findAll(root, role('bar'));
-  assert.equal(bars.length, dseRows.length);
-  // Bars hang from 0 on a linear scale, so height / |value| is one constant.
-  const k = rectHeight(bars[0]!.attrs['d']!) / 1;
-  for (const b of bars) {
-    const label = b.attrs['aria-label']!;
-    const row = dseRows.find((r) => label.includes(`transition: ${r.transition}`) && label.includes(`ensemble: ${r.ensemble}`));
-    assert.ok(row, `bar label ${label} names a row`);
-    assert.ok(Math.abs(rectHeight(b.attrs['d']!) - k * Math.abs(row.log10Dse)) < 2 * PX);
-  }
-  const fills = new Map<string, Set<string>>();
-  for (const b of bars) {
-    const ens = /ensemble: (\w+)/.exec(b.attrs['aria-label']!)![1]!;
-    if (!fills.has(ens)) fills.set(ens, new Set());
-    fills.get(ens)!.add(b.attrs['fill']!);
-  }
-  assert.equal(fills.get('CUE')!.size, 1);
-  assert.equal(fills.get('COE')!.size, 1);
-  assert.notDeepEqual([...fills.get('CUE')!], [...fills.get('COE')!]);
-  // Transitions in input order, not alphabetical ("1024→2048" would sort first).
-  const i64 = texts.indexOf('64→128');
-  const i128 = texts.indexOf('128→256');
-  const i1024 = texts.indexOf('1024→2048');
-  assert.ok(i64 >= 0 && i64 < i128 && i128 < i1024, `axis label order ${texts.join('|')}`);
-});
-
-test('dseBarChart: deterministic, default title, rejects empty / NaN / -Infinity / duplicates', async () => {
-  const a = await dseBarChart(dseRows);
-  const b = await dseBarChart(dseRows.map((r) => ({ ...r })));
-  assert.ok(a === b, 'same input gives the same SVG');
-  assert.ok(allText(checkSvg(a)).includes('Approach to spectral ergodicity'));
-  await assert.rejects(dseBarChart([]), (e: Error) => e instanceof PlotInputError && /empty/.test(e.message));
-  await assert.rejects(
-    dseBarChart([{ ensemble: 'CUE', transition: '64→128', log10Dse: NaN }]),
-    (e: Error) => e instanceof NonFiniteInputError && /rows\[0\]\.log10Dse is NaN/.test(e.message),
-  );
-  await assert.rejects(
-    dseBarChart([...dseRows, { ensemble: 'CSE', transition: '64→128', log10Dse: -Infinity }]),
-    (e: Error) => e instanceof NonFiniteInputError && /rows\[6\]\.log10Dse is -Infinity/.test(e.message) && /log10 of a zero/.test(e.message) && /CSE/.test(e.message),
-  );
-  await assert.rejects(dseBarChart([...dseRows, dseRows[0]!]), (e: Error) => e instanceof PlotInputError && /rows\[0\] and rows\[6\]/.test(e.message));
-  await assert.rejects(dseBarChart([{ ensemble: '', transition: 'a', log10Dse: 1 }]), PlotInputError);
-});
 
 // ---------------------------------------------------------- eigenphasePlot
 
@@ -363,7 +301,7 @@ test('output does not depend on what was rendered before or at the same time', a
   const series = [0, 1, 2, 3].map((b) => ({ network: 'n', e: b, csd: b % 2, cumulative: b / 4 }));
   const first = await csdCurves(series);
   const [, again] = await Promise.all([
-    dseBarChart(dseRows),
+    barChart([{ label: 'a', value: 1 }, { label: 'b', value: 2 }], { title: 'bars', yTitle: 'v' }),
     csdCurves(series),
     csdCurves(series, { title: 'other' }),
   ]);

@@ -127,3 +127,6 @@ export const shard: Parser<{ index: number; count: number }> = (v) => {
 export function workersWithQueue(given: boolean, queue: unknown): void {
   if (given && queue) throw new UsageError('--workers has no meaning with --queue: the coordinator computes nothing; give `ergo worker --threads N` to each worker instead');
 }
+
+/** A level or probability strictly between 0 and 1 (--level of intervals and verdicts). */
+export const probability = (flag: string): Parser<number> => number(flag, (x) => x > 0 && x < 1, 'a number in (0, 1)');

@@ -3,20 +3,19 @@
 // --density prints the spectral density itself (per size, the histogram Omega is built from).
 import { DEFAULT_DELTA, DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
-import { action, type Command } from '../command.js';
-import { choice, number, seed, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { action, define, type Command, type OutputFlags } from '../command.js';
+import { choice, number, seed, wholeNumber, probability } from '../parsers.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
 import { textTable } from '../../pipeline/report/table.js';
 import { EXIT } from '../errors.js';
 import { pathArg } from '../session.js';
 
-interface Flags {
+interface Flags extends OutputFlags {
   ensembleSize?: number;
   delta: number;
   bins: number;
   semantics: Semantics;
   angles?: boolean;
-  json?: boolean;
   resamples: number;
   level: number;
   resampleSeed: string | number;
@@ -26,9 +25,7 @@ interface Flags {
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('analyze')
-    .description('spectral density, Omega and D_se from eigenvalues you already have (.npy or Arrow, one size per file)')
+  define(program, 'analyze', 'print the results as JSON on stdout (shape: docs/results.md)')
     .argument('<files...>', '.npy (complex128 or float64) or Arrow files, one matrix size each')
     .option('-m, --ensemble-size <M>', 'matrices per file, for flat (M*N) arrays', wholeNumber('--ensemble-size', 1))
     .option('--delta <rad>', 'eigenphase bin width in radians', number('--delta', (x) => x > 0 && x <= 2 * Math.PI, 'a number in (0, 2pi]'), DEFAULT_DELTA)
@@ -36,12 +33,10 @@ export function register(cmd: Command): void {
     .option('--semantics <s>', `${SEMANTICS.join(' or ')} (the reference package arithmetic)`, choice('--semantics', SEMANTICS), 'definition')
     .option('--angles', 'treat real .npy values as eigenphases (radians) rather than real eigenvalues')
     .option('--resamples <B>', 'bootstrap replicates of the D_se intervals', wholeNumber('--resamples', 2), DEFAULT_RESAMPLES)
-    .option('--level <l>', 'level of the D_se intervals', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
+    .option('--level <l>', 'level of the D_se intervals', probability('--level'), DEFAULT_LEVEL)
     .option('--resample-seed <s>', 'seed of the bootstrap resampling', seed, 0)
     .option('--pool', 'allow files of different ensembles (CUE, COE, CSE, or samplers) in one series; refused otherwise')
     .option('--density', 'also print the spectral density of each size (bin centre and density; in the JSON with --json)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (files: string[], o: Flags) => {
         const { analyzeFiles } = await import('../../pipeline/experiments/analyze.js');

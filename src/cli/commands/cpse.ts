@@ -19,7 +19,7 @@ interface Flags extends NetworkFlags {
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = networkCommand(program, 'cpse', 'cascading periodic spectral ergodicity of trained networks: d_layers per depth and cPSE', true)
+  const c = networkCommand(program, 'cpse', true)
     .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
     .option('--vanilla', 'the files hold matrices M given directly: eigenvalues of M M^T (the reference vanilla entry)')
     .option('--bins <K>', 'Omega bins for real eigenvalues (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)

@@ -4,7 +4,7 @@ import { DEFAULT_EQUIVALENCE_DELTA } from '../../spectral/equivalence.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES } from '../../spectral/bootstrap.js';
 import { NORMALISE } from '../../pipeline/config/types.js';
 import { action, type Command } from '../command.js';
-import { choice, number, wholeNumber } from '../parsers.js';
+import { choice, number, wholeNumber, probability } from '../parsers.js';
 import { pathArg } from '../session.js';
 import { info } from '../io.js';
 import { deprecatedAlias } from '../aliases.js';
@@ -26,7 +26,7 @@ interface Flags extends NetworkFlags {
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = networkCommand(program, 'csd', 'circular spectral difference of networks against their conjugate circular ensemble; Var(CSD) and equivalence classes')
+  const c = networkCommand(program, 'csd')
     .option('--equivalence-tolerance <D>', 'equivalent when |Var(CSD_1) - Var(CSD_2)| is at most this (was --delta)', number('--equivalence-tolerance', (x) => x >= 0, 'a number >= 0'), DEFAULT_EQUIVALENCE_DELTA)
     .option('--emax <E>', 'upper end of the spectral window [0, e_max]', number('--emax', (x) => x > 0, 'a number > 0'), DEFAULT_E_MAX)
     .option('--csd-bins <K>', 'histogram bins on [0, e_max] (was --bins)', wholeNumber('--csd-bins', 1), DEFAULT_BINS)
@@ -35,7 +35,7 @@ export function register(cmd: Command): void {
     .option('--seed <s>', 'seed of the circular draws', '0')
     .option('--against <what>', 'circular (default), gaussian, or a model file to compare with', 'circular')
     .option('--normalise <how>', 'none (default) or trace: divide each layer spectrum by its mean eigenvalue first', choice('--normalise', NORMALISE), 'none')
-    .option('--level <l>', 'level of the Var(CSD) interval over draws', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
+    .option('--level <l>', 'level of the Var(CSD) interval over draws', probability('--level'), DEFAULT_LEVEL)
     .option('--gaussian-init', 'also report a Gaussian-initialised twin (same shapes, N(0, 1/fan_in)) of each network')
     .option('--smooth <bins>', 'CSD plots: moving-average window in display bins, raw curve kept (1 = none; default 3)', wholeNumber('--smooth', 1));
   deprecatedAlias(c, '--delta <D>', '--equivalence-tolerance', number('--delta', (x) => x >= 0, 'a number >= 0'));

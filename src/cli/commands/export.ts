@@ -2,8 +2,8 @@
 // (pipeline/report/export.ts says what is written). --to was --format (still accepted, with
 // a warning): --format names the input format in the other commands.
 import { join, resolve } from 'node:path';
-import { action, type Command } from '../command.js';
-import { choice, QUIET_HELP } from '../parsers.js';
+import { action, define, type Command } from '../command.js';
+import { choice } from '../parsers.js';
 import { EXIT, UsageError } from '../errors.js';
 import { info } from '../io.js';
 import { deprecatedAlias } from '../aliases.js';
@@ -14,14 +14,10 @@ const TO = ['npy', 'csv'] as const;
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = program
-    .command('export')
-    .description('write eigenvalues per data group (ensemble and size, network layer) as .npy (complex128) or .csv')
+  const c = define(program, 'export', 'print the files written as JSON on stdout')
     .argument('<dir>', 'run directory')
     .option('--to <fmt>', 'required: the output format, npy or csv', choice('--to', TO))
-    .option('-o, --out <dir>', 'output folder (default: <dir>/export)')
-    .option('--json', 'print the files written as JSON on stdout')
-    .option('-q, --quiet', QUIET_HELP);
+    .option('-o, --out <dir>', 'output folder (default: <dir>/export)');
   deprecatedAlias(c, '--format <fmt>', '--to', choice('--format', TO)).action(
     action(cmd, async (dir: string, o: { to?: 'npy' | 'csv'; out?: string; json?: boolean }) => {
       const to = o.to;

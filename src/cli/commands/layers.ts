@@ -3,8 +3,8 @@
 // tensors left out because their layout cannot be told.
 import { WEIGHTS_FORMATS, type WeightsFormat } from '../../weights/formats.js';
 import { textTable } from '../../pipeline/report/table.js';
-import { action, type Command } from '../command.js';
-import { choice, regex, collect, ALLOW_PATH_HELP, QUIET_HELP } from '../parsers.js';
+import { action, define, type Command } from '../command.js';
+import { choice, regex, collect, ALLOW_PATH_HELP } from '../parsers.js';
 import { deprecatedAlias } from '../aliases.js';
 import { TOOL_VERSION } from '../../pipeline/version.js';
 import { EXIT } from '../errors.js';
@@ -12,16 +12,12 @@ import { pathArg } from '../session.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  const c = program
-    .command('layers')
-    .description('list the layer matrices of a trained network (safetensors, .npy/.npz or a folder of .npy, ONNX, TF.js, PyTorch, Hugging Face folders, Keras, GGUF)')
+  const c = define(program, 'layers', 'machine-readable output')
     .argument('<model>', 'weights file, TF.js model.json / weights manifest, or a directory of .npy files')
     .option('--include <re>', 'keep only tensors whose name matches this regular expression', regex('--include'))
     .option('--exclude <re>', 'drop tensors whose name matches this regular expression (e.g. fixed buffers)', regex('--exclude'))
     .option('--input-format <fmt>', `skip detection: one of ${WEIGHTS_FORMATS.join(', ')}`, choice('--input-format', WEIGHTS_FORMATS))
-    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect)
-    .option('--json', 'machine-readable output')
-    .option('-q, --quiet', QUIET_HELP);
+    .option('--allow-path <dir>', ALLOW_PATH_HELP, collect);
   deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS))
     .action(
       action(cmd, async (model: string, o: { include?: string; exclude?: string; inputFormat?: WeightsFormat; json?: boolean; allowPath?: string[] }) => {

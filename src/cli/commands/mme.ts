@@ -10,12 +10,12 @@ import { SEMANTICS, type Semantics } from '../../spectral/semantics.js';
 import { DEFAULT_REAL_BINS } from '../../spectral/density.js';
 import { DEFAULT_LEVEL } from '../../spectral/bootstrap.js';
 import { DEFAULT_MME_DRAWS } from '../../pipeline/config/types.js';
-import { action, type Command } from '../command.js';
-import { choice, number, seed, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { action, define, type Command, type OutputFlags } from '../command.js';
+import { choice, number, seed, wholeNumber, probability } from '../parsers.js';
 import { runSession, wroteLine } from '../session.js';
 import { printReport } from './print.js';
 
-interface Flags {
+interface Flags extends OutputFlags {
   ensemble: EnsembleName;
   order: number;
   p: number;
@@ -26,15 +26,11 @@ interface Flags {
   bins: number;
   draws: number;
   level: number;
-  out?: string;
-  json?: boolean;
 }
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('mme')
-    .description('PSE/cPSE of a mixed matrix ensemble: M matrices |U|, U from CUE/COE/CSE, orders ~ Binomial(N, p)')
+  define(program, 'mme', 'print the results as JSON')
     .requiredOption('--ensemble <name>', ENSEMBLES.join(', '), choice('--ensemble', ENSEMBLES, (s) => s.toUpperCase()))
     .requiredOption('--order <N>', 'N of Binomial(N, p): the largest order', wholeNumber('--order', 2))
     .requiredOption('--p <p>', 'degree of mixture p in (0, 1]', number('--p', (x) => x > 0 && x <= 1, 'a number in (0, 1]'))
@@ -44,10 +40,8 @@ export function register(cmd: Command): void {
     .option('--semantics <s>', SEMANTICS.join(' or '), choice('--semantics', SEMANTICS), 'definition')
     .option('--bins <K>', 'Omega bins (definition semantics)', wholeNumber('--bins', 1), DEFAULT_REAL_BINS)
     .option('--draws <D>', 'independent MMEs; with D >= 2 the cPSE gets an interval over draws', wholeNumber('--draws', 1), DEFAULT_MME_DRAWS)
-    .option('--level <l>', 'level of the cPSE interval over draws', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULT_LEVEL)
+    .option('--level <l>', 'level of the cPSE interval over draws', probability('--level'), DEFAULT_LEVEL)
     .option('-o, --out <dir>', 'run directory: manifest, chunks, results/mme.json and plots/mme-depth.svg')
-    .option('--json', 'print the results as JSON')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (o: Flags) => {
         const { mmeConfig } = await import('../../pipeline/experiments/mme.js');

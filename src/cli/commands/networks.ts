@@ -7,8 +7,9 @@ import type { Command as Program } from 'commander';
 import { WEIGHTS_FORMATS } from '../../weights/formats.js';
 import type { RunConfig, NetworkSpec } from '../../pipeline/config/types.js';
 import type { ExperimentReport, ExperimentResult } from '../../pipeline/experiments/index.js';
-import { choice, regex, workers, collect, queueUrl, workersWithQueue, ALLOW_PATH_HELP, QUIET_HELP } from '../parsers.js';
+import { choice, regex, workers, collect, queueUrl, workersWithQueue, ALLOW_PATH_HELP } from '../parsers.js';
 import { deprecatedAlias } from '../aliases.js';
+import { define } from '../command.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 import { runSession, wroteLine, pathArg } from '../session.js';
 import type { Io } from '../io.js';
@@ -29,10 +30,8 @@ export interface NetworkFlags {
 }
 
 /** The command `name` with its description and the model arguments both commands take. */
-export function networkCommand(program: Program, name: string, description: string, modelsOptional = false): Program {
-  return program
-    .command(name)
-    .description(description)
+export function networkCommand(program: Program, name: string, modelsOptional = false): Program {
+  return define(program, name, 'print the results as JSON on stdout (shape: docs/results.md); writes no run directory unless -o is given')
     .argument(modelsOptional ? '[models...]' : '<models...>', 'weights files (safetensors, .npy/.npz, ONNX, TF.js model.json, PyTorch, GGUF, Keras .h5/.keras), Hugging Face or .npy folders');
 }
 
@@ -45,8 +44,6 @@ export function networkOptions(c: Program, name: string): Program {
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('-o, --out <dir>', `run directory: manifest, chunks, results and plots (default runs/${name}; with --json, no files unless --out is given)`)
     .option('--cache <dir>', 'spectrum cache shared by runs (default $ERGO_CACHE or ~/.cache/ergo)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md); writes no run directory unless -o is given')
-    .option('-q, --quiet', QUIET_HELP)
     .option('--queue <url>', 'compute the layers through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes that reach the model at the same path (docs/distributed.md)', queueUrl)
     .hook('preAction', (self) => workersWithQueue(self.getOptionValueSource('workers') === 'cli', self.opts().queue));
   return deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS));

@@ -1,19 +1,15 @@
 // ergo report <run dir>: rebuild results/report.html from what the run directory holds.
-import { action, type Command } from '../command.js';
+import { action, define, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
-import { wholeNumber, QUIET_HELP } from '../parsers.js';
+import { wholeNumber } from '../parsers.js';
 import { TOOL_VERSION } from '../../pipeline/version.js';
 import { pathArg, wroteLine } from '../session.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('report')
-    .description('rebuild the self-contained HTML report (results/report.html) of a finished run directory')
+  define(program, 'report', 'print {tool, version, report} (the page written) as JSON on stdout')
     .argument('<dir>', 'run directory (manifest.json, results/, chunks/)')
     .option('--smooth <bins>', 'CSD curves: moving-average window in display bins (1 = none; default: the run config\'s plot.smooth, else 3)', wholeNumber('--smooth', 1))
-    .option('--json', 'print {tool, version, report} (the page written) as JSON on stdout')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (dir: string, o: { smooth?: number; json?: boolean }) => {
         const { writeHtmlReport } = await import('../../pipeline/report/html.js');

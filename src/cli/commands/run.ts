@@ -6,27 +6,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NetworkSpec, RunConfig } from '../../pipeline/config/types.js';
 import type { Io } from '../io.js';
-import { action, type Command } from '../command.js';
+import { action, define, type Command } from '../command.js';
 import type { Command as Program } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { workers, queueUrl, shard, workersWithQueue, QUIET_HELP } from '../parsers.js';
+import { workers, queueUrl, shard, workersWithQueue } from '../parsers.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 import { runSession, shown, wroteLine, pathArg } from '../session.js';
 import { printReport } from './print.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('run')
-    .description('run a YAML-configured experiment (resumable; rerun the same command to resume)')
+  define(program, 'run', 'print the results as JSON on stdout (shape: docs/results.md)')
     .argument('<config>', 'YAML run file, e.g. config/quickstart.yaml')
     .option('-o, --out <dir>', 'run directory (default: runs/<name>; with --json, no files unless --out is given)')
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
     .option('--fresh', 'discard an existing run in the directory and start over')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/results.md)')
     .option('--queue <url>', 'coordinate: compute the chunks through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes (docs/distributed.md)', queueUrl)
     .option('--shard <I/N>', 'compute only the chunks whose index is I mod N and do not aggregate; a final run without --shard aggregates (docs/distributed.md)', shard)
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean; queue?: QueueUrl; shard?: { index: number; count: number } }, self: Program) => {
         workersWithQueue(self.getOptionValueSource('workers') === 'cli', o.queue);

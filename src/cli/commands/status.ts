@@ -1,19 +1,14 @@
 // ergo status <dir> and ergo datasets <dir>: what a run directory holds and how far it got.
-import { action, type Command } from '../command.js';
+import { action, define, type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { textTable } from '../../pipeline/report/table.js';
 import { pathArg } from '../session.js';
-import { QUIET_HELP } from '../parsers.js';
 import { TOOL_VERSION } from '../../pipeline/version.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('status')
-    .description('show done, pending and failed chunks of a run directory, per data group (ensemble and size, network layer)')
+  define(program, 'status', 'machine-readable output')
     .argument('<dir>', 'run directory')
-    .option('--json', 'machine-readable output')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (dir: string, o: { json?: boolean }) => {
         const { openDataset, countByGroup, lockHolder } = await import('../../pipeline/runtime/dataset.js');
@@ -37,12 +32,8 @@ export function register(cmd: Command): void {
       }),
     );
 
-  program
-    .command('datasets')
-    .description('list the eigenvalue datasets in a run directory or in a folder of run directories')
+  define(program, 'datasets', 'machine-readable output')
     .argument('<dir>', 'run directory, or a folder containing run directories')
-    .option('--json', 'machine-readable output')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (dir: string, o: { json?: boolean }) => {
         const { listDatasets, countByGroup } = await import('../../pipeline/runtime/dataset.js');

@@ -2,31 +2,25 @@
 // ensemble they claim? Checks and verdict: src/pipeline/experiments/validate.ts. Exit 1 when
 // any check fails.
 import { resolve } from 'node:path';
-import { action, type Command } from '../command.js';
-import { choice, number, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { action, define, type Command, type OutputFlags } from '../command.js';
+import { choice, wholeNumber, probability } from '../parsers.js';
 import { EXIT } from '../errors.js';
 import { pathArg, wroteLine } from '../session.js';
 
-interface Flags {
+interface Flags extends OutputFlags {
   ensemble?: 'CUE' | 'COE' | 'CSE';
   ensembleSize?: number;
   level: number;
-  out?: string;
-  json?: boolean;
 }
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('validate')
-    .description('check eigenphases against their circular ensemble (moduli, trace moments, gap ratio, uniformity, spacings); exit 1 when a check fails')
+  define(program, 'validate', 'print the results as JSON on stdout (shape: docs/validate.md); writes no files unless -o is given')
     .argument('<inputs...>', 'a run directory, or .npy/.npz/.arrow eigenvalue files (complex eigenvalues or eigenphases in radians)')
     .option('--ensemble <name>', 'the ensemble the files claim: cue, coe or cse (a run directory names its own)', choice('--ensemble', ['CUE', 'COE', 'CSE'] as const, (s) => s.toUpperCase()))
     .option('-m, --ensemble-size <M>', 'matrices per file, for flat (M*N) arrays', wholeNumber('--ensemble-size', 1))
-    .option('--level <a>', 'family-wise level of the verdict (Bonferroni over all checks)', number('--level', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 0.01)
+    .option('--level <a>', 'family-wise level of the verdict (Bonferroni over all checks)', probability('--level'), 0.01)
     .option('-o, --out <dir>', 'write results/validate.json and plots/validate-spacing.svg here (default for a run directory: the run directory)')
-    .option('--json', 'print the results as JSON on stdout (shape: docs/validate.md); writes no files unless -o is given')
-    .option('-q, --quiet', QUIET_HELP)
     .action(
       action(cmd, async (inputs: string[], o: Flags) => {
         const { validateInputs } = await import('../../pipeline/experiments/validate.js');

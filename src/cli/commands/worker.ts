@@ -1,21 +1,17 @@
 // ergo worker --queue redis://HOST:PORT[/DB] [--threads N]: compute the chunks of the runs
 // coordinated through that Redis (pipeline/runtime/queueworker.ts does the work).
 import { availableParallelism } from 'node:os';
-import { action, type Command } from '../command.js';
+import { action, define, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
-import { queueUrl, wholeNumber, QUIET_HELP } from '../parsers.js';
+import { queueUrl, wholeNumber } from '../parsers.js';
 import { TOOL_VERSION } from '../../pipeline/version.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  program
-    .command('worker')
-    .description('compute chunks of `ergo run/cpse/csd --queue` runs on this machine (docs/distributed.md); Ctrl-C finishes the chunks in hand, then exits')
+  define(program, 'worker', 'log as JSON lines on stdout ({tool, version, time, message}) instead of text on stderr', 'log only the start, the end and refusals, not every chunk')
     .requiredOption('--queue <url>', 'the Redis the coordinators use: redis://HOST:PORT[/DB]', queueUrl)
     .option('--threads <n>', 'worker threads (chunks computed at once)', wholeNumber('--threads', 1), availableParallelism())
-    .option('--json', 'log as JSON lines on stdout ({tool, version, time, message}) instead of text on stderr')
-    .option('-q, --quiet', 'log only the start, the end and refusals, not every chunk')
     .action(
       action(cmd, async (o: { queue: QueueUrl; threads: number; json?: boolean; quiet?: boolean }) => {
         const { serveQueue } = await import('../../pipeline/runtime/queueworker.js');

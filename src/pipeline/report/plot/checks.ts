@@ -101,3 +101,19 @@ export function rejectDuplicateKeys(fn: string, what: string, keys: readonly str
   });
 }
 
+
+/**
+ * The checks of one input list of a plot function, with the names its errors use
+ * (`fn: what[i].field ...`): the list itself at once (non-empty unless `allowEmpty`), then
+ * each row's labels and numbers as they are read.
+ */
+export function rowChecks(fn: string, what: string, rows: unknown, allowEmpty = false): {
+  label: (i: number, field: string, v: unknown) => string;
+  finite: (i: number, field: string, v: unknown, context: string) => number;
+} {
+  if (!allowEmpty) requireRows(fn, what, rows);
+  return {
+    label: (i, field, v) => requireLabel(fn, what, i, field, v),
+    finite: (i, field, v, context) => requireFinite(fn, what, i, field, v, context),
+  };
+}

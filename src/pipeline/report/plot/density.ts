@@ -4,7 +4,7 @@
 // Binning lives here (histogramBins); the figures only draw what it returns.
 import type { TopLevelSpec } from 'vega-lite';
 import { render, titleOf, CONFIG } from './render.js';
-import { requireRows, requireFinite, requireLabel, requireSize, PlotInputError } from './checks.js';
+import { rowChecks, requireRows, requireFinite, requireSize, PlotInputError } from './checks.js';
 
 export interface Bin {
   left: number;
@@ -66,13 +66,13 @@ export interface DensityOptions {
 /** One small histogram per panel (input order), `columns` per row, each with its own scales. */
 export async function densityPanels(panels: readonly DensityPanel[], opts: DensityOptions): Promise<string> {
   const fn = 'densityPanels';
-  requireRows(fn, 'panels', panels);
+  const check = rowChecks(fn, 'panels', panels);
   const width = requireSize(fn, 'panelWidth', opts.panelWidth, 220);
   const height = requireSize(fn, 'panelHeight', opts.panelHeight, 160);
   const columns = opts.columns ?? Math.min(panels.length, 3);
   if (!Number.isInteger(columns) || columns < 1) throw new PlotInputError(`${fn}: columns must be a positive integer, got ${columns}`);
   const specs = panels.map((p, i) => {
-    const title = requireLabel(fn, 'panels', i, 'panel', p.panel);
+    const title = check.label(i, 'panel', p.panel);
     requireRows(fn, `panels[${i}].bins`, p.bins);
     const rows = p.bins.map((b, k) => ({
       left: requireFinite(fn, `panels[${i}].bins`, k, 'left', b.left, `panel '${title}'`),

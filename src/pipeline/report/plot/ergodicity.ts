@@ -1,61 +1,7 @@
-// Figures of the ergodicity sweep: D_se bars per size transition, eigenphases on the unit circle.
-import type { TopLevelSpec } from 'vega-lite';
-import { render, titleOf, LOG10, CONFIG } from './render.js';
-import { requireRows, requireFinite, requireLabel, requireSize, firstAppearance, rejectDuplicateKeys, PlotInputError, type PlotOptions, type EigenphasePlotOptions, type BarChartOptions } from './checks.js';
-
-/**
- * Grouped bars of log10 D_se per size transition (x: "N_i→N_{i+1}", input
- * order), one bar colour per ensemble, as in the 2017 surrogate-matrix paper.
- */
-export async function dseBarChart(
-  rows: readonly { ensemble: string; transition: string; log10Dse: number }[],
-  opts: PlotOptions = {},
-): Promise<string> {
-  // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
-  const fn = 'dseBarChart';
-  requireRows(fn, 'rows', rows);
-  const data = rows.map((r, i) => {
-    const ensemble = requireLabel(fn, 'rows', i, 'ensemble', r.ensemble);
-    const transition = requireLabel(fn, 'rows', i, 'transition', r.transition);
-    const log10Dse = requireFinite(fn, 'rows', i, 'log10Dse', r.log10Dse, `ensemble '${ensemble}', transition '${transition}'`);
-    return { ensemble, transition, log10Dse };
-  });
-  rejectDuplicateKeys(fn, 'rows', data.map((d) => JSON.stringify([d.ensemble, d.transition])),
-    (i) => `ensemble '${data[i]!.ensemble}' and transition '${data[i]!.transition}'`);
-  const transitions = firstAppearance(data.map((d) => d.transition));
-  const ensembles = firstAppearance(data.map((d) => d.ensemble));
-  const width = requireSize(fn, 'width', opts.width, Math.max(320, transitions.length * (ensembles.length * 18 + 24)));
-  const height = requireSize(fn, 'height', opts.height, 300);
-  return render({
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    title: titleOf(opts.title ?? 'Approach to spectral ergodicity', opts.subtitle),
-    width,
-    height,
-    data: { values: data },
-    mark: { type: 'bar' },
-    encoding: {
-      x: {
-        field: 'transition', type: 'nominal', scale: { domain: transitions, paddingInner: 0.2 },
-        axis: { title: 'matrix size transition N → N′', labelAngle: 0 },
-      },
-      xOffset: { field: 'ensemble', type: 'nominal', scale: { domain: ensembles } },
-      y: {
-        field: 'log10Dse', type: 'quantitative',
-        axis: { title: `${LOG10} D_se  (D_se in bits)` },
-      },
-      color: {
-        field: 'ensemble', type: 'nominal', scale: { domain: ensembles },
-        legend: { title: 'ensemble', orient: 'right' },
-      },
-      tooltip: [
-        { field: 'ensemble', type: 'nominal' },
-        { field: 'transition', type: 'nominal' },
-        { field: 'log10Dse', type: 'quantitative', format: '.4f' },
-      ],
-    },
-  });
-}
+// Figures of the ergodicity sweep: eigenphases on the unit circle (log10 D_se against N is
+// dseLines in networks.ts, drawn with the shared line panel).
+import { render, titleOf, CONFIG } from './render.js';
+import { rowChecks, requireSize, PlotInputError, type EigenphasePlotOptions } from './checks.js';
 
 /**
  * Eigenvalues on the complex plane with the unit circle drawn for reference:
@@ -68,7 +14,7 @@ export async function eigenphasePlot(
 ): Promise<string> {
   // Alike in shape to the other plot functions by design: each is its own chart's spec; the row checks they share live in ./checks.ts.
   const fn = 'eigenphasePlot';
-  requireRows(fn, 'points', points);
+  const check = rowChecks(fn, 'points', points);
   const maxPoints = opts.maxPoints ?? 1000;
   if (!(maxPoints === Infinity || (Number.isInteger(maxPoints) && maxPoints >= 1))) {
     throw new PlotInputError(`${fn}: maxPoints must be a positive integer or Infinity, got ${maxPoints}`);
@@ -78,9 +24,9 @@ export async function eigenphasePlot(
   // Validate everything (even points thinning would skip) and group by ensemble.
   const byEnsemble = new Map<string, { re: number; im: number }[]>();
   points.forEach((p, i) => {
-    const ensemble = requireLabel(fn, 'points', i, 'ensemble', p.ensemble);
-    const re = requireFinite(fn, 'points', i, 're', p.re, `ensemble '${ensemble}'`);
-    const im = requireFinite(fn, 'points', i, 'im', p.im, `ensemble '${ensemble}'`);
+    const ensemble = check.label(i, 'ensemble', p.ensemble);
+    const re = check.finite(i, 're', p.re, `ensemble '${ensemble}'`);
+    const im = check.finite(i, 'im', p.im, `ensemble '${ensemble}'`);
     let list = byEnsemble.get(ensemble);
     if (list === undefined) byEnsemble.set(ensemble, (list = []));
     list.push({ re, im });

@@ -18,7 +18,7 @@
 // eigenvalue e (per unit of e); cumulative CSD is a probability.
 
 export { PlotInputError, type PlotOptions, type EigenphasePlotOptions, type BarChartOptions } from './checks.js';
-export { dseBarChart, eigenphasePlot } from './ergodicity.js';
+export { eigenphasePlot } from './ergodicity.js';
 export { depthCurves, dseLines, csdCurves, barChart } from './networks.js';
 export { densityPanels, histogramBins, binsFor, type Bin, type DensityPanel, type DensityOptions } from './density.js';
 export { linePanel, type LineRow, type LinePanelOptions } from './lines.js';

@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { render, titleOf, LOG10, CONFIG } from './render.js';
 import { linePanel } from './lines.js';
-import { requireRows, requireFinite, requireLabel, requireSize, firstAppearance, rejectDuplicateKeys, PlotInputError, type PlotOptions, type EigenphasePlotOptions, type BarChartOptions } from './checks.js';
+import { rowChecks, requireSize, firstAppearance, rejectDuplicateKeys, PlotInputError, type PlotOptions, type BarChartOptions } from './checks.js';
 
 /**
  * log10 d_layers against depth, one line with points per network (input order). Depths
@@ -15,11 +15,11 @@ export async function depthCurves(
 ): Promise<string> {
   const fn = 'depthCurves';
   const zeros = opts.zeros ?? [];
-  if (!zeros.length) requireRows(fn, 'series', series);
+  const check = rowChecks(fn, 'series', series, zeros.length > 0);
   const data = series.map((r, i) => {
-    const network = requireLabel(fn, 'series', i, 'network', r.network);
-    const depth = requireFinite(fn, 'series', i, 'depth', r.depth, `network '${network}'`);
-    const log10D = requireFinite(fn, 'series', i, 'log10D', r.log10D, `network '${network}', depth ${depth}`);
+    const network = check.label(i, 'network', r.network);
+    const depth = check.finite(i, 'depth', r.depth, `network '${network}'`);
+    const log10D = check.finite(i, 'log10D', r.log10D, `network '${network}', depth ${depth}`);
     return { network, depth, log10D };
   });
   rejectDuplicateKeys(fn, 'series', data.map((d) => JSON.stringify([d.network, d.depth])),
@@ -54,12 +54,12 @@ export async function dseLines(
   opts: PlotOptions = {},
 ): Promise<string> {
   const fn = 'dseLines';
-  requireRows(fn, 'rows', rows);
+  const check = rowChecks(fn, 'rows', rows);
   const data = rows.map((r, i) => {
-    const ensemble = requireLabel(fn, 'rows', i, 'ensemble', r.ensemble);
-    const n = requireFinite(fn, 'rows', i, 'n', r.n, `ensemble '${ensemble}'`);
+    const ensemble = check.label(i, 'ensemble', r.ensemble);
+    const n = check.finite(i, 'n', r.n, `ensemble '${ensemble}'`);
     if (n <= 0) throw new PlotInputError(`${fn}: rows[${i}].n is ${n}; sizes must be positive`);
-    const log10Dse = requireFinite(fn, 'rows', i, 'log10Dse', r.log10Dse, `ensemble '${ensemble}', N = ${n}`);
+    const log10Dse = check.finite(i, 'log10Dse', r.log10Dse, `ensemble '${ensemble}', N = ${n}`);
     return { series: ensemble, x: n, y: log10Dse, ...(r.lo !== undefined || r.hi !== undefined ? { lo: r.lo!, hi: r.hi! } : {}) };
   });
   const banded = data.some((d) => 'lo' in d);
@@ -88,14 +88,14 @@ export async function csdCurves(
   opts: PlotOptions = {},
 ): Promise<string> {
   const fn = 'csdCurves';
-  requireRows(fn, 'series', series);
+  const check = rowChecks(fn, 'series', series);
   const data = series.map((r, i) => {
-    const network = requireLabel(fn, 'series', i, 'network', r.network);
-    const e = requireFinite(fn, 'series', i, 'e', r.e, `network '${network}'`);
+    const network = check.label(i, 'network', r.network);
+    const e = check.finite(i, 'e', r.e, `network '${network}'`);
     const ctx = `network '${network}', e = ${e}`;
-    const csd = requireFinite(fn, 'series', i, 'csd', r.csd, ctx);
-    const cumulative = requireFinite(fn, 'series', i, 'cumulative', r.cumulative, ctx);
-    const raw = r.csdRaw === undefined ? undefined : requireFinite(fn, 'series', i, 'csdRaw', r.csdRaw, ctx);
+    const csd = check.finite(i, 'csd', r.csd, ctx);
+    const cumulative = check.finite(i, 'cumulative', r.cumulative, ctx);
+    const raw = r.csdRaw === undefined ? undefined : check.finite(i, 'csdRaw', r.csdRaw, ctx);
     return { network, e, csd, cumulative, raw };
   });
   rejectDuplicateKeys(fn, 'series', data.map((d) => JSON.stringify([d.network, d.e])),
@@ -145,19 +145,19 @@ export async function barChart(
   if (opts === undefined || typeof opts.title !== 'string' || typeof opts.yTitle !== 'string') {
     throw new PlotInputError(`${fn}: opts.title and opts.yTitle are required strings`);
   }
-  requireRows(fn, 'rows', rows);
+  const check = rowChecks(fn, 'rows', rows);
   const data = rows.map((r, i) => {
-    const label = requireLabel(fn, 'rows', i, 'label', r.label);
-    const value = requireFinite(fn, 'rows', i, 'value', r.value, `label '${label}'`);
-    const group = r.group === undefined ? {} : { group: requireLabel(fn, 'rows', i, 'group', r.group) };
+    const label = check.label(i, 'label', r.label);
+    const value = check.finite(i, 'value', r.value, `label '${label}'`);
+    const group = r.group === undefined ? {} : { group: check.label(i, 'group', r.group) };
     if (r.low !== undefined || r.high !== undefined) {
-      const lo = requireFinite(fn, 'rows', i, 'low', r.low, `label '${label}'`);
-      const hi = requireFinite(fn, 'rows', i, 'high', r.high, `label '${label}'`);
+      const lo = check.finite(i, 'low', r.low, `label '${label}'`);
+      const hi = check.finite(i, 'high', r.high, `label '${label}'`);
       if (lo > hi) throw new PlotInputError(`${fn}: rows[${i}] has low ${lo} > high ${hi} (label '${label}')`);
       return { label, value, lo, hi, ...group };
     }
     if (r.error === undefined) return { label, value, ...group };
-    const error = requireFinite(fn, 'rows', i, 'error', r.error, `label '${label}'`);
+    const error = check.finite(i, 'error', r.error, `label '${label}'`);
     if (error < 0) throw new PlotInputError(`${fn}: rows[${i}].error is ${error} (label '${label}'); an error bar half-width must be >= 0`);
     return { label, value, lo: value - error, hi: value + error, ...group };
   });

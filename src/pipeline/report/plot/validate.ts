@@ -2,7 +2,7 @@
 // the Wigner surmise of the claimed ensemble, one panel per ensemble and size.
 import type { TopLevelSpec } from 'vega-lite';
 import { render, titleOf, CONFIG } from './render.js';
-import { requireRows, requireFinite, requireLabel, firstAppearance, type PlotOptions } from './checks.js';
+import { rowChecks, firstAppearance, type PlotOptions } from './checks.js';
 
 export interface SpacingPanel {
   panel: string;
@@ -18,12 +18,12 @@ export interface SpacingPanel {
 /** Spacing histograms (bars) with the surmise (line), faceted by panel in input order. */
 export async function spacingPanels(panels: readonly SpacingPanel[], opts: PlotOptions = {}): Promise<string> {
   const fn = 'spacingPanels';
-  requireRows(fn, 'panels', panels);
+  const check = rowChecks(fn, 'panels', panels);
   const bars = panels.flatMap((p, i) => {
-    const panel = requireLabel(fn, 'panels', i, 'panel', p.panel);
-    return p.left.map((l, k) => ({ panel, kind: 'data', s0: l, s1: l + p.width, density: requireFinite(fn, 'panels', i, `density[${k}]`, p.density[k], `panel '${panel}'`) }));
+    const panel = check.label(i, 'panel', p.panel);
+    return p.left.map((l, k) => ({ panel, kind: 'data', s0: l, s1: l + p.width, density: check.finite(i, `density[${k}]`, p.density[k], `panel '${panel}'`) }));
   });
-  const curve = panels.flatMap((p, i) => p.s.map((s, k) => ({ panel: p.panel, kind: 'surmise', s, p: requireFinite(fn, 'panels', i, `surmise[${k}]`, p.surmise[k], `panel '${p.panel}'`) })));
+  const curve = panels.flatMap((p, i) => p.s.map((s, k) => ({ panel: p.panel, kind: 'surmise', s, p: check.finite(i, `surmise[${k}]`, p.surmise[k], `panel '${p.panel}'`) })));
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
