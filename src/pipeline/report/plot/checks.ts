@@ -105,15 +105,31 @@ export function rejectDuplicateKeys(fn: string, what: string, keys: readonly str
 /**
  * The checks of one input list of a plot function, with the names its errors use
  * (`fn: what[i].field ...`): the list itself at once (non-empty unless `allowEmpty`), then
- * each row's labels and numbers as they are read.
+ * each row as it is read: `label` and `finite` field by field, or `row` for a whole row.
  */
 export function rowChecks(fn: string, what: string, rows: unknown, allowEmpty = false): {
   label: (i: number, field: string, v: unknown) => string;
   finite: (i: number, field: string, v: unknown, context: string) => number;
+  row: <R extends object>(i: number, r: R, label: keyof R & string, numbers: readonly (keyof R & string)[], optional?: readonly (keyof R & string)[]) => R;
 } {
   if (!allowEmpty) requireRows(fn, what, rows);
+  const label = (i: number, field: string, v: unknown): string => requireLabel(fn, what, i, field, v);
+  const finite = (i: number, field: string, v: unknown, context: string): number => requireFinite(fn, what, i, field, v, context);
   return {
-    label: (i, field, v) => requireLabel(fn, what, i, field, v),
-    finite: (i, field, v, context) => requireFinite(fn, what, i, field, v, context),
+    label,
+    finite,
+    // Row i: `label` a non-empty string, every field of `numbers` (and of `optional`, when
+    // present) finite; an error names the row by its label and the numbers read before.
+    row: (i, r, key, numbers, optional = []) => {
+      const fields = r as Record<string, unknown>;
+      const name = `${key} '${label(i, key, fields[key])}'`;
+      let context = name;
+      numbers.forEach((f, k) => {
+        const v = finite(i, f, fields[f], context);
+        if (k === 0) context = `${name}, ${f} = ${v}`;
+      });
+      for (const f of optional) if (fields[f] !== undefined) finite(i, f, fields[f], context);
+      return r;
+    },
   };
 }

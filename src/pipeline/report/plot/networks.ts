@@ -16,12 +16,7 @@ export async function depthCurves(
   const fn = 'depthCurves';
   const zeros = opts.zeros ?? [];
   const check = rowChecks(fn, 'series', series, zeros.length > 0);
-  const data = series.map((r, i) => {
-    const network = check.label(i, 'network', r.network);
-    const depth = check.finite(i, 'depth', r.depth, `network '${network}'`);
-    const log10D = check.finite(i, 'log10D', r.log10D, `network '${network}', depth ${depth}`);
-    return { network, depth, log10D };
-  });
+  const data = series.map((r, i) => check.row(i, r, 'network', ['depth', 'log10D']));
   rejectDuplicateKeys(fn, 'series', data.map((d) => JSON.stringify([d.network, d.depth])),
     (i) => `network '${data[i]!.network}' and depth ${data[i]!.depth}`);
   const name = (n: string) => opts.legend?.get(n) ?? n;
@@ -56,11 +51,9 @@ export async function dseLines(
   const fn = 'dseLines';
   const check = rowChecks(fn, 'rows', rows);
   const data = rows.map((r, i) => {
-    const ensemble = check.label(i, 'ensemble', r.ensemble);
-    const n = check.finite(i, 'n', r.n, `ensemble '${ensemble}'`);
+    const { ensemble, n, log10Dse, lo, hi } = check.row(i, r, 'ensemble', ['n', 'log10Dse']);
     if (n <= 0) throw new PlotInputError(`${fn}: rows[${i}].n is ${n}; sizes must be positive`);
-    const log10Dse = check.finite(i, 'log10Dse', r.log10Dse, `ensemble '${ensemble}', N = ${n}`);
-    return { series: ensemble, x: n, y: log10Dse, ...(r.lo !== undefined || r.hi !== undefined ? { lo: r.lo!, hi: r.hi! } : {}) };
+    return { series: ensemble, x: n, y: log10Dse, ...(lo !== undefined || hi !== undefined ? { lo: lo!, hi: hi! } : {}) };
   });
   const banded = data.some((d) => 'lo' in d);
   return render({
@@ -90,14 +83,10 @@ export async function csdCurves(
   const fn = 'csdCurves';
   const check = rowChecks(fn, 'series', series);
   const data = series.map((r, i) => {
-    const network = check.label(i, 'network', r.network);
-    const e = check.finite(i, 'e', r.e, `network '${network}'`);
-    const ctx = `network '${network}', e = ${e}`;
-    const csd = check.finite(i, 'csd', r.csd, ctx);
-    const cumulative = check.finite(i, 'cumulative', r.cumulative, ctx);
-    const raw = r.csdRaw === undefined ? undefined : check.finite(i, 'csdRaw', r.csdRaw, ctx);
-    return { network, e, csd, cumulative, raw };
+    const { network, e, csd, cumulative, csdRaw } = check.row(i, r, 'network', ['e', 'csd', 'cumulative'], ['csdRaw']);
+    return { network, e, csd, cumulative, raw: csdRaw };
   });
+
   rejectDuplicateKeys(fn, 'series', data.map((d) => JSON.stringify([d.network, d.e])),
     (i) => `network '${data[i]!.network}' and e = ${data[i]!.e}`);
   const networks = firstAppearance(data.map((d) => d.network));
