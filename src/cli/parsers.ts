@@ -5,7 +5,6 @@
 // (each worker thread holds a V8 heap and a chunk's matrices).
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
-import { parseQueueUrl, type QueueUrl } from '../pipeline/runtime/queueurl.js';
 
 export type Parser<T> = (value: string) => T;
 
@@ -105,28 +104,6 @@ export const ALLOW_PATH_HELP = "also read files the model refers to (shards, ext
 
 export const QUIET_HELP = 'no progress and no [ergo] lines (errors, warnings and results still show)';
 
-/** --queue redis://HOST:PORT[/DB]. */
-export const queueUrl: Parser<QueueUrl> = (v) => {
-  try {
-    return parseQueueUrl('--queue', v);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-};
-
-/** --shard I/N: shard I (0 <= I < N) of N. */
-export const shard: Parser<{ index: number; count: number }> = (v) => {
-  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw new UsageError(`--shard: expected I/N with 0 <= I < N (e.g. 0/4 ... 3/4, or $SLURM_ARRAY_TASK_ID/4), got "${v}"`);
-  return { index, count };
-};
-
-/** `--workers` given on the command line together with `--queue`, where it means nothing. */
-export function workersWithQueue(given: boolean, queue: unknown): void {
-  if (given && queue) throw new UsageError('--workers has no meaning with --queue: the coordinator computes nothing; give `ergo worker --threads N` to each worker instead');
-}
 
 /** A level or probability strictly between 0 and 1 (--level of intervals and verdicts). */
 export const probability = (flag: string): Parser<number> => number(flag, (x) => x > 0 && x < 1, 'a number in (0, 1)');

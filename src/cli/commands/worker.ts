@@ -3,7 +3,8 @@
 import { availableParallelism } from 'node:os';
 import { action, define, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
-import { queueUrl, wholeNumber } from '../parsers.js';
+import { wholeNumber } from '../parsers.js';
+import { queueUrl } from '../queueflags.js';
 import { TOOL_VERSION } from '../../pipeline/version.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
 
