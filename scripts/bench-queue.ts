@@ -8,8 +8,8 @@
 // chunks of order 8 (no compute to speak of): that difference is the per-chunk overhead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
+import { startRedis } from './redis-server.js';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 export interface QueueMeasure {
@@ -28,21 +28,6 @@ export interface QueueContext {
   ergoCli: (reps: number, timeoutMs: number, args: (rep: number) => string[]) => Promise<QueueMeasure>;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((r) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), r(true)));
-    s.once('error', () => r(false));
-  });
-}
 
 function stop(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
@@ -81,12 +66,10 @@ export async function queueRows(ctx: QueueContext): Promise<object[]> {
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     return [{ section, what: 'local', impl: 'ergo run --workers 2', runs: '1 rep', ergo: local }, { section, what: 'queue', impl: 'ergo run --queue', runs: '', ergo: { error: 'redis-server is not installed' } }];
   }
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
+  const redis = await startRedis();
+  const url = redis.url;
   const workers: ChildProcess[] = [];
   try {
-    for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < 2; i++) workers.push(spawn(process.execPath, [ctx.ergo, 'worker', '--queue', url, '--threads', '1'], { stdio: 'ignore' }));
     await new Promise((r) => setTimeout(r, 3000)); // the workers start up (not counted: they serve many runs)
     const queue = await ctx.ergoCli(1, ctx.timeoutMs, () => ['run', file, '--fresh', '--quiet', '--queue', url, '--out', queueDir]);
@@ -110,6 +93,6 @@ export async function queueRows(ctx: QueueContext): Promise<object[]> {
     ];
   } finally {
     await Promise.all(workers.map(stop));
-    await stop(redis);
+    await redis.stop();
   }
 }

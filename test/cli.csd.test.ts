@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { absHaar } from './helpers/haar.js';
 import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
 import { repoRoot, ergo, tempDir } from './helpers/cli.js';
 import { regression } from './helpers/expected.js';
+import { arrowFiles } from './helpers/rundir.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
 const REAL = [
@@ -24,23 +25,7 @@ const REAL = [
 
 const skipReal = modelsMissing(REAL.map((f) => relative(MODELS, f)));
 
-/** Every file under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
-function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {
-  const out = new Map<string, { ino: number; mtimeMs: number }>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.arrow')) {
-        const s = statSync(p);
-        out.set(relative(dir, p), { ino: s.ino, mtimeMs: s.mtimeMs });
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
+const listFiles = arrowFiles;
 
 function checkSvg(file: string): void {
   assert.ok(existsSync(file), `${file} missing`);

@@ -3,31 +3,10 @@
 // pseudo-terminal (util-linux `script`) is test/e2e/progress-tty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ergo, tempDir } from './helpers/cli.js';
+import { ergo } from './helpers/cli.js';
 import { createProgress } from '../src/cli/progress.js';
+import { TOTAL, BAR, ANSI, setup } from './helpers/progress.js';
 
-// 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
-const CONFIG = `name: progress
-seed: 3
-method: spectral
-ensembles: [CUE]
-sizes: [16, 24]
-matrices: 8
-chunk: 2
-`;
-const TOTAL = 8;
-// The characters of cli-progress' shades_classic preset (complete / incomplete).
-const BAR = /[\u2588\u2591]{10,}/;
-const ANSI = /\x1b\[/;
-
-function setup(): { cfg: string; out: string } {
-  const dir = tempDir();
-  const cfg = join(dir, 'p.yaml');
-  writeFileSync(cfg, CONFIG);
-  return { cfg, out: join(dir, 'out') };
-}
 
 test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', async () => {
   const { cfg, out } = setup();

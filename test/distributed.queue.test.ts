@@ -11,17 +11,9 @@ import { testNeeding, redisMissing, modelsMissing } from './helpers/resources.js
 import { modelPath } from './helpers/models.js';
 import { startRedis, type RedisServer } from './helpers/redis.js';
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../src/pipeline/runtime/queueproto.js';
+import { tinySweep2017 } from './helpers/sweep.js';
 
-const SPECTRAL = `name: q-spectral
-seed: 2017
-semantics: definition
-method: spectral
-ensembles: [CUE, COE, CSE]
-sizes: [16, 32]
-matrices: 8
-chunk: 2
-delta: 0.2
-`;
+const SPECTRAL = tinySweep2017('q-spectral');
 const QR = SPECTRAL.replace('name: q-spectral', 'name: q-qr').replace('method: spectral', 'method: qr').replace('sizes: [16, 32]', 'sizes: [8, 16]').replace('matrices: 8', 'matrices: 4');
 
 function config(text: string): string {

@@ -7,17 +7,9 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { runFiles } from './helpers/rundir.js';
+import { tinySweep2017 } from './helpers/sweep.js';
 
-const CFG = `name: shard-2017
-seed: 2017
-semantics: definition
-method: spectral
-ensembles: [CUE, COE, CSE]
-sizes: [16, 32]
-matrices: 8
-chunk: 2
-delta: 0.2
-`;
+const CFG = tinySweep2017('shard-2017');
 const TOTAL = 3 * 2 * 4; // ensembles x sizes x chunks per size
 
 function config(): string {

@@ -3,32 +3,17 @@
 // untouched. Two of the real networks (scripts/fetch-models.mjs), chunks slowed by the test
 // hook (helpers/hooks.ts) so the kill lands mid-run on any machine.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { testNeeding, modelsMissing } from '../helpers/resources.js';
 import { repoRoot, ergo, ergoProcess, spawnCli, tempDir } from '../helpers/cli.js';
+import { arrowFiles } from '../helpers/rundir.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
 const NETS = ['upscaler-default/model.json', 'silero-vad/silero_vad.onnx'].map((f) => join(MODELS, f));
 const skipReal = modelsMissing(NETS.map((f) => relative(MODELS, f)));
 
-/** Every cached spectrum under dir (relative path -> inode and mtime), to see what a rerun rewrote. */
-function listFiles(dir: string): Map<string, { ino: number; mtimeMs: number }> {
-  const out = new Map<string, { ino: number; mtimeMs: number }>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.arrow')) {
-        const s = statSync(p);
-        out.set(relative(dir, p), { ino: s.ino, mtimeMs: s.mtimeMs });
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
+const listFiles = arrowFiles;
 
 testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 600_000 }, async () => {
   const base = tempDir();

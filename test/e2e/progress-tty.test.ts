@@ -2,31 +2,10 @@
 // itself and draws a live bar (counts, rate, ETA) that redraws in place, no log lines.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { hookedCliPath, repoRoot, tempDir } from '../helpers/cli.js';
+import { hookedCliPath, repoRoot } from '../helpers/cli.js';
 import { testNeeding, scriptMissing } from '../helpers/resources.js';
+import { TOTAL, BAR, ANSI, setup } from '../helpers/progress.js';
 
-// 1 ensemble x 2 sizes x 4 chunks = 8 tiny chunks.
-const CONFIG = `name: progress
-seed: 3
-method: spectral
-ensembles: [CUE]
-sizes: [16, 24]
-matrices: 8
-chunk: 2
-`;
-const TOTAL = 8;
-// The characters of cli-progress' shades_classic preset (complete / incomplete).
-const BAR = /[\u2588\u2591]{10,}/;
-const ANSI = /\x1b\[/;
-
-function setup(): { cfg: string; out: string } {
-  const dir = tempDir();
-  const cfg = join(dir, 'p.yaml');
-  writeFileSync(cfg, CONFIG);
-  return { cfg, out: join(dir, 'out') };
-}
 
 testNeeding(scriptMissing(), 'under a pseudo-terminal (util-linux script) the run draws a bar with counts, rate and ETA', {}, () => {
   const { cfg, out } = setup();

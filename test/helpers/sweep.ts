@@ -24,3 +24,8 @@ export function failChunk(id: string, times = Infinity): SweepHooks {
     },
   };
 }
+
+/** The 2017 sweep's recipe (spectral, CUE/COE/CSE, seed 2017) at test size: 2 sizes, 8 matrices, 12 chunks. */
+export function tinySweep2017(name: string): string {
+  return [`name: ${name}`, 'seed: 2017', 'semantics: definition', 'method: spectral', 'ensembles: [CUE, COE, CSE]', 'sizes: [16, 32]', 'matrices: 8', 'chunk: 2', 'delta: 0.2', ''].join('\n');
+}
