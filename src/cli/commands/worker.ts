@@ -31,13 +31,22 @@ export function register(cmd: Command): void {
             stop.abort();
           }
         };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
+        // As every command (io.interrupt): process signal handlers only when launched as the
+        // ergo process; an in-process caller stops the worker through its own AbortSignal.
+        const own = io.interrupt === 'process';
+        const caller = io.interrupt === 'process' ? undefined : io.interrupt;
+        const onAbort = (): void => stop.abort();
+        if (own) {
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
+        } else caller?.addEventListener('abort', onAbort, { once: true });
         try {
           await serveQueue({ queue: o.queue, threads: o.threads, log, stop: stop.signal, force: force.signal, ...(io.hooks?.beforeChunk ? { beforeChunk: io.hooks.beforeChunk } : {}) });
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          if (own) {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+          } else caller?.removeEventListener('abort', onAbort);
         }
         return force.signal.aborted ? EXIT.interrupted : EXIT.ok;
       }),
