@@ -5,7 +5,10 @@
 // If the AssemblyScript compiler is not installed (e.g. production install
 // without devDependencies) this prints a note and exits 0: the library then
 // falls back to its TypeScript kernels at run time.
-import { mkdirSync, readFileSync } from 'node:fs';
+// A stamp beside the output (SHA-256 of the kernel sources, the compiler's version and the
+// options) skips the compilation when nothing changed: `npm test` builds before every run.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +16,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = ['index.ts', 'cmv.ts'].map((f) => join(root, 'src/linalg/wasm/assembly', f));
 const outDir = join(root, 'dist/wasm');
 const outFile = join(outDir, 'ergo-kernels.wasm');
+
+const options = [
+  '--outFile', outFile,
+  '--enable', 'simd',
+  '--runtime', 'stub',
+  '--optimizeLevel', '3',
+  '--shrinkLevel', '0',
+  '--noAssert',
+  // no imports at all: abort() would otherwise be imported from the host
+  '--use', 'abort=',
+];
+const assemblyDir = join(root, 'src/linalg/wasm/assembly');
+const hash = createHash('sha256');
+let compiler = 'none';
+try {
+  compiler = readFileSync(join(root, 'node_modules/assemblyscript/package.json'), 'utf8');
+} catch {
+  // not installed: the import below says so
+}
+hash.update(JSON.stringify({ compiler, options }));
+for (const f of readdirSync(assemblyDir).sort()) hash.update(f).update(readFileSync(join(assemblyDir, f)));
+const stamp = `${outFile}.stamp`;
+const digest = hash.digest('hex');
+if (existsSync(outFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) process.exit(0);
 
 let asc;
 try {
@@ -24,17 +51,7 @@ try {
 
 mkdirSync(outDir, { recursive: true });
 const { error, stderr } = await asc.main(
-  [
-    ...entries,
-    '--outFile', outFile,
-    '--enable', 'simd',
-    '--runtime', 'stub',
-    '--optimizeLevel', '3',
-    '--shrinkLevel', '0',
-    '--noAssert',
-    // no imports at all: abort() would otherwise be imported from the host
-    '--use', 'abort=',
-  ],
+  [...entries, ...options],
   { readFile: (name, baseDir) => { try { return readFileSync(join(baseDir, name), 'utf8'); } catch { return null; } } },
 );
 if (error) {
@@ -42,4 +59,5 @@ if (error) {
   console.error(`build-wasm: compilation failed: ${error.message}`);
   process.exit(1);
 }
+writeFileSync(stamp, digest);
 console.log(`build-wasm: wrote ${outFile}`);

@@ -44,9 +44,6 @@ export const GGUF_BLOCKS: Record<string, { elems: number; bytes: number }> = {
 const MAX_DIMS = 8;
 const DEFAULT_ALIGNMENT = 32;
 
-export function isGgufHeader(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46; // "GGUF"
-}
 
 /** Sequential reader over the file's header with every read bounded by the file size. */
 class Cursor {

@@ -211,4 +211,3 @@ export async function openTfjsBundle(path: string, opts: ContainOptions = {}): P
   };
 }
 
-export const looksLikeBundle = (path: string): boolean => /\.(m|c)?js$/i.test(path);

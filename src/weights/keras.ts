@@ -377,15 +377,7 @@ async function readKeras3Zip(lib: H5, path: string): Promise<WeightSource> {
 
 // ---------------------------------------------------------------- entry points
 
-export function isKerasZipName(path: string): boolean {
-  return path.toLowerCase().endsWith('.keras');
-}
 
-/** HDF5 signature at offset 0 (files with a user block put it at 512, 1024, ...: also checked by h5wasm itself). */
-export function isHdf5Header(head: Uint8Array): boolean {
-  const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-  return head.length >= 8 && sig.every((b, i) => head[i] === b);
-}
 
 /** Keras 2 .h5 (whole model or save_weights) or Keras 3 .weights.h5. */
 export async function openKerasH5(path: string): Promise<WeightSource> {

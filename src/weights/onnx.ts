@@ -362,10 +362,6 @@ function layoutFromUse(use: Use | undefined, rank: number, uses: Map<string, Use
 
 // --- reader -------------------------------------------------------------------
 
-export function looksLikeOnnx(head: Uint8Array): boolean {
-  // ModelProto almost always starts with ir_version (field 1, varint: 0x08).
-  return head.length > 2 && head[0] === 0x08 && head[1]! > 0 && head[1]! < 0x20;
-}
 
 export async function openOnnx(path: string, opts: ContainOptions = {}): Promise<WeightSource> {
   let src: BlockFile;

@@ -27,6 +27,7 @@
 // Views: storage offset and strides are honoured (non-contiguous views are gathered); tensors
 // may share a storage. Every read is checked against the real member / file size.
 import { WeightsError } from './errors.js';
+import { isTar } from './detect.js';
 import { BYTES, checkFinite, decodeElements, fileSize, gatherStrided, product, readRange, type StoredType } from './decode.js';
 import {
   PickleError, PickleTruncated, PyCall, PyDict, PyGlobal, PyObject, PyTuple, callableName, unpickle,
@@ -504,15 +505,7 @@ async function parseLegacy(path: string, fileSize: number, buf: Uint8Array): Pro
 // ---------------------------------------------------------------------------------------------
 
 /** PyTorch legacy magic: PROTO 2, LONG1 of 10 bytes 0x1950a86a20f9469cfc6c. */
-export function isLegacyTorchHeader(h: Uint8Array): boolean {
-  const sig = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-  return h.length >= sig.length && sig.every((b, i) => h[i] === b);
-}
 
-/** A POSIX tar header: "ustar" at byte 257. */
-function isTar(h: Uint8Array): boolean {
-  return h.length >= 262 && String.fromCharCode(...h.subarray(257, 262)) === 'ustar';
-}
 
 /** True when `path` is a tar archive (the pre-0.1.10 PyTorch format, which is refused by name). */
 export async function isTorchTar(path: string): Promise<boolean> {

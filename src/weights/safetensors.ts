@@ -45,12 +45,6 @@ export function topLevelKeys(text: string): string[] {
   return keys;
 }
 
-export function isSafetensorsHeader(head: Uint8Array, fileSize: number): boolean {
-  if (head.length < 10) return false;
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const h = dv.getBigUint64(0, true);
-  return h > 0n && h <= BigInt(fileSize - 8) && head[8] === 0x7b; // '{'
-}
 
 /**
  * The safetensors format requires the tensors to tile the data block exactly: no overlap, no

@@ -1,7 +1,7 @@
 // Start-up of the `ergo` process: what `ergo --help` and `ergo layers` load. A resolve hook
 // (node:module register) logs every module the process loads; --help must load no command
-// module and none of the heavy libraries, layers only its own command module and the weight
-// readers. (How long start-up takes is the benchmark's: bench/RESULTS.md, never a test.)
+// module and none of the heavy libraries, layers only its own command module and the one
+// weight reader the file needs. (How long start-up takes is the benchmark's: bench/RESULTS.md, never a test.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -35,12 +35,14 @@ test('ergo --help loads no command module, no pipeline, no kernels and none of t
   assert.deepEqual(r.modules.filter((m) => HEAVY.test(m)), []);
 });
 
-test('ergo layers loads its own command module and the readers, not the other commands, the pipeline or the kernels', () => {
+test('ergo layers loads its own command module and the one reader the file needs, not the other readers, commands, the pipeline or the kernels', () => {
   const r = loaded(['layers', join(repoRoot, 'test', 'fixtures', 'bristol', 'inputs', 'f_gauss64_x10.npz')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /npz, 10 tensors, 10 layers/);
   const commands = r.modules.filter((m) => m.startsWith('dist/src/cli/commands/')).sort();
   assert.deepEqual(commands, ['dist/src/cli/commands/layers.js', 'dist/src/cli/commands/table.js']);
-  assert.ok(r.modules.includes('dist/src/weights/index.js'));
+  assert.ok(r.modules.includes('dist/src/weights/npyfiles.js'), `the .npz reader: ${r.modules.join(', ')}`);
+  const otherReaders = /dist\/src\/weights\/(safetensors|onnx|tfjs|pytorch|pickle|huggingface|gguf|keras|jsbundle|zipmembers|index)\.js$/;
+  assert.deepEqual(r.modules.filter((m) => otherReaders.test(m)), []);
   assert.deepEqual(r.modules.filter((m) => HEAVY.test(m)), []);
 });

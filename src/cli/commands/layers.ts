@@ -21,7 +21,7 @@ export function register(cmd: Command): void {
   deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS))
     .action(
       action(cmd, async (model: string, o: { include?: string; exclude?: string; inputFormat?: WeightsFormat; json?: boolean; allowPath?: string[] }) => {
-        const { openWeights, layerMatrices } = await import('../../weights/index.js');
+        const [{ openWeights }, { layerMatrices }] = await Promise.all([import('../../weights/open.js'), import('../../weights/layers.js')]);
         const source = await openWeights(pathArg(io, model), {
           ...(o.inputFormat ? { format: o.inputFormat } : {}),
           ...(o.allowPath ? { allowDirs: o.allowPath.map((d) => pathArg(io, d)) } : {}),
