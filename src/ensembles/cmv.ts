@@ -297,8 +297,13 @@ const MAX_PASSES = 200;
 const LIGHT_TOL = 1e-6;
 const LIGHT_SPAN = TWO_PI + 2;
 
-/** Cost of the last `cmvEigenphases` call in this thread (for tests and benchmarks). */
-export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, wasm: false };
+/**
+ * Cost of the last `cmvEigenphases` call in this thread (for tests, benchmarks and
+ * scripts/profile-cmv.ts): points evaluated, how many with the full kernel, lockstep passes,
+ * and the points of each pass (index 0: F(-pi) and the grid; p >= 1: lockstep pass p,
+ * full-kernel redos of light evaluations included).
+ */
+export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, passEvaluations: [] as number[], wasm: false };
 
 // Eigenphases of the finite CMV matrix with these Verblunsky coefficients (|alpha_{n-1}| = 1):
 // roots of the monotone matching phase F(theta) = 2 pi m by safeguarded Halley/Newton steps in
@@ -440,6 +445,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   };
 
   let passes = 0;
+  const passEvaluations = [mp.evaluations];
   let next = new Int32Array(n);
   const lightIdx = new Int32Array(n);
   const fullIdx = new Int32Array(n);
@@ -543,6 +549,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       cur[j] = nx;
       next[nNext++] = j;
     }
+    passEvaluations.push(mp.evaluations - passEvaluations.reduce((acc, e) => acc + e, 0));
     const swap = active;
     active = next;
     next = swap;
@@ -557,6 +564,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   cmvLastCost.evaluations = mp.evaluations;
   cmvLastCost.fullEvaluations = mp.fullEvaluations;
   cmvLastCost.passes = passes;
+  cmvLastCost.passEvaluations = passEvaluations;
   cmvLastCost.wasm = wk !== null;
 
   // Angles are in [-pi, pi]; -pi is represented as pi, then keep ascending order.
