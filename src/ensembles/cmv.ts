@@ -43,7 +43,12 @@
 // interpolation (F, F', F'' at both ends) gives each root its start. Then safeguarded Halley/Newton steps ("rtsafe"),
 // brackets shrinking with each root's own and its neighbours' iterates. One evaluation is
 // O(n) with no O(n^2) storage; a root takes about 4 (beta 4) to 5.8 (beta 1) evaluations,
-// grid included (measured at n = 2048), so a matrix costs O(n^2).
+// grid included (measured at n = 2048; 4.5 for beta 2 at n = 4096 .. 65536), so a matrix
+// costs O(n^2). What bounds that count: F is a staircase with its steps at the roots
+// (F'(root) is heavy-tailed, like the reciprocal of the root's spectral weight), so the
+// start from one grid point per root sits about a tenth of a step width off and Halley needs
+// about three more evaluations; scripts/profile-cmv.ts and docs/performance.md have the
+// numbers.
 // Two kernels: the full one sums the arguments without a transcendental call per step (the
 // product of the p_k is carried, rescaled by powers of two, and its crossings of the
 // negative real axis are counted, which is exact because each factor turns by less than
