@@ -10,6 +10,7 @@ import {
   cmvMatrix,
   sampleVerblunsky,
 } from '../src/ensembles/index.js';
+import { cmvLastCost } from '../src/ensembles/cmv.js';
 
 /** Largest circular distance between two ascending phase lists of equal length. */
 function maxCircularDiff(a: Float64Array, b: Float64Array): number {
@@ -167,6 +168,21 @@ test('spectral at n = 2048: n distinct ascending roots, each a zero of Phi_n to 
     // n roots sit at n different zeros of the degree-n polynomial Phi_n: all are found
     assert.ok(minGap > 2 * worst, `${seed}: min gap ${minGap}`);
   }
+});
+
+test('cmvLastCost.passEvaluations splits the evaluations by pass (grid first, then one entry per lockstep pass)', () => {
+  const n = 512;
+  cmvEigenphases(sampleVerblunsky(n, 2, createStream('cost-split')));
+  const per = cmvLastCost.passEvaluations;
+  assert.equal(cmvLastCost.n, n);
+  assert.equal(per.length, cmvLastCost.passes + 1);
+  // pass 0: F(-pi) and one grid point per root; pass 1 evaluates every root not settled by
+  // the grid once, plus a full-kernel redo for each light evaluation that was ambiguous
+  assert.equal(per[0], n + 1);
+  assert.ok(per[1]! >= n - 2 && per[1]! <= 2 * n, `pass 1: ${per[1]}`);
+  assert.equal(per.reduce((a, e) => a + e, 0), cmvLastCost.evaluations);
+  // later passes only evaluate roots still pending, so the counts never grow (redos aside)
+  for (let p = 2; p < per.length; p++) assert.ok(per[p]! <= 2 * per[p - 1]!, `pass ${p}: ${per[p]} after ${per[p - 1]}`);
 });
 
 test('spectral moments: E|tr U|^2 = 2N / (beta (N - 1) + 2) at N = 256 (CUE, COE, CSE)', () => {

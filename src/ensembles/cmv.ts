@@ -43,7 +43,12 @@
 // interpolation (F, F', F'' at both ends) gives each root its start. Then safeguarded Halley/Newton steps ("rtsafe"),
 // brackets shrinking with each root's own and its neighbours' iterates. One evaluation is
 // O(n) with no O(n^2) storage; a root takes about 4 (beta 4) to 5.8 (beta 1) evaluations,
-// grid included (measured at n = 2048), so a matrix costs O(n^2).
+// grid included (measured at n = 2048; 4.5 for beta 2 at n = 4096 .. 65536), so a matrix
+// costs O(n^2). What bounds that count: F is a staircase with its steps at the roots
+// (F'(root) is heavy-tailed, like the reciprocal of the root's spectral weight), so the
+// start from one grid point per root sits about a tenth of a step width off and Halley needs
+// about three more evaluations; scripts/profile-cmv.ts and docs/performance.md have the
+// numbers.
 // Two kernels: the full one sums the arguments without a transcendental call per step (the
 // product of the p_k is carried, rescaled by powers of two, and its crossings of the
 // negative real axis are counted, which is exact because each factor turns by less than
@@ -297,8 +302,13 @@ const MAX_PASSES = 200;
 const LIGHT_TOL = 1e-6;
 const LIGHT_SPAN = TWO_PI + 2;
 
-/** Cost of the last `cmvEigenphases` call in this thread (for tests and benchmarks). */
-export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, wasm: false };
+/**
+ * Cost of the last `cmvEigenphases` call in this thread (for tests, benchmarks and
+ * scripts/profile-cmv.ts): points evaluated, how many with the full kernel, lockstep passes,
+ * and the points of each pass (index 0: F(-pi) and the grid; p >= 1: lockstep pass p,
+ * full-kernel redos of light evaluations included).
+ */
+export const cmvLastCost = { n: 0, evaluations: 0, fullEvaluations: 0, passes: 0, passEvaluations: [] as number[], wasm: false };
 
 // Eigenphases of the finite CMV matrix with these Verblunsky coefficients (|alpha_{n-1}| = 1):
 // roots of the monotone matching phase F(theta) = 2 pi m by safeguarded Halley/Newton steps in
@@ -440,6 +450,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   };
 
   let passes = 0;
+  const passEvaluations = [mp.evaluations];
   let next = new Int32Array(n);
   const lightIdx = new Int32Array(n);
   const fullIdx = new Int32Array(n);
@@ -543,6 +554,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       cur[j] = nx;
       next[nNext++] = j;
     }
+    passEvaluations.push(mp.evaluations - passEvaluations.reduce((acc, e) => acc + e, 0));
     const swap = active;
     active = next;
     next = swap;
@@ -557,6 +569,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
   cmvLastCost.evaluations = mp.evaluations;
   cmvLastCost.fullEvaluations = mp.fullEvaluations;
   cmvLastCost.passes = passes;
+  cmvLastCost.passEvaluations = passEvaluations;
   cmvLastCost.wasm = wk !== null;
 
   // Angles are in [-pi, pi]; -pi is represented as pi, then keep ascending order.
