@@ -10,7 +10,7 @@ import { runExperiment } from '../src/pipeline/experiments/index.js';
 import { readNpyFile } from '../src/weights/npy.js';
 import { writeNpz } from '../src/pipeline/report/npy.js';
 import type { ValidateReport } from '../src/pipeline/experiments/validate.js';
-import { runCli, tempDir, repoRoot } from './helpers/cli.js';
+import { ergo, tempDir, repoRoot } from './helpers/cli.js';
 import { testNeeding, numpyMissing } from './helpers/resources.js';
 
 const FIXTURE = join(repoRoot, 'test', 'fixtures', 'haar_eigs.npy');
@@ -22,8 +22,10 @@ async function sweepDir(yaml: string): Promise<string> {
   return dir;
 }
 
-function validateJson(args: string[]): { code: number | null; report: ValidateReport; stderr: string } {
-  const r = runCli(['validate', ...args, '--json']);
+// In-process (helpers/cli.ts ergo()): exit codes and output are the command's own; the process
+// itself is not under test here.
+async function validateJson(args: string[]): Promise<{ code: number | null; report: ValidateReport; stderr: string }> {
+  const r = await ergo(['validate', ...args, '--json']);
   return { code: r.status, report: JSON.parse(r.stdout) as ValidateReport, stderr: r.stderr };
 }
 
@@ -34,7 +36,7 @@ test('correct samplers pass: CUE, COE, CSE by qr, eigvec and spectral at N = 32 
   const ens = ['CUE', 'COE', 'CSE'].flatMap((e) => ['qr', 'eigvec', 'spectral'].map((m) => `{ensemble: ${e}, method: ${m}}`));
   const dir = await sweepDir(`name: good\nseed: 21\nensembles: [${ens.join(', ')}]\nsizes: [32, 48]\nmatrices: 80\nchunk: 40\n`);
   try {
-    const { code, report } = validateJson([dir, '-o', dir]); // -o: --json alone writes no files
+    const { code, report } = await validateJson([dir, '-o', dir]); // -o: --json alone writes no files
     const failed = report.groups.flatMap((g) => g.checks.filter((c) => !c.pass).map((c) => `${g.label} N=${g.n} ${c.check}: ${c.statistic} vs ${c.expected} (z ${c.z})`));
     assert.deepEqual(failed, []);
     assert.equal(code, 0);
@@ -59,12 +61,12 @@ test("the bristol recipe's COE and CSE fail at N = 32 (exit 1, every group)", as
   // and the gap ratio near 0.38 against 0.67. Failing needs |z| > 3.3 only.
   const dir = await sweepDir('name: bad\nseed: 4\nensembles: [{ensemble: COE, method: bristol}, {ensemble: CSE, method: bristol}]\nsizes: [32]\nmatrices: 60\nchunk: 30\n');
   try {
-    const { code, report } = validateJson([dir]);
+    const { code, report } = await validateJson([dir]);
     assert.equal(code, 1);
     assert.equal(report.pass, false);
     assert.deepEqual(report.groups.map((g) => [g.label, g.pass]), [['COE (bristol)', false], ['CSE (bristol)', false]]);
     for (const g of report.groups) assert.ok(!g.checks.find((c) => c.check === 'mean gap ratio')!.pass, `${g.label} gap ratio`);
-    const text = runCli(['validate', dir]);
+    const text = await ergo(['validate', dir]);
     assert.equal(text.status, 1);
     // the recipe's CSE of order 32 reports all 2 x 32 angles (no Kramers pairs): N = 64 in the table
     assert.match(text.stdout, /FAILED: COE \(bristol\) N=32, CSE \(bristol\) N=64/);
@@ -73,19 +75,19 @@ test("the bristol recipe's COE and CSE fail at N = 32 (exit 1, every group)", as
   }
 });
 
-test('numpy Haar eigenvalues (another tool) pass as CUE and fail when claimed to be COE', () => {
-  const cue = validateJson([FIXTURE, '--ensemble', 'cue']);
+test('numpy Haar eigenvalues (another tool) pass as CUE and fail when claimed to be COE', async () => {
+  const cue = await validateJson([FIXTURE, '--ensemble', 'cue']);
   assert.equal(cue.code, 0, JSON.stringify(cue.report.groups[0]!.checks.filter((c) => !c.pass)));
   assert.equal(cue.report.groups[0]!.checks[0]!.check, 'moduli |z| = 1');
   assert.ok(cue.report.groups[0]!.checks[0]!.pass);
   // E|Tr U|^2 of Haar unitaries is 1; a COE would give 2N/(N+1) = 1.94 at N = 32
-  const coe = validateJson([FIXTURE, '--ensemble', 'coe']);
+  const coe = await validateJson([FIXTURE, '--ensemble', 'coe']);
   assert.equal(coe.code, 1);
   assert.ok(!coe.report.groups[0]!.checks.find((c) => c.check === 'E|Tr U|^2')!.pass);
 });
 
 test('validate: files need --ensemble; a non-unit modulus fails the exact check; .npz members are groups', async () => {
-  const r = runCli(['validate', FIXTURE]);
+  const r = await ergo(['validate', FIXTURE]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /give --ensemble cue, coe or cse/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
@@ -96,7 +98,7 @@ test('validate: files need --ensemble; a non-unit modulus fails the exact check;
     const a = readNpyFile(FIXTURE);
     const scaled = { dtype: '<c16' as const, shape: a.shape, data: a.data.map((x) => x * (1 + 1e-6)), imag: a.imag!.map((x) => x * (1 + 1e-6)) };
     await writeNpz(join(dir, 'two.npz'), [{ name: 'exact', array: { dtype: '<c16' as const, shape: a.shape, data: a.data, imag: a.imag! } }, { name: 'scaled', array: scaled }]);
-    const v = validateJson([join(dir, 'two.npz'), '--ensemble', 'CUE', '-o', dir]);
+    const v = await validateJson([join(dir, 'two.npz'), '--ensemble', 'CUE', '-o', dir]);
     assert.equal(v.code, 1);
     assert.deepEqual(v.report.groups.map((g) => [g.label, g.pass]), [['two.npz:exact', true], ['two.npz:scaled', false]]);
     assert.deepEqual(v.report.groups[1]!.checks.filter((c) => !c.pass).map((c) => c.check), ['moduli |z| = 1']);

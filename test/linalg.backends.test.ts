@@ -21,7 +21,7 @@ import {
 import { gramSimple } from '../src/linalg/gram.js';
 import { blasThreadsFor } from '../src/linalg/native.js';
 import { randomReal, refSymmetricEigenvalues, rng } from './linalg.helpers.js';
-import { runCli, tempDir } from './helpers/cli.js';
+import { ergo, runCli, tempDir } from './helpers/cli.js';
 import { npyBytes } from './helpers/weightfiles.js';
 
 const REL = 1e-12;
@@ -152,8 +152,8 @@ test('BLAS threads: all cores for one call in flight, shared when several run, n
   }
 });
 
-test('ergo --version names the backend; a forced backend that cannot load is one line, exit 2', () => {
-  const v = runCli(['--version']);
+test('ergo --version names the backend; a forced backend that cannot load is one line, exit 2', async () => {
+  const v = await ergo(['--version']); // this process's backend: in-process (the forced ones below need a process each)
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, /^\d+\.\d+\.\d+ \(backend: (native|wasm|ts)\)\n$/);
   const ts = runCli(['--version'], { env: { ...process.env, ERGO_BACKEND: 'ts' } });
@@ -167,19 +167,26 @@ test('ergo --version names the backend; a forced backend that cannot load is one
   assert.match(bogus.stderr, /ERGO_BACKEND=gpu: expected one of native, wasm, ts/);
 });
 
-test('ergo cpse records the backend in its results and in the layer cache', () => {
+// `ergo cpse` on one backend: in-process when it is this process's own (ERGO_BACKEND is read once
+// per process), else a child process with ERGO_BACKEND set.
+async function cpseOn(backend: Backend, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (process.env['ERGO_BACKEND'] === backend) return ergo(['cpse', ...args]);
+  return runCli(['cpse', ...args], { env: { ...process.env, ERGO_BACKEND: backend } });
+}
+
+test('ergo cpse records the backend in its results and in the layer cache', async () => {
   const dir = tempDir('ergo-backend-');
   const s = rng('backends-cpse');
   for (const [i, [n, m]] of ([[12, 20], [16, 24], [10, 30]] as const).entries()) {
     writeFileSync(join(dir, `l${i}.npy`), npyBytes(randomReal(n, m, s), [n, m], '<f8'));
   }
   const files = [dir]; // a folder of .npy files is one network
-  const cache = tempDir('ergo-backend-cache-');
+  const caches = new Map<Backend, string>();
   for (const backend of ['ts', available.includes('native') ? 'native' : 'wasm'] as const) {
     if (!available.includes(backend)) continue;
-    const env = { ...process.env, ERGO_BACKEND: backend };
     const c = tempDir('ergo-backend-c-');
-    const r = runCli(['cpse', ...files, '--json', '--cache', c, '--out', tempDir('ergo-backend-out-'), '--workers', '1'], { env });
+    caches.set(backend, c);
+    const r = await cpseOn(backend, [...files, '--json', '--cache', c, '--out', tempDir('ergo-backend-out-'), '--workers', '1']);
     assert.equal(r.status, 0, r.stderr);
     const layers = JSON.parse(r.stdout).networks.flatMap((net: { layers: { backend: string }[] }) => net.layers);
     assert.ok(layers.length >= 3);
@@ -187,14 +194,16 @@ test('ergo cpse records the backend in its results and in the layer cache', () =
     const cached = readdirSync(join(c, 'layers')).map((f) => tableFromIPC(readFileSync(join(c, 'layers', f))).schema.metadata.get('ergo.backend'));
     assert.deepEqual(cached, cached.map(() => backend));
   }
-  // a cache entry written by one backend is reused by another, which reports the recorded one
-  const env1 = { ...process.env, ERGO_BACKEND: 'ts' };
-  assert.equal(runCli(['cpse', ...files, '--json', '--cache', cache, '--out', tempDir('ergo-backend-out-'), '--workers', '0'], { env: env1 }).status, 0);
+  // a cache entry written by one backend is reused by another, which reports the recorded one:
+  // the cache the ts run above wrote (its entries checked to say ts) read on another backend
+  const cache = caches.get('ts')!;
   const other = available.find((b) => b !== 'ts');
   if (other) {
-    const r = runCli(['cpse', ...files, '--json', '--cache', cache, '--out', tempDir('ergo-backend-out-'), '--workers', '0'], { env: { ...process.env, ERGO_BACKEND: other } });
+    const r = await cpseOn(other, [...files, '--json', '--cache', cache, '--out', tempDir('ergo-backend-out-'), '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
-    for (const l of JSON.parse(r.stdout).networks.flatMap((net: { layers: { backend: string; cached: boolean }[] }) => net.layers)) {
+    const layers = JSON.parse(r.stdout).networks.flatMap((net: { layers: { backend: string; cached: boolean }[] }) => net.layers);
+    assert.ok(layers.length >= 3);
+    for (const l of layers) {
       assert.equal(l.cached, true);
       assert.equal(l.backend, 'ts');
     }

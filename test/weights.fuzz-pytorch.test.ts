@@ -3,8 +3,18 @@
 // opcode edits, JSON edits of indexes). Every mutant must either read (open + load every layer)
 // or fail with a WeightsError: one line, starting with the mutated file (or folder), naming the
 // tensor when the failure is in a tensor's load(); never another exception, never a hang (each
-// mutant has a time limit). ERGO_FUZZ_MUTANTS sets the mutants per fixture (default 200);
+// mutant has a time limit). ERGO_FUZZ_MUTANTS sets the mutants per fixture (default 100);
 // ERGO_FUZZ_SEED changes the seed.
+//
+// Why 100 (it was 200): seven parser bugs were planted one at a time (pickle.ts: the bounds check
+// in need() dropped, the stack-underflow check dropped, the memo-key check dropped; pytorch.ts:
+// the view-reaches-past-storage check, the storage-member size check, the storage-offset check
+// dropped; zipmembers.ts: the member-runs-past-the-end check dropped). At 200 mutants only the
+// first was caught, first by mutant 25 of legacy.pth, 58 of views_legacy.pth and 145 of
+// whole_module.pt (the others are caught by neither count: the other checks stand behind it);
+// at 100 it is still caught (two fixtures fail). Four of the other six (view past the storage,
+// short storage member, stack underflow, memo key) fail targeted cases in
+// test/weights.pytorch.test.ts instead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +24,7 @@ import { openWeights, layerMatrices, WeightsError } from '../src/weights/index.j
 import { FIXTURES, PT_FIXTURES } from './helpers/torchfiles.js';
 import { mutate, rngFor } from './helpers/mutate-torch.js';
 
-const MUTANTS = Number(process.env.ERGO_FUZZ_MUTANTS ?? 200);
+const MUTANTS = Number(process.env.ERGO_FUZZ_MUTANTS ?? 100);
 const SEED = process.env.ERGO_FUZZ_SEED ?? 'ergo-fuzz-pytorch';
 const TIME_LIMIT_MS = 10_000;
 

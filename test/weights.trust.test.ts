@@ -143,27 +143,31 @@ test('ergo cpse on a TF.js or ONNX model pointing at ../x, /etc/passwd or a syml
 });
 
 testNeeding(straceMissing(), 'strace: the ergo process never opens the outside file (and does when --allow-path allows it)', {}, async (t) => {
-  let n = 0;
-  for (const [what, build] of [BUILDERS[0]!, BUILDERS[3]!]) {
-    const dir = join(root, `strace${n++}`);
-    const { entry, outside } = place(dir, build('link-out.bin'));
-    const run = (extra: string[]) => {
-      const log = join(dir, 'strace.log');
-      rmSync(log, { force: true });
-      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2', '-o', log, process.execPath, cliPath, 'cpse', entry, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache'), ...extra], { encoding: 'utf8' });
-      return { r, opened: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(outside)) : null };
-    };
-    const refused = run([]);
+  // One traced `ergo cpse` per model for the refusal (a refused reference ends the run, so a
+  // batch would never reach the second model), one for both positive controls (a batch of the
+  // two models with both folders allowed: exit 0 means both were read).
+  const models = [BUILDERS[0]!, BUILDERS[3]!].map(([what, build], n) => ({ what, ...place(join(root, `strace${n}`), build('link-out.bin')) }));
+  const run = (dir: string, entries: string[], extra: string[]) => {
+    const log = join(dir, 'strace.log');
+    rmSync(log, { force: true });
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2', '-o', log, process.execPath, cliPath, 'cpse', ...entries, '-w', '0', '-o', join(dir, 'out'), '--cache', join(dir, 'cache'), ...extra], { encoding: 'utf8' });
+    const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : null;
+    return { r, opened: lines && models.map((m) => lines.filter((l) => l.includes(m.outside))) };
+  };
+  for (const [i, m] of models.entries()) {
+    const refused = run(join(root, `strace${i}`), [m.entry], []);
     if (refused.opened === null) {
       t.skip('strace cannot trace here (no log written)');
       return;
     }
     assert.equal(refused.r.status, 2, refused.r.stderr);
-    assert.deepEqual(refused.opened, [], `${what}: the outside file is never opened`);
-    const allowed = run(['--allow-path', join(dir, 'outside')]);
-    assert.equal(allowed.r.status, 0, allowed.r.stderr);
-    assert.ok(allowed.opened!.length > 0, `${what}: positive control, strace sees the file when it is allowed`);
+    assert.deepEqual(refused.opened[i], [], `${m.what}: the outside file is never opened`);
   }
+  const both = join(root, 'strace-both');
+  mkdirSync(both, { recursive: true });
+  const allowed = run(both, models.map((m) => m.entry), models.flatMap((m) => ['--allow-path', join(m.outside, '..')]));
+  assert.equal(allowed.r.status, 0, allowed.r.stderr);
+  models.forEach((m, i) => assert.ok(allowed.opened![i]!.length > 0, `${m.what}: positive control, strace sees the file when it is allowed`));
 });
 
 test('crashes become refusals: ONNX location ".", TF.js paths [""], shard paths naming directories', async () => {
