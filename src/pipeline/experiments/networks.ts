@@ -85,7 +85,7 @@ async function planNetwork(spec: NetworkSpec, semantics: Semantics, vanilla: boo
   const local = new Map<string, string>();
   for (const [position, layer] of layers.entries()) {
     const hash = layerHash(await layer.load(), layer.rows, layer.cols);
-    collectGarbage(); // the matrix is dropped once hashed: free it before the next one
+    collectGarbage(layer.rows * layer.cols); // the matrix is dropped once hashed: free it before the next one
     const id = `${fileSafe(spec.name)}-L${String(layer.index).padStart(3, '0')}`;
     const source = { spec: sourceSpec, position, name: layer.name };
     const chunk: LayerChunk = { kind: 'layer', id, n: layer.rows, m: layer.cols, semantics, vanilla, hash, source };

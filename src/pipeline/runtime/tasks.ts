@@ -13,7 +13,7 @@ import type { ChunkData } from './arrow.js';
 export async function runChunk(chunk: Chunk): Promise<Float64Array> {
   if (chunk.kind !== 'layer') return computeChunkValues(chunk);
   const values = layerValues(chunk, await loadLayer(chunk.source, chunk.n, chunk.m, chunk.hash));
-  collectGarbage(); // the matrix is garbage now: free it before the next layer is loaded
+  collectGarbage(chunk.n * chunk.m); // the matrix is garbage now: free it before the next layer is loaded
   return values;
 }
 
