@@ -50,7 +50,7 @@ export function register(cmd: Command): void {
         // Without --out the run lives in a temporary directory, removed afterwards.
         const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : mkdtempSync(join(tmpdir(), 'ergo-mme-'));
         try {
-          const { result, code } = await runSession(cfg, { outDir, workers: 0, onConfigChange: 'replace', quiet: true, resumeWith: 'the same command' }, io);
+          const { result, code } = await runSession(cfg, { outDir, workers: 0, onConfigChange: 'replace', quiet: true, resumeWith: 'the same command', ...(o.out === undefined ? { writeOutputs: false } : {}) }, io);
           const r = result.report;
           if (code !== 0 || r?.experiment !== 'mme') return code;
           if (o.json) io.stdout.write(resultJson(r));

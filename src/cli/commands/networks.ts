@@ -73,7 +73,7 @@ export async function runNetworks(io: Io, cfg: RunConfig, o: NetworkFlags): Prom
   const outDir = temporary ? mkdtempSync(join(tmpdir(), `ergo-${cfg.name}-`)) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
   const cacheDir = resolve(io.cwd, o.cache ?? defaultCacheDir(io.env));
   try {
-    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}) }, io);
+    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}), ...(temporary ? { writeOutputs: false } : {}) }, io);
     const report = code === 0 || code === EXIT.partial ? result.report : undefined;
     if (report) {
       if (o.json) io.stdout.write(resultJson(report));

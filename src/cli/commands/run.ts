@@ -44,6 +44,7 @@ export function register(cmd: Command): void {
               quiet: !!o.quiet || !!o.json,
               ...(o.queue ? { queue: o.queue } : {}),
               ...(o.shard ? { shard: o.shard } : {}),
+              ...(temporary ? { writeOutputs: false } : {}),
               resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}${o.queue ? ` --queue ${o.queue.url}` : ''}${o.shard ? ` --shard ${o.shard.index}/${o.shard.count}` : ''}`,
             },
             io,

@@ -44,6 +44,8 @@ export interface ExperimentOptions {
   queue?: QueueUrl;
   /** Compute only this shard's chunks into the directory and aggregate nothing (runtime/shard.ts). */
   shard?: Shard;
+  /** Write results/, plots/ and the HTML page (default); false: aggregate only (`--json` without `-o`, whose run directory is temporary). */
+  writeOutputs?: boolean;
 }
 
 export type ExperimentReport = ErgodicityReport | CpseReport | CsdReport | MmeReport;
@@ -59,7 +61,8 @@ export interface ExperimentResult {
 interface Prepared {
   chunks: readonly Chunk[];
   groups?: ReadonlyMap<string, string>;
-  finish: (ds: Dataset, summary: RunSummary) => Promise<{ report: ExperimentReport; files: string[] }>;
+  /** Aggregate the finished run; `write` then writes its results and plots, returning the files. */
+  finish: (ds: Dataset, summary: RunSummary) => { report: ExperimentReport; write: () => Promise<string[]> };
 }
 
 /** Plan an experiment; `finish` aggregates the finished run and writes its results. */
@@ -70,11 +73,11 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
       const chunks = planErgodicity(cfg);
       return {
         chunks,
-        finish: async (ds) => {
+        finish: (ds) => {
           const { report, series } = aggregateErgodicity(ds, cfg);
           const n = cfg.plot.eigenphaseSize ?? cfg.sizes[Math.min(cfg.sizes.length - 1, Math.floor(cfg.sizes.length / 2))]!;
           const first = { n, series: series.map((s) => ({ label: s.label, theta: s.sizes.find((z) => z.n === n)!.members[0]! })) };
-          return { report, files: await writeErgodicityReport(ds.dir, report, cfg, first) };
+          return { report, write: () => writeErgodicityReport(ds.dir, report, cfg, first) };
         },
       };
     }
@@ -83,10 +86,10 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
       return {
         chunks: plan.chunks,
         groups: plan.groups,
-        finish: async (ds, summary) => {
+        finish: (ds, summary) => {
           const backendOf = (id: string) => readChunk(ds, id).metadata.get('ergo.backend') ?? 'unrecorded';
           const report = aggregateCpse(values(ds), cfg, plan, summary.computedIds, backendOf);
-          return { report, files: await writeCpseReport(ds.dir, report) };
+          return { report, write: () => writeCpseReport(ds.dir, report) };
         },
       };
     }
@@ -95,9 +98,9 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
       return {
         chunks: csdChunks(plan),
         groups: plan.groups,
-        finish: async (ds) => {
+        finish: (ds) => {
           const report = aggregateCsd(values(ds), cfg, plan);
-          return { report, files: await writeCsdReport(ds.dir, report, undefined, cfg.plot.smooth) };
+          return { report, write: () => writeCsdReport(ds.dir, report, undefined, cfg.plot.smooth) };
         },
       };
     }
@@ -105,9 +108,9 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
       const plan = planMme(cfg);
       return {
         chunks: plan.chunks,
-        finish: async (ds) => {
+        finish: (ds) => {
           const report = aggregateMme(values(ds), cfg, plan);
-          return { report, files: await writeMmeReport(ds.dir, report) };
+          return { report, write: () => writeMmeReport(ds.dir, report) };
         },
       };
     }
@@ -159,7 +162,9 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     if (summary.interrupted || summary.failed.length) return { summary, files: [] };
     await queue?.retire();
     clearPreviousOutputs(dir); // the last run's results and plots (runtime/outputs.ts)
-    const { report, files } = await prepared.finish(openDataset(dir), summary);
+    const { report, write } = prepared.finish(openDataset(dir), summary);
+    if (opts.writeOutputs === false) return { summary, report, files: [] };
+    const files = await write();
     // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
     // results are written by now: a page that cannot be drawn is a note, not a lost run.
     try {
