@@ -14,7 +14,6 @@ import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csdReport, type CsdOptions, type Ctx } from './helpers/netreport.js';
-import type { CsdReport } from '../src/pipeline/report/csd.js';
 import { referenceSeeds } from '../src/pipeline/experiments/csd.js';
 import { computeChunkValues } from '../src/pipeline/runtime/tasks.js';
 import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
