@@ -4,6 +4,9 @@
 // layout, encoders in test/helpers/weightfiles.ts) and must give the same layer list,
 // the same eigenvalues (1e-12 of the largest) and the same cPSE; cached reruns compute
 // nothing; worker counts agree; the config/cpse-*.yaml examples run.
+// Runs that test numbers use the suite-wide spectrum cache (helpers/sharedcache.ts) and read
+// their own spectra from their run directory (runSpectra); the independent recomputation
+// (Silero's safetensors copy), the cached rerun and the worker-count runs use fresh caches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testNeeding, modelsMissing } from './helpers/resources.js';
@@ -14,6 +17,7 @@ import { tempDir, repoRoot, bristolFixtures } from './helpers/cli.js';
 import { safetensorsBytes, npzBytes, tfConvToTorch, type Tensor } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, sameSpectra, type Json } from './helpers/cpsecli.js';
 import { regression } from './helpers/expected.js';
+import { SHARED_CACHE, runSpectra } from './helpers/sharedcache.js';
 
 // cPSE of the real networks: pinned regressions (test/fixtures/regressions.json), rtol 1e-9.
 const PINNED = regression('cpse-real-networks').values;
@@ -55,13 +59,16 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
   const nm = (j: Json) => j.layers.map((l: Json) => [l.name, l.n, l.m]);
   for (const f of ['upscaler.safetensors', 'upscaler.npz']) assert.deepEqual(nm(await layersJson(join(dir, f))), nm(lj), `${f}: same layer list`);
 
-  const caches = [tempDir(), tempDir(), tempDir()];
+  // One cache for the three: a layer of the safetensors or npz file whose matrix equals the
+  // other's (same hash) shares its spectrum, one that differs is computed; either way each
+  // run's own spectra (its run directory) are compared with the TF.js run's.
+  const outs = [tempDir(), tempDir(), tempDir()];
   const t0 = performance.now();
-  const tf = (await cpseJson([model('upscaler-default/model.json')], [], { cache: caches[0]! })).networks[0];
+  const tf = (await cpseJson([model('upscaler-default/model.json')], [], { cache: SHARED_CACHE, out: outs[0]! })).networks[0];
   const ms = performance.now() - t0;
-  const st = (await cpseJson([join(dir, 'upscaler.safetensors')], [], { cache: caches[1]! })).networks[0];
-  const nz = (await cpseJson([join(dir, 'upscaler.npz')], [], { cache: caches[2]! })).networks[0];
-  const spectra = caches.map(readCache);
+  const st = (await cpseJson([join(dir, 'upscaler.safetensors')], [], { cache: SHARED_CACHE, out: outs[1]! })).networks[0];
+  const nz = (await cpseJson([join(dir, 'upscaler.npz')], [], { cache: SHARED_CACHE, out: outs[2]! })).networks[0];
+  const spectra = outs.map(runSpectra);
   // columns are permuted between layouts, so X differs by rounding only: 1e-12 of the largest eigenvalue
   sameSpectra(spectra[0]!, spectra[1]!, 1e-12, 'TF.js vs safetensors');
   sameSpectra(spectra[0]!, spectra[2]!, 1e-12, 'TF.js vs npz');
@@ -79,9 +86,9 @@ testNeeding(skipModels, 'UpscalerJS (TF.js layers-model) = its weights rewritten
     relClose(other.cpse, tf.cpse, 1e-9, 'cPSE');
   }
   relClose(tf.cpse, PINNED['upscaler-default']!, 1e-9, 'upscaler cPSE (pinned regression)');
-  const tfBristol = (await cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol'])).networks[0].cpse;
+  const tfBristol = (await cpseJson([model('upscaler-default/model.json')], ['--semantics', 'bristol'], { cache: SHARED_CACHE })).networks[0].cpse;
   relClose(tfBristol, PINNED['upscaler-default bristol']!, 1e-9, 'upscaler bristol cPSE (pinned regression)');
-  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${tfBristol}; ${ms.toFixed(0)} ms (CLI, fresh cache)`);
+  t.diagnostic(`upscaler TF.js: ${tf.layers.length} layers, N_max ${tf.nMax}, cPSE ${tf.cpse}, bristol ${tfBristol}; ${ms.toFixed(0)} ms (CLI, shared cache)`);
 });
 
 /** float32 initializers of an ONNX model, decoded with protobufjs from a minimal descriptor of onnx.proto. */
@@ -120,13 +127,14 @@ testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritte
   const dir = tempDir('ergo-silero-');
   writeFileSync(join(dir, 'silero.safetensors'), safetensorsBytes(tensors, 'F32'));
   assert.deepEqual((await layersJson(join(dir, 'silero.safetensors'))).layers.map((l: Json) => [l.name, l.n, l.m]), lj.layers.map((l: Json) => [l.name, l.n, l.m]));
-  const c1 = tempDir(), c2 = tempDir();
+  const oxOut = tempDir(), c2 = tempDir();
   const t0 = performance.now();
-  const ox = (await cpseJson([file], [], { cache: c1 })).networks[0];
+  const ox = (await cpseJson([file], [], { cache: SHARED_CACHE, out: oxOut })).networks[0];
   const ms = performance.now() - t0;
   const st = (await cpseJson([join(dir, 'silero.safetensors')], [], { cache: c2 })).networks[0];
-  // identical float64 matrices -> identical content hashes and spectra
-  const s1 = readCache(c1), s2 = readCache(c2);
+  // identical float64 matrices -> identical content hashes and spectra (the copy's computed afresh)
+  assert.equal(st.computedLayers, st.layers.length);
+  const s1 = runSpectra(oxOut), s2 = readCache(c2);
   assert.deepEqual(new Map(s2.map((s) => [s.hash, Array.from(s.values)])), new Map(s1.map((s) => [s.hash, Array.from(s.values)])));
   assert.deepEqual(st.dLayers, ox.dLayers);
   assert.equal(st.cpse, ox.cpse);
@@ -136,23 +144,21 @@ testNeeding(skipModels, 'Silero VAD (ONNX, opset 18) = its initializers rewritte
     assert.ok(s1.some((c) => Math.abs(c.values.reduce((a, b) => a + b, 0) - fro) <= 1e-12 * fro), `${l.name}: trace = ||A||_F^2`);
   }
   // the 16 kHz branch without the fixed STFT basis: 6 trained layers
-  const trained = (await cpseJson([file], ['--include', '^model\\.', '--exclude', 'forward_basis'], { cache: c1 })).networks[0];
+  const trained = (await cpseJson([file], ['--include', '^model\\.', '--exclude', 'forward_basis'], { cache: SHARED_CACHE })).networks[0];
   assert.equal(trained.layers.length, 6);
   assert.equal(trained.computedLayers, 0); // every one of them is in the cache from the full run
   // the If-graph export: layers come from the subgraphs
-  const ifg = (await cpseJson([model('silero-vad/silero_vad.onnx')], ['--exclude', 'forward_basis'])).networks[0];
+  const ifg = (await cpseJson([model('silero-vad/silero_vad.onnx')], ['--exclude', 'forward_basis'], { cache: SHARED_CACHE })).networks[0];
   assert.equal(ifg.layers.length, 8);
   assert.ok(ifg.warnings.some((w: string) => /layout unknown/.test(w)));
-  t.diagnostic(`silero op18: ${ox.layers.length} layers, cPSE ${ox.cpse} (${ms.toFixed(0)} ms CLI, fresh cache); 16 kHz trained layers: ${trained.layers.length}, cPSE ${trained.cpse}; If-graph model without STFT: ${ifg.layers.length} layers, cPSE ${ifg.cpse}`);
+  t.diagnostic(`silero op18: ${ox.layers.length} layers, cPSE ${ox.cpse} (${ms.toFixed(0)} ms CLI, shared cache); 16 kHz trained layers: ${trained.layers.length}, cPSE ${trained.cpse}; If-graph model without STFT: ${ifg.layers.length} layers, cPSE ${ifg.cpse}`);
 });
 
 testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cpse runs, cached rerun, workers agree', {}, async (t) => {
   const rec = model('face-api/face_recognition_model-weights_manifest.json');
   const tiny = model('face-api/tiny_face_detector_model-weights_manifest.json');
-  const cache = tempDir();
-  const t0 = performance.now();
-  const a = await cpseJson([rec, tiny], ['--workers', '2'], { cache });
-  const ms = performance.now() - t0;
+  const aOut = tempDir();
+  const a = await cpseJson([rec, tiny], ['--workers', '2'], { cache: SHARED_CACHE, out: aOut });
   assert.deepEqual(a.networks.map((n: Json) => n.layers.length), [30, 12]);
   relClose(a.networks[0].cpse, PINNED['face_recognition_model']!, 1e-9, 'face recognition cPSE (pinned regression)');
   // Tiny detector, definition semantics: one set of K = 10 bins over ALL padded eigenvalues.
@@ -160,7 +166,7 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
   // layers falls in bin 0: equal member histograms, Omega = 0 on both sides, d = 0 and
   // cPSE = -Infinity (the string "-Infinity" in JSON, docs/results.md). Check that reason from the cached spectra.
   const det = a.networks[1];
-  const spectra = readCache(cache);
+  const spectra = runSpectra(aOut); // both networks' layer spectra, definition semantics
   const byShape = (l: Json) => spectra.filter((s) => s.n === l.n && s.m === l.m && s.semantics === 'definition');
   const all = det.layers.flatMap((l: Json) => byShape(l).flatMap((s) => Array.from(s.values)));
   const lo = Math.min(...all), hi = Math.max(...all);
@@ -170,23 +176,29 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
     const prefixMax = Math.max(...det.layers.slice(0, depth).flatMap((l: Json) => byShape(l).flatMap((s) => Array.from(s.values))));
     assert.ok(prefixMax < lo + (hi - lo) / 10, `depth ${depth}: all eigenvalues of the first ${depth} layers in bin 0`);
   }
-  const tbl = await cli(['cpse', tiny, '--cache', cache, '--out', tempDir(), '--workers', '0']);
+  const tbl = await cli(['cpse', tiny, '--cache', SHARED_CACHE, '--out', tempDir(), '--workers', '0']);
   assert.match(tbl.stdout, /cPSE = -Infinity/);
   // bristol semantics bins each histogram over its own range: finite numbers
-  const br = (await cpseJson([tiny], ['--semantics', 'bristol'])).networks[0];
+  const br = (await cpseJson([tiny], ['--semantics', 'bristol'], { cache: SHARED_CACHE })).networks[0];
   assert.ok(br.dLayers.every((d: Json) => d.d > 0), `bristol: ${br.cpse}`);
   relClose(br.cpse, PINNED['tiny_face_detector_model bristol']!, 1e-9, 'tiny detector bristol cPSE (pinned regression)');
+  // Fresh computations with 2 pool threads and with none, and a cached rerun (1 thread), on
+  // the smaller of the two networks (12 layers): the same d_layers as each other and as the
+  // shared-cache run above.
+  const cache = tempDir();
+  const t0 = performance.now();
+  const two = (await cpseJson([tiny], ['--workers', '2'], { cache })).networks[0];
+  const ms = performance.now() - t0;
+  assert.equal(two.computedLayers, two.layers.length);
   const t1 = performance.now();
-  const b = await cpseJson([rec, tiny], ['--workers', '1'], { cache });
+  const b = (await cpseJson([tiny], ['--workers', '1'], { cache })).networks[0];
   const ms2 = performance.now() - t1;
-  for (const [i, n] of b.networks.entries()) {
-    assert.equal(n.computedLayers, 0);
-    assert.equal(n.cachedLayers, n.layers.length);
-    assert.deepEqual(n.dLayers, a.networks[i].dLayers);
-  }
-  const c = await cpseJson([rec, tiny], ['--workers', '0']);
-  assert.deepEqual(c.networks.map((n: Json) => n.dLayers), a.networks.map((n: Json) => n.dLayers));
-  t.diagnostic(`face-api: ${a.networks.map((n: Json) => `${n.name} ${n.layers.length} layers N_max ${n.nMax} cPSE ${n.cpse}`).join('; ')}; tiny detector bristol cPSE ${br.cpse}; ${ms.toFixed(0)} ms fresh (2 workers), ${ms2.toFixed(0)} ms cached`);
+  assert.equal(b.computedLayers, 0);
+  assert.equal(b.cachedLayers, b.layers.length);
+  const c = (await cpseJson([tiny], ['--workers', '0'])).networks[0];
+  assert.equal(c.computedLayers, c.layers.length);
+  for (const n of [two, b, c]) assert.deepEqual(n.dLayers, det.dLayers);
+  t.diagnostic(`face-api: ${a.networks.map((n: Json) => `${n.name} ${n.layers.length} layers N_max ${n.nMax} cPSE ${n.cpse}`).join('; ')}; tiny detector bristol cPSE ${br.cpse}; tiny detector ${ms.toFixed(0)} ms fresh (2 workers), ${ms2.toFixed(0)} ms cached`);
 });
 
 testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fetched networks', {}, async (t) => {

@@ -84,6 +84,8 @@ test('ergo csd: kill -9 and rerun = uninterrupted (csd.json and every chunk file
   const a = await ergo(['csd', circ, ...common, '--out', outA, '--cache', join(dir, 'ccacheA')]);
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stderr, /spectra: 12 computed, 0 from the cache/); // 3 layers + 3 draws x 3 orders
+  // and the fresh cache received exactly the spectra computed (cli.csd's full run relies on this)
+  assert.equal(readdirSync(join(dir, 'ccacheA'), { recursive: true }).filter((f) => String(f).endsWith('.arrow')).length, 12);
   const outB = join(dir, 'csdB');
   const args = ['csd', circ, ...common, '--out', outB, '--cache', join(dir, 'ccacheB')];
   const again = await killAndResume(args, outB, 4);

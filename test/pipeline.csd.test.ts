@@ -14,7 +14,6 @@ import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csdReport, type CsdOptions, type Ctx } from './helpers/netreport.js';
-import type { CsdReport } from '../src/pipeline/report/csd.js';
 import { referenceSeeds } from '../src/pipeline/experiments/csd.js';
 import { computeChunkValues } from '../src/pipeline/runtime/tasks.js';
 import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
@@ -22,6 +21,7 @@ import { pooledDensity } from '../src/spectral/csd.js';
 import { createStream } from '../src/rng/index.js';
 import { openWeights, layerMatrices } from '../src/weights/index.js';
 import { repoRoot, tempDir } from './helpers/cli.js';
+import { SHARED_CACHE } from './helpers/sharedcache.js';
 
 
 const writeSafetensors64 = (path: string, tensors: Tensor[]): void => writeFileSync(path, safetensorsBytes(tensors, 'F64'));
@@ -144,22 +144,28 @@ const TWINS = 4;
 
 testNeeding(skipReal, 'real networks: trained and Gaussian-initialised twins give clearly different Var(CSD) (gap > 5 sd), unless exact zeros dominate', {}, async () => {
   const executor = new PoolExecutor(2);
-  const ctx = ctxFor(executor);
+  // The suite-wide spectrum cache: the trained layers' spectra are those of cli.csd and
+  // cli.cpse-networks (nothing here tests the cache or fresh computation).
+  const ctx = ctxFor(executor, SHARED_CACHE);
   const opts: CsdOptions = { ...OPTS, draws: 5, gaussianTwin: true, seed: 'real-twins' };
   const specs = Object.entries(REAL).map(([name, f]) => ({ name, path: join(MODELS, f) }));
   try {
-    // TWINS reports: the trained side and the circular draws are the same in each (same
-    // layers, same seed: served from the cache, so the trained results must be identical);
-    // only the twin changes, because its seed includes the network name.
-    const reports: CsdReport[] = [];
-    for (let j = 0; j < TWINS; j++) reports.push(await csdReport(specs.map((sp) => ({ ...sp, name: j ? `${sp.name}~${j}` : sp.name })), ctx, opts));
+    // One report holding TWINS copies of each network under different names: the trained
+    // side and the circular draws are the same for every copy (same layers, same seed: one
+    // chunk each, so the trained results must be identical); only the twin changes, because
+    // its seed includes the network name. (One run instead of TWINS runs: the same chunks,
+    // one set of result files and plots.)
+    const copies = specs.flatMap((sp) => Array.from({ length: TWINS }, (_, j) => ({ ...sp, name: j ? `${sp.name}~${j}` : sp.name })));
+    const report = await csdReport(copies, ctx, opts);
+    assert.equal(report.networks.length, 2 * TWINS * specs.length);
+    const at = (i: number, j: number, twin: 0 | 1) => report.networks[2 * (TWINS * i + j) + twin]!;
     const lines: string[] = [];
     for (const [i, sp] of specs.entries()) {
-      const t = reports[0]!.networks[2 * i]!;
-      const twins = reports.map((r) => r.networks[2 * i + 1]!);
+      const t = at(i, 0, 0);
+      const twins = Array.from({ length: TWINS }, (_, j) => at(i, j, 1));
       assert.equal(t.name, sp.name);
-      assert.equal(twins[0]!.name, `${sp.name} (gaussian init)`);
-      for (const r of reports.slice(1)) assert.deepEqual(r.networks[2 * i]!.varCsd, t.varCsd, 'trained result depends on the network name');
+      twins.forEach((g, j) => assert.equal(g.name, `${j ? `${sp.name}~${j}` : sp.name} (gaussian init)`));
+      for (let j = 1; j < TWINS; j++) assert.deepEqual(at(i, j, 0).varCsd, t.varCsd, 'trained result depends on the network name');
       for (const g of twins) assert.deepEqual([g.orders, g.pooled], [t.orders, t.pooled]);
       const gv = twins.map((g) => g.varCsd.mean);
       assert.equal(new Set(gv).size, TWINS, 'twins must be independent draws');

@@ -1,0 +1,59 @@
+// One layer-spectrum cache (the content-addressed cache of src/pipeline/runtime/cache.ts,
+// passed with `--cache` or Ctx.cacheDir) shared by every test file of a suite run, so that
+// the real networks' layer spectra and reference draws are computed once per run instead of
+// once per test. For tests that check numbers, not the cache: tests of fresh computation,
+// worker-count determinism or the cache itself keep a fresh tempDir().
+//
+// Entries are keyed by what the cache keys on (sha256 of the layer matrix, semantics, mode;
+// reference family, shape and seed); concurrent test files are safe because the pipeline
+// writes cache files atomically and checks every entry it reads. The directory name adds a
+// hash of the compiled code (dist/src, dist/wasm, the native addon) and of the backend
+// variables, so a spectrum computed by other code or another backend is never reused: a
+// changed kernel gets a new, empty directory and must compute (and pass) again.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { repoRoot } from './cli.js';
+import type { CachedSpectrum } from './cpsecli.js';
+
+const BACKEND_VARS = ['ERGO_BACKEND', 'ERGO_NO_NATIVE', 'ERGO_NO_WASM', 'ERGO_NATIVE_PATH', 'ERGO_WASM_PATH', 'ERGO_GRAM_HELPER', 'ERGO_BLAS_THREADS'];
+
+function codeHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(js|wasm|node)$/.test(e)) h.update(`${relative(repoRoot, p)}\0`).update(readFileSync(p));
+    }
+  };
+  walk(join(repoRoot, 'dist', 'src'));
+  walk(join(repoRoot, 'dist', 'wasm'));
+  walk(join(repoRoot, 'native', 'build', 'Release'));
+  for (const k of BACKEND_VARS) h.update(`${k}=${process.env[k] ?? ''}\0`);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The suite-wide spectrum cache directory (created by the first run that writes to it). */
+export const SHARED_CACHE = join(tmpdir(), `ergo-test-spectra-${codeHash()}`);
+
+/**
+ * The layer spectra of one run (its chunks/ folder, byte copies of the cache entries it used
+ * or wrote), read with apache-arrow like readCache (helpers/cpsecli.ts): a run's own spectra
+ * when its cache is the shared one and holds other networks' too.
+ */
+export function runSpectra(outDir: string): CachedSpectrum[] {
+  const dir = join(outDir, 'chunks');
+  return readdirSync(dir).filter((f) => f.endsWith('.arrow')).map((f) => {
+    const t = tableFromIPC(readFileSync(join(dir, f)));
+    const md = t.schema.metadata;
+    return {
+      hash: md.get('ergo.hash')!, n: Number(md.get('ergo.n')), m: Number(md.get('ergo.m')),
+      semantics: md.get('ergo.semantics')!, mode: md.get('ergo.mode')!,
+      values: Float64Array.from(t.getChild('value')!.toArray() as ArrayLike<number>),
+    };
+  });
+}
