@@ -61,8 +61,25 @@ function renumberDefIds(svg: string): string {
   });
 }
 
+// The result writers (plots/*.svg) and the HTML page draw the same figures from the same
+// data, one after the other: the last few renderings are kept, keyed by the spec's JSON, so a
+// run renders each figure once. Rendering is deterministic, so a hit gives the same bytes.
+const RECENT = 16;
+const recent = new Map<string, Promise<string>>();
+
 /** Compiles a Vega-Lite spec and renders it to an SVG string without a browser or canvas. */
-export async function render(spec: TopLevelSpec): Promise<string> {
+export function render(spec: TopLevelSpec): Promise<string> {
+  const key = JSON.stringify(spec);
+  const hit = recent.get(key);
+  if (hit) return hit;
+  const svg = renderNow(spec);
+  recent.set(key, svg);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  svg.catch(() => recent.delete(key));
+  return svg;
+}
+
+async function renderNow(spec: TopLevelSpec): Promise<string> {
   // Loaded on first use: vega and vega-lite take ~0.3 s to import, which commands that
   // draw nothing (ergo --help, ergo layers) must not pay.
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
