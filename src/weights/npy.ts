@@ -17,6 +17,9 @@
 //   are refused.
 // - fortran_order True arrays are transposed so `data` is ALWAYS C (row-major)
 //   order for `shape`.
+// - A file on disk can also be read in two steps (readNpyFileHeader: preamble
+//   and header only, checked against the file's size; readNpyPayload: the values,
+//   streamed into float64 a step at a time), so that opening a model holds no payload.
 // - .npz members are returned in the order the ZIP central directory lists
 //   them (numpy.savez writes arr_0, arr_1, ... in order, but a re-zipped
 //   archive need not); `sortNpzMembers` orders arr_<k> names by k.
