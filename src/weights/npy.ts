@@ -17,6 +17,9 @@
 //   are refused.
 // - fortran_order True arrays are transposed so `data` is ALWAYS C (row-major)
 //   order for `shape`.
+// - A file on disk can also be read in two steps (readNpyFileHeader: preamble
+//   and header only, checked against the file's size; readNpyPayload: the values,
+//   streamed into float64 a step at a time), so that opening a model holds no payload.
 // - .npz members are returned in the order the ZIP central directory lists
 //   them (numpy.savez writes arr_0, arr_1, ... in order, but a re-zipped
 //   archive need not); `sortNpzMembers` orders arr_<k> names by k.
@@ -30,7 +33,7 @@
 import { UserError } from '../errors.js';
 import { gatherStrided, halfToNumber } from './decode.js';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
 export type NpyDtype =
@@ -177,8 +180,23 @@ function copyBytes(buf: Uint8Array, start: number, length: number): ArrayBuffer 
   return out.buffer;
 }
 
-/** Decode one .npy file held in memory. `name` is used in error messages. */
-export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
+/** What a .npy header says, checked against the file's size (no payload read). */
+export interface NpyHeader {
+  dtype: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Byte offset of the payload. */
+  dataStart: number;
+  /** Elements (product of shape). */
+  count: number;
+  info: DtypeInfo;
+}
+
+/**
+ * Parse and check the preamble and header of a .npy file. `buf` holds at least the preamble
+ * and header (the whole file for readNpy); `fileSize` is the whole file's size in bytes.
+ */
+export function readNpyHeader(buf: Uint8Array, fileSize: number, name = '<buffer>'): NpyHeader {
   if (buf.length < 10 || MAGIC.some((b, k) => buf[k] !== b)) {
     throw new NpyFormatError(name, 'not a .npy file (bad magic; expected \\x93NUMPY)');
   }
@@ -191,8 +209,8 @@ export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
     headerLen = view.getUint32(8, true); headerStart = 12;
   } else throw new NpyFormatError(name, `unsupported .npy format version ${major}.${minor}`);
   const dataStart = headerStart + headerLen;
-  if (headerLen === 0 || dataStart > buf.length) {
-    throw new NpyFormatError(name, `bad header length ${headerLen} (file has ${buf.length} bytes)`);
+  if (headerLen === 0 || dataStart > fileSize || dataStart > buf.length) {
+    throw new NpyFormatError(name, `bad header length ${headerLen} (file has ${fileSize} bytes)`);
   }
   const headerBytes = buf.subarray(headerStart, dataStart);
   const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes).trim();
@@ -213,14 +231,22 @@ export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * info.size;
   if (!Number.isSafeInteger(need)) throw new NpyFormatError(name, `shape (${shape.join(', ')}) is too large`);
-  if (buf.length - dataStart < need) {
-    throw new NpyFormatError(name, `truncated data: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes, file has ${buf.length - dataStart}`);
+  if (fileSize - dataStart < need) {
+    throw new NpyFormatError(name, `truncated data: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes, file has ${fileSize - dataStart}`);
   }
   // The payload is exactly shape x item size (numpy writes nothing after it): extra bytes mean the
   // header's shape or dtype does not describe the data.
-  if (buf.length - dataStart > need) {
-    throw new NpyFormatError(name, `payload has ${buf.length - dataStart} bytes but shape (${shape.join(', ')}) of ${descr} needs exactly ${need}`);
+  if (fileSize - dataStart > need) {
+    throw new NpyFormatError(name, `payload has ${fileSize - dataStart} bytes but shape (${shape.join(', ')}) of ${descr} needs exactly ${need}`);
   }
+  return { dtype: descr, shape: [...shape], fortranOrder: fortran, dataStart, count, info };
+}
+
+/** Decode one .npy file held in memory. `name` is used in error messages. */
+export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
+  const { dtype: descr, shape, fortranOrder: fortran, dataStart, count, info } = readNpyHeader(buf, buf.length, name);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const need = count * info.size;
   let data: Float64Array;
   let imag: Float64Array | undefined;
   if (info.kind === 'c') {
@@ -252,6 +278,80 @@ export function readNpy(buf: Uint8Array, name = '<buffer>'): NpyArray {
 
 export function readNpyFile(path: string): NpyArray {
   return readNpy(readFileSync(path), path);
+}
+
+/** Bytes read per step when a payload is streamed (readNpyPayload). */
+const STREAM_BYTES = 8 << 20;
+
+function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
+  let done = 0;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got === 0) throw new NpyFormatError(name, `file shrank while being read (expected ${into.length - done} more bytes at offset ${position + done})`);
+    done += got;
+  }
+}
+
+/**
+ * The header of a .npy file on disk, read without its payload (the preamble and header only,
+ * and the file's size from fstat): for readers that open a model now and load each tensor
+ * later, one at a time.
+ */
+export function readNpyFileHeader(path: string, name = path): NpyHeader {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const pre = new Uint8Array(Math.min(size, 12));
+    readFully(fd, pre, 0, name);
+    // Preamble first (magic, version, header length), then exactly the header's bytes.
+    const major = pre[6], lenBytes = major === 1 ? 2 : 4;
+    const headerStart = 8 + lenBytes;
+    let headerLen = 0;
+    if (pre.length >= headerStart && MAGIC.every((b, k) => pre[k] === b)) {
+      const view = new DataView(pre.buffer);
+      headerLen = lenBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
+    }
+    const take = headerLen > 0 && headerStart + headerLen <= size ? headerStart + headerLen : pre.length;
+    const head = new Uint8Array(take);
+    readFully(fd, head, 0, name);
+    return readNpyHeader(head, size, name);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The values of a .npy file whose header readNpyFileHeader returned, as float64 in C order.
+ * Host-order f8 and f4 payloads in C order are streamed into the result STREAM_BYTES at a time
+ * (memory: the result plus one step, not the whole file besides); other dtypes and Fortran
+ * order go through readNpy on the whole file. The file must still have the header's size and
+ * header (it is read again), else NpyFormatError.
+ */
+export function readNpyPayload(path: string, header: NpyHeader, name = path): Float64Array {
+  const now = readNpyFileHeader(path, name);
+  if (now.dtype !== header.dtype || now.dataStart !== header.dataStart || now.fortranOrder !== header.fortranOrder || now.shape.join(',') !== header.shape.join(',')) {
+    throw new NpyFormatError(name, 'the file changed since it was opened (its header differs)');
+  }
+  const { info, count, dataStart } = header;
+  const streamable = !header.fortranOrder && info.kind === 'f' && (info.size === 8 || info.size === 4) && info.little === HOST_LITTLE_ENDIAN;
+  if (!streamable) return readNpy(readFileSync(path), name).data;
+  const out = new Float64Array(count);
+  const step = Math.max(info.size, STREAM_BYTES - (STREAM_BYTES % info.size));
+  const buf = new Uint8Array(Math.min(step, count * info.size));
+  const fd = openSync(path, 'r');
+  try {
+    for (let k = 0; k < count;) {
+      const n = Math.min(count - k, buf.length / info.size);
+      const bytes = buf.subarray(0, n * info.size);
+      readFully(fd, bytes, dataStart + k * info.size, name);
+      if (info.size === 8) out.set(new Float64Array(buf.buffer, 0, n), k);
+      else out.set(new Float32Array(buf.buffer, 0, n), k);
+      k += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 // ---- ZIP (.npz) ----

@@ -20,6 +20,8 @@ export interface Executor {
   /** How many chunks it runs at once (the driver keeps this many in flight). */
   readonly concurrency: number;
   readonly description: string;
+  /** Its workers share this process's memory (threads): the driver runs large layers one at a time (schedule.ts). */
+  readonly sharesMemory?: boolean;
   run(chunk: Chunk): Promise<Float64Array>;
   /** Optional: the driver has stored `chunk`'s values (a queue removes its job only now, so a crash in between loses nothing). */
   stored?(chunk: Chunk): Promise<void>;
@@ -47,6 +49,7 @@ export class InlineExecutor implements Executor {
 /** Piscina thread pool; one worker thread per core by default. */
 export class PoolExecutor implements Executor {
   readonly concurrency: number;
+  readonly sharesMemory = true;
   readonly description: string;
   private readonly pool: Piscina;
   constructor(workers = availableParallelism()) {

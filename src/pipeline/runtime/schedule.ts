@@ -4,11 +4,21 @@
 // disk or a permission problem (ioerrors.ts) stops the sweep at once, without retries:
 // finished chunks are kept and the error says to rerun the same command. So does an executor
 // that lost its server (ExecutorLostError: the queue's Redis stopped answering).
+//
+// Memory-aware scheduling: on an executor whose workers share this process's memory
+// (Executor.sharesMemory, the thread pool), a large layer chunk (working set, bounds.ts, of
+// at least LARGE_LAYER_BYTES) never starts while another large layer chunk runs; smaller
+// chunks run beside it as usual. A lane whose next chunk is large waits for the running one.
+// Alone, a big layer still uses every core (native BLAS threads: linalg/native.ts; the split
+// Gram on WebAssembly/TypeScript: linalg/gramsplit.ts), so little is lost, and peak memory is
+// one large layer, not one per worker (docs/performance.md, memory). Results do not depend
+// on the order chunks run in.
 import { join } from 'node:path';
 import { writeFileAtomic, sha256 } from '../files.js';
 import { encodeChunk } from './arrow.js';
 import { chunkCost, chunkMeta, type Chunk } from './chunk.js';
 import { cacheFile } from './cache.js';
+import { chunkWorkingSet } from './bounds.js';
 import { ExecutorLostError, type Executor } from './executor.js';
 import { writeManifest, type ChunkRecord } from './manifest.js';
 import { isIoFailure, ioUserError } from '../ioerrors.js';
@@ -64,6 +74,14 @@ function throttledSaver(dir: string, summary: RunSummary): { save: () => void; f
     else timer = setTimeout(flush, wait);
   };
   return { save, flush, error: () => failure };
+}
+
+/** Working set (bounds.ts chunkWorkingSet) from which a layer chunk counts as large: 256 MiB. */
+export const LARGE_LAYER_BYTES = 256 * 1024 ** 2;
+
+/** Whether a chunk is a large layer chunk (runs alone among large ones; header). */
+export function isLargeLayer(c: Chunk): boolean {
+  return c.kind === 'layer' && chunkWorkingSet(c) >= LARGE_LAYER_BYTES;
 }
 
 /** Compute every chunk not yet done; fills `summary`. */
@@ -126,10 +144,24 @@ export async function schedule(dir: string, retries: number, chunks: readonly Ch
   };
 
   let next = 0;
+  const gate = opts.executor.sharesMemory === true && opts.executor.concurrency > 1;
+  let large: Promise<void> | null = null; // the large layer chunk running now, if any
   const lane = async (): Promise<void> => {
     while (next < pending.length && !opts.signal?.aborted && !ioFailure) {
       const chunk = pending[next++]!;
-      await attempt(chunk, records.get(chunk.id)!);
+      if (gate && isLargeLayer(chunk)) {
+        while (large) await large;
+        let release!: () => void;
+        large = new Promise<void>((r) => { release = r; });
+        try {
+          await attempt(chunk, records.get(chunk.id)!);
+        } finally {
+          large = null;
+          release();
+        }
+      } else {
+        await attempt(chunk, records.get(chunk.id)!);
+      }
       saver.save();
     }
   };
