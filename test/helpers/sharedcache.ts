@@ -1,7 +1,7 @@
 // One layer-spectrum cache (the content-addressed cache of src/pipeline/runtime/cache.ts,
 // passed with `--cache` or Ctx.cacheDir) shared by every test file of a suite run, so that
-// the real networks' layer spectra and reference draws are computed once per run instead of
-// once per test. For tests that check numbers, not the cache: tests of fresh computation,
+// the real networks' layer spectra and reference draws are computed once per suite run instead
+// of once per test. For tests that check numbers, not the cache: tests of fresh computation,
 // worker-count determinism or the cache itself keep a fresh tempDir().
 //
 // Entries are keyed by what the cache keys on (sha256 of the layer matrix, semantics, mode;
@@ -11,7 +11,7 @@
 // variables, so a spectrum computed by other code or another backend is never reused: a
 // changed kernel gets a new, empty directory and must compute (and pass) again.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -37,8 +37,23 @@ function codeHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** The suite-wide spectrum cache directory (created by the first run that writes to it). */
-export const SHARED_CACHE = join(tmpdir(), `ergo-test-spectra-${codeHash()}`);
+/**
+ * The suite-wide spectrum cache directory (created by the first run that writes to it). One per
+ * suite run: every test file of a `node --test` run is a child of the same runner process, so
+ * its pid (process.ppid) names the run; a later run computes everything again rather than
+ * trusting spectra an earlier run left behind. Directories of runs older than a day are removed.
+ */
+export const SHARED_CACHE = join(tmpdir(), `ergo-test-spectra-${codeHash()}-${process.ppid}`);
+
+for (const e of readdirSync(tmpdir())) {
+  if (!e.startsWith('ergo-test-spectra-')) continue;
+  try {
+    const p = join(tmpdir(), e);
+    if (Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+  } catch {
+    // another run removed it first
+  }
+}
 
 /**
  * The layer spectra of one run (its chunks/ folder, byte copies of the cache entries it used
