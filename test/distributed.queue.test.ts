@@ -171,14 +171,14 @@ testNeeding(missing, 'a worker SIGKILLed while it holds a job: the run completes
   const redis = await startRedis();
   try {
     // Short waits where this test waits for them: the killed worker's lock (1 s instead of
-    // 10 s) and the other worker's stalled-job check (every 0.5 s instead of 5 s). The
-    // worker that completes the run keeps the default lock, so a loaded machine cannot make
-    // it lose its own jobs.
+    // 10 s) and the stalled-job check (every 0.5 s instead of 5 s; both workers, since a
+    // check holds off the others for its interval). The worker that completes the run keeps
+    // the default lock, so a loaded machine cannot make it lose its own jobs.
     const LOCK_MS = 1000;
     const STALLED_MS = 500;
     const out = tempDir('ergo-q-wkill-');
     const c = startHere(['run', config(QR), '--out', out, '--queue', redis.url]);
-    const slow = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '600000', ERGO_QUEUE_LOCK_MS: String(LOCK_MS) }); // holds its first job forever
+    const slow = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '600000', ERGO_QUEUE_LOCK_MS: String(LOCK_MS), ERGO_QUEUE_STALLED_MS: String(STALLED_MS) }); // holds its first job forever
     await until('the slow worker to hold a job', () => /computing \S+/.test(slow.out()));
     const held = /computing (\S+)/.exec(slow.out())![1]!;
     slow.kill();
