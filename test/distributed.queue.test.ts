@@ -1,12 +1,13 @@
 // Distributed runs through a real Redis (Debian's redis-server, started per test on a free
 // loopback port): `ergo run --queue` coordinators and `ergo worker`s. Every case checks the
 // reproducibility contract: chunk files byte-identical to a local `--workers 2` run.
-// Coordinators are processes, and so are the workers of the 2-worker sweep of issue 12, a
-// SIGKILLed worker and a worker of another version (read once per process). The other
-// workers run the same CLI code in this process (runCli with an AbortSignal in place of
-// SIGTERM), which saves a node start-up and a BullMQ load each; never beside an in-process
-// coordinator, whose synchronous work (writing chunks, plots) would starve the worker's
-// Redis watchdog on the shared event loop.
+// Processes where the process is under test (the 2-worker sweep of issue 12, a SIGKILLed
+// worker or coordinator, the exit codes when Redis goes away, a worker of another version,
+// which is read once per process). Other roles run the same CLI code in this process
+// (runCli; an AbortSignal in place of SIGTERM), saving a node start-up, a BullMQ load and,
+// for a coordinator, a plotting library load each. Never an in-process worker beside an
+// in-process coordinator: the coordinator's synchronous work (chunk files, plots) would
+// starve the worker's Redis watchdog on the shared event loop.
 // The queue's waits are shortened where a test waits for them (ERGO_QUEUE_*, docs/distributed.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,8 +66,11 @@ function startHere(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
 const workerArgs = (redis: RedisServer, threads = 1): string[] => ['worker', '--queue', redis.url, '--threads', String(threads)];
 /** An `ergo worker` process. */
 const worker = (redis: RedisServer, env: NodeJS.ProcessEnv = {}, threads = 1): Proc => start(workerArgs(redis, threads), env);
-/** `ergo worker` in this process. */
-const workerHere = (redis: RedisServer, env: NodeJS.ProcessEnv = {}, threads = 1): Proc => startHere(workerArgs(redis, threads), env);
+/**
+ * `ergo worker` in this process. Its Redis watchdog shares this process's event loop, so it
+ * waits 30 s (not 5 s) before it calls Redis lost, unless the test sets ERGO_QUEUE_GRACE_MS.
+ */
+const workerHere = (redis: RedisServer, env: NodeJS.ProcessEnv = {}, threads = 1): Proc => startHere(workerArgs(redis, threads), { ERGO_QUEUE_GRACE_MS: '30000', ...env });
 
 async function until(what: string, ok: () => boolean, ms = 120_000): Promise<void> {
   const t0 = Date.now();
@@ -180,14 +184,14 @@ testNeeding(missing, 'a worker SIGKILLed while it holds a job: the run completes
     const LOCK_MS = 1000;
     const STALLED_MS = 500;
     const out = tempDir('ergo-q-wkill-');
-    const c = start(['run', config(QR), '--out', out, '--queue', redis.url]);
+    const c = startHere(['run', config(QR), '--out', out, '--queue', redis.url]);
     const slow = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '600000', ERGO_QUEUE_LOCK_MS: String(LOCK_MS), ERGO_QUEUE_STALLED_MS: String(STALLED_MS) }); // holds its first job forever
     await until('the slow worker to hold a job', () => /computing \S+/.test(slow.out()));
     const held = /computing (\S+)/.exec(slow.out())![1]!;
     slow.kill();
     await slow.exit;
     const killedAt = Date.now();
-    const w = workerHere(redis, { ERGO_QUEUE_STALLED_MS: String(STALLED_MS) });
+    const w = worker(redis, { ERGO_QUEUE_STALLED_MS: String(STALLED_MS) });
     const { code } = await c.exit;
     const took = Date.now() - killedAt;
     assert.equal(code, 0, c.out());
@@ -207,7 +211,7 @@ testNeeding(missing, 'the coordinator SIGKILLed mid-run, then rerun: it adopts t
   try {
     const out = tempDir('ergo-q-ckill-');
     const cfg = config(SPECTRAL);
-    const w = workerHere(redis, { ERGO_TEST_CHUNK_DELAY_MS: '150' });
+    const w = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '150' });
     const c1 = start(['run', cfg, '--out', out, '--queue', redis.url]);
     await until('a few chunks stored', () => existsSync(join(out, 'chunks')) && chunkFiles(out).size >= 3);
     c1.kill();
@@ -218,7 +222,7 @@ testNeeding(missing, 'the coordinator SIGKILLed mid-run, then rerun: it adopts t
     const doneLines = (): number => (w.out().match(/\] done /g) ?? []).length;
     const doneAtKill = doneLines();
     await until('a job finished with no coordinator', () => doneLines() > doneAtKill || doneLines() === 24);
-    const c2 = start(['run', cfg, '--out', out, '--queue', redis.url]);
+    const c2 = startHere(['run', cfg, '--out', out, '--queue', redis.url]);
     const { code } = await c2.exit;
     assert.equal(code, 0, c2.out());
     assert.match(c2.out(), /\d+ chunk\(s\) were already on the queue .* adopted/);
@@ -251,8 +255,8 @@ testNeeding(missing, 'Redis stopped mid-run: coordinator and worker say so in on
       assert.doesNotMatch(p.out(), /\n\s+at /, `${who}: no stack trace`);
     }
     await redis.start();
-    const w2 = workerHere(redis);
-    const c2 = start(['run', cfg, '--out', out, '--queue', redis.url]);
+    const w2 = worker(redis);
+    const c2 = startHere(['run', cfg, '--out', out, '--queue', redis.url]);
     const { code } = await c2.exit;
     assert.equal(code, 0, c2.out());
     await stopWorker(w2);
@@ -266,14 +270,14 @@ testNeeding(missing, 'a worker of another ergo version refuses the run and compu
   const redis = await startRedis();
   try {
     const out = tempDir('ergo-q-version-');
-    const c = start(['run', config(QR), '--out', out, '--queue', redis.url]);
+    const c = startHere(['run', config(QR), '--out', out, '--queue', redis.url]);
     const odd = worker(redis, { ERGO_TEST_VERSION: '9.9.9-test' }); // a process: the version is read once per process
     await until('the refusal', () => /refusing run q-qr/.test(odd.out()));
     assert.match(odd.out(), /the run needs ergo \S+ \(chunk format \S+\), this worker is ergo 9\.9\.9-test/);
     await new Promise((r) => setTimeout(r, 1000)); // it keeps polling (every 200 ms here: ~5 polls): still nothing taken
     assert.doesNotMatch(await stopWorker(odd), /computing /);
     assert.deepEqual(existsSync(join(out, 'chunks')) ? [...chunkFiles(out).keys()] : [], [], 'nothing written');
-    const w = workerHere(redis);
+    const w = worker(redis);
     const { code } = await c.exit;
     assert.equal(code, 0, c.out());
     await stopWorker(w);
@@ -290,14 +294,12 @@ testNeeding(missing ?? modelsMissing(NET), 'ergo cpse of a real network through 
     const file = modelPath(NET[0]!);
     const localRun = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
     assert.equal(localRun.status, 0, localRun.stderr);
-    const w = workerHere(redis, {}, 2);
-    const q = start(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), '--queue', redis.url]);
-    const { code } = await q.exit;
-    assert.equal(code, 0, q.out());
+    const w = worker(redis, {}, 2);
+    const q = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), '--queue', redis.url]);
+    assert.equal(q.status, 0, q.stderr);
     const log = await stopWorker(w);
     assert.ok(computations([log]).size > 0, 'the worker computed the layers');
-    const json = q.out().slice(q.out().indexOf('{'));
-    assert.deepEqual(JSON.parse(json.slice(0, json.lastIndexOf('}') + 1)), JSON.parse(localRun.stdout));
+    assert.deepEqual(JSON.parse(q.stdout), JSON.parse(localRun.stdout));
   } finally {
     await redis.stop();
   }
