@@ -131,26 +131,29 @@ function queueOf(coordinatorLog: string): string {
 const opts = { timeout: 600_000 };
 const missing = redisMissing();
 
-testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through coordinators and 2 worker processes: chunk files byte-identical to local --workers 2; the queue is removed at the end', opts, async () => {
+testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through a coordinator and 2 worker processes: chunk files byte-identical to local --workers 2; the queue is removed at the end', opts, async () => {
   const redis = await startRedis();
   try {
-    // Both runs at once on one Redis, served by the same two worker processes (each run's
-    // chunks and computations are told apart by its queue): the two runs do not mix.
+    // The local references first (in this process, before any coordinator: their synchronous
+    // work must not starve a coordinator's Redis watchdog on the shared event loop).
+    const wants = await Promise.all([SPECTRAL, QR].map(local));
+    // The two runs one after the other, coordinated in this process, served by the same two
+    // worker processes (each run's computations are told apart by its queue).
     const ws = [worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '100' }), worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '100' })]; // slowed a little, so both take jobs
     await until('both workers to be ready', () => ws.every((w) => /waiting for runs/.test(w.out()))); // neither joins late on a loaded machine
-    const runs = [SPECTRAL, QR].map((cfg) => {
+    const runs = [];
+    for (const [i, cfg] of [SPECTRAL, QR].entries()) {
       const out = tempDir('ergo-q-run-');
-      return { cfg, out, c: start(['run', config(cfg), '--out', out, '--queue', redis.url]), want: local(cfg) };
-    });
-    for (const { c } of runs) {
+      const c = startHere(['run', config(cfg), '--out', out, '--queue', redis.url]);
       const { code } = await c.exit;
       assert.equal(code, 0, c.out());
+      runs.push({ cfg, out, c, want: wants[i]! });
     }
     const logs = await Promise.all(ws.map(stopWorker));
     for (const { cfg, out, c, want } of runs) {
       const what = cfg.split('\n')[0]!;
       const queue = queueOf(c.out());
-      sameChunks(out, await want, what);
+      sameChunks(out, want, what);
       assert.ok(existsSync(join(out, 'results', 'results.json')));
       const counts = computations(logs, queue);
       assert.equal([...counts.values()].reduce((s, k) => s + k, 0), chunkFiles(out).size, `${what}: each chunk computed once`);
