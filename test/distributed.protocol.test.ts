@@ -1,10 +1,11 @@
 // The queue protocol without a server (src/pipeline/runtime/queueproto.ts): URLs, names,
 // the size limits (refused with a message naming the chunk and the limit), the version check,
-// and the exact round trip of a chunk's float64 values through the job result.
+// the exact round trip of a chunk's float64 values through the job result, and the waits
+// (ERGO_QUEUE_* variables).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CHUNK_FORMAT, MAX_PAYLOAD_BYTES, MAX_RESULT_BYTES, QueueError, decodeResult, encodeResult, jobData, jobId, parseQueueUrl, queueName, versionProblem,
+  CHUNK_FORMAT, LOCK_DURATION_MS, MAX_PAYLOAD_BYTES, MAX_RESULT_BYTES, POLL_MS, QueueError, REDIS_GRACE_MS, STALLED_INTERVAL_MS, decodeResult, encodeResult, jobData, jobId, parseQueueUrl, queueName, queueTimings, versionProblem,
 } from '../src/pipeline/runtime/queueproto.js';
 import { TOOL_VERSION } from '../src/pipeline/version.js';
 import type { EnsembleChunk, LayerChunk } from '../src/pipeline/runtime/chunk.js';
@@ -54,4 +55,14 @@ test('results round-trip bit for bit (NaN payloads, -0, subnormals); a result of
   assert.throws(() => decodeResult('c', { version: TOOL_VERSION, format: CHUNK_FORMAT, values: 'AAAA' }), /3 bytes, not whole float64 values/);
   assert.equal(versionProblem({ version: TOOL_VERSION, format: CHUNK_FORMAT }), undefined);
   assert.match(versionProblem({ version: TOOL_VERSION, format: '0/0' })!, /chunk format 0\/0\), this worker is ergo/);
+});
+
+test('queueTimings: today\'s waits by default, each ERGO_QUEUE_* variable changes one, a bad value is refused naming the variable', () => {
+  assert.deepEqual(queueTimings({}), { lockMs: LOCK_DURATION_MS, stalledMs: STALLED_INTERVAL_MS, graceMs: REDIS_GRACE_MS, pollMs: POLL_MS });
+  assert.deepEqual([LOCK_DURATION_MS, STALLED_INTERVAL_MS, REDIS_GRACE_MS, POLL_MS], [10_000, 5_000, 5_000, 1_000], 'the defaults docs/distributed.md states');
+  assert.deepEqual(queueTimings({ ERGO_QUEUE_LOCK_MS: '2000', ERGO_QUEUE_STALLED_MS: '500', ERGO_QUEUE_GRACE_MS: '1500', ERGO_QUEUE_POLL_MS: '200' }), { lockMs: 2000, stalledMs: 500, graceMs: 1500, pollMs: 200 });
+  assert.equal(queueTimings({ ERGO_QUEUE_LOCK_MS: '' }).lockMs, LOCK_DURATION_MS, 'empty: the default');
+  for (const bad of ['0', '99', '1.5', '-100', '5s', '3600001']) {
+    assert.throws(() => queueTimings({ ERGO_QUEUE_STALLED_MS: bad }), (e: Error) => e instanceof QueueError && e.message === `ERGO_QUEUE_STALLED_MS: expected whole milliseconds from 100 to 3600000, got ${JSON.stringify(bad)}`, bad);
+  }
 });

@@ -1,6 +1,6 @@
 // The HTML report in a real browser: Debian's chromium, headless, driven by playwright-core
 // (no browser download). A small sweep, a cpse run and a csd run are made with the command
-// line; each results/report.html is opened from a file:// URL and must show no console or
+// line (in this process); each results/report.html is opened from a file:// URL and must show no console or
 // page errors, request nothing but its own file, draw every figure with a non-zero size and
 // non-blank pixels, and give a screenshot that is not blank. Gated on chromiumMissing():
 // skipped without chromium, a failure under ERGO_STRICT=1 (.ci/run installs chromium).
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pngjs from 'pngjs';
 import { chromium, type Browser } from 'playwright-core';
-import { repoRoot, runCli, tempDir } from './helpers/cli.js';
+import { ergo, repoRoot, tempDir } from './helpers/cli.js';
 import { testNeeding, chromiumMissing, CHROMIUM } from './helpers/resources.js';
 import { safetensorsBytes, synthNetwork } from './helpers/weightfiles.js';
 import { absHaar } from './helpers/haar.js';
@@ -20,8 +20,8 @@ import { createStream } from '../src/rng/index.js';
 
 const dir = tempDir('ergo-browser-');
 
-/** Make the three runs; returns their report paths. */
-function makeRuns(): Record<'sweep' | 'cpse' | 'csd', string> {
+/** Make the three runs (in this process: the CLI is not what is under test here); returns their report paths. */
+async function makeRuns(): Promise<Record<'sweep' | 'cpse' | 'csd', string>> {
   const yaml = join(dir, 'sweep.yaml');
   writeFileSync(yaml, 'name: browser\nseed: 11\nensembles: [CUE, COE, CSE]\nmethod: spectral\nsizes: [8, 16, 32]\nmatrices: 8\nchunk: 4\ndelta: 0.4\n');
   const synth = join(dir, 'synth.safetensors');
@@ -40,7 +40,7 @@ function makeRuns(): Record<'sweep' | 'cpse' | 'csd', string> {
     csd: ['csd', synth, circ, '--draws', '2', '--out', join(dir, 'csd'), '--cache', cache, '--workers', '0'],
   };
   for (const [kind, args] of Object.entries(runs)) {
-    const r = runCli(args, { timeout: 600_000 });
+    const r = await ergo(args);
     assert.equal(r.status, 0, `${kind}: ${r.stderr}`);
   }
   return { sweep: join(dir, 'sweep', 'results', 'report.html'), cpse: join(dir, 'cpse', 'results', 'report.html'), csd: join(dir, 'csd', 'results', 'report.html') };
@@ -70,8 +70,17 @@ const EXPECTED: Record<string, RegExp[]> = {
 };
 
 testNeeding(chromiumMissing(), 'report.html of a sweep, a cpse and a csd run renders in headless chromium: no errors, every figure drawn, not blank', { timeout: 1_800_000 }, async () => {
-  const reports = makeRuns();
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'], timeout: 300_000 });
+  // One browser for the three reports, started while the runs are made.
+  const launching = chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'], timeout: 300_000 });
+  launching.catch(() => {}); // awaited below; a failed run must not leave it unhandled
+  let reports: Awaited<ReturnType<typeof makeRuns>>;
+  try {
+    reports = await makeRuns();
+  } catch (e) {
+    await launching.then((b) => b.close(), () => {});
+    throw e;
+  }
+  const browser: Browser = await launching;
   try {
     for (const [kind, path] of Object.entries(reports)) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });

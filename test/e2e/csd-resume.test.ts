@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { testNeeding, modelsMissing } from '../helpers/resources.js';
-import { repoRoot, ergo, ergoProcess, spawnCli, tempDir } from '../helpers/cli.js';
+import { repoRoot, ergo, spawnCli, tempDir } from '../helpers/cli.js';
 import { arrowFiles } from '../helpers/rundir.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
@@ -44,7 +44,8 @@ testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 worker
   assert.ok(before.size < fullCache.size, `${before.size} of ${fullCache.size} spectra cached at the kill`);
   assert.ok(!existsSync(join(base, 'outB', 'results', 'csd.json')), 'no results from the killed run');
 
-  const again = await ergoProcess(args('2', 'B'));
+  // The resume and the third run are not the process under test: in this process (ergo()).
+  const again = await ergo(args('2', 'B'));
   assert.equal(again.status, 0, again.stderr);
   assert.ok(readFileSync(join(base, 'outB', 'results', 'csd.json')).equals(fullJson), 'resumed csd.json differs from the uninterrupted one');
   assert.equal(again.stdout, full.stdout);
@@ -56,7 +57,7 @@ testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 worker
   assert.equal(Number(m[1]), fullCache.size - before.size);
   for (const [f, st] of before) assert.deepEqual(after.get(f), st, `${f} was rewritten`);
   // A third run computes nothing.
-  const third = await ergoProcess(args('2', 'B'));
+  const third = await ergo(args('2', 'B'));
   assert.equal(third.status, 0, third.stderr);
   assert.match(third.stderr, /spectra: 0 computed, \d+ from the cache/);
 });

@@ -1,6 +1,7 @@
-// Resumable batches, end to end through the compiled CLI as a process (npm run test:e2e):
-// SIGKILL and resume, damaged chunk files, changed configs, the directory lock,
-// SIGINT/SIGTERM, and failing chunks. Every interrupted or repaired run must end with
+// Resumable batches, end to end through the compiled CLI (npm run test:e2e): SIGKILL and
+// resume, damaged chunk files, changed configs, the directory lock, SIGINT/SIGTERM, and
+// failing chunks. The runs that are killed or signalled are processes; the others run the
+// CLI in this process (cli() below), which starts in milliseconds instead of a second. Every interrupted or repaired run must end with
 // chunk files and results byte-identical to one uninterrupted run of the same config.
 //
 // Timing: real chunks are tiny (spectral sampler, N <= 24); the testing hook
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { ergo, spawnCli, tempDir } from '../helpers/cli.js';
 import type { Manifest } from '../../src/pipeline/runtime/manifest.js';
 
 // 2 ensembles x 2 sizes x 4 chunks = 16 chunks.
@@ -91,14 +92,14 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((r) => child.on('exit', (code, signal) => r({ code, signal, stderr })));
 }
 
-/** runCli without blocking the test process (tests in this file run concurrently). */
+/**
+ * The CLI in this process (helpers/cli.ts ergo(): the same runCli bin/ergo.js calls, output
+ * captured, exit code returned), for the runs that are not the process under test: the
+ * reference runs, resumes, repairs, refusals and status. Every run that is killed or
+ * signalled is a real process (spawnCli), and so is the live lock holder.
+ */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((r) => child.on('close', (status) => r({ status, stdout, stderr })));
+  return ergo(args, { env });
 }
 
 // Tests are independent (own temporary directories) but run one at a time: they time kills

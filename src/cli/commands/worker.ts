@@ -16,6 +16,8 @@ export function register(cmd: Command): void {
     .action(
       action(cmd, async (o: { queue: QueueUrl; threads: number; json?: boolean; quiet?: boolean }) => {
         const { serveQueue } = await import('../../pipeline/runtime/queueworker.js');
+        const { queueTimings } = await import('../../pipeline/runtime/queueproto.js');
+        const timings = queueTimings(io.env); // ERGO_QUEUE_* waits (docs/distributed.md)
         const chunkLine = /^(computing|done) /;
         const log = (line: string): void => {
           if (o.quiet && chunkLine.test(line)) return;
@@ -41,7 +43,7 @@ export function register(cmd: Command): void {
           process.on('SIGTERM', onSignal);
         } else caller?.addEventListener('abort', onAbort, { once: true });
         try {
-          await serveQueue({ queue: o.queue, threads: o.threads, log, stop: stop.signal, force: force.signal, ...(io.hooks?.beforeChunk ? { beforeChunk: io.hooks.beforeChunk } : {}) });
+          await serveQueue({ queue: o.queue, threads: o.threads, log, stop: stop.signal, force: force.signal, timings, ...(io.hooks?.beforeChunk ? { beforeChunk: io.hooks.beforeChunk } : {}) });
         } finally {
           if (own) {
             process.off('SIGINT', onSignal);

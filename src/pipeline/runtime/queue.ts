@@ -17,7 +17,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { Chunk } from './chunk.js';
 import type { Executor } from './executor.js';
 import {
-  CHUNK_FORMAT, RUNS_SET, QueueError, decodeResult, jobData, jobId, redisOptions, runKey, watchRedis, withTimeout,
+  CHUNK_FORMAT, RUNS_SET, QueueError, decodeResult, jobData, jobId, queueTimings, redisOptions, runKey, watchRedis, withTimeout,
   type JobData, type JobResult, type QueueDownError, type QueueUrl,
 } from './queueproto.js';
 import { serverOptions } from './queueurl.js';
@@ -55,7 +55,7 @@ export class QueueExecutor implements Executor {
   private down: QueueDownError | undefined;
   private readonly downPromise: Promise<never>;
 
-  private constructor(private readonly q: QueueUrl, readonly name: string) {
+  private constructor(private readonly q: QueueUrl, readonly name: string, graceMs: number) {
     this.description = `queue ${name} on ${q.url}`;
     const connection = redisOptions(q);
     this.queue = new Queue<JobData, JobResult>(name, { connection });
@@ -73,13 +73,14 @@ export class QueueExecutor implements Executor {
     this.watch = watchRedis(q, '', (e) => {
       this.down = e;
       fail(e);
-    });
+    }, graceMs);
   }
 
-  /** Connect, and register the run so workers know which ergo it needs. */
-  static async open(q: QueueUrl, name: string, runName: string): Promise<QueueExecutor> {
+  /** Connect, and register the run so workers know which ergo it needs (`graceMs`: default from ERGO_QUEUE_GRACE_MS, queueTimings). */
+  static async open(q: QueueUrl, name: string, runName: string, graceMs?: number): Promise<QueueExecutor> {
+    const grace = graceMs ?? queueTimings().graceMs;
     await checkReachable(q, '');
-    const ex = new QueueExecutor(q, name);
+    const ex = new QueueExecutor(q, name, grace);
     try {
       await ex.guard(ex.events.waitUntilReady());
       const client = ex.client;

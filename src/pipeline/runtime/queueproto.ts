@@ -11,7 +11,9 @@
 //     the coordinator's version and format; at most MAX_PAYLOAD_BYTES of JSON;
 //   - a result: the chunk's float64 values, little-endian, base64, at most MAX_RESULT_BYTES;
 //   - liveness: a separate connection pings Redis every second; REDIS_GRACE_MS without an
-//     answer and the process gives up with one line (QueueDownError), keeping what it finished.
+//     answer and the process gives up with one line (QueueDownError), keeping what it finished;
+//   - the waits (lock, stalled-job check, Redis grace, worker poll): the constants below by
+//     default, each changeable through an ERGO_QUEUE_* variable (queueTimings; docs/distributed.md).
 // BullMQ (retries, stalled-job detection, at-least-once delivery) and ioredis do the rest.
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -42,6 +44,44 @@ export const STALLED_INTERVAL_MS = 5_000;
 export const MAX_STALLED_COUNT = 3;
 /** Redis unreachable this long: coordinator and workers stop with one line. */
 export const REDIS_GRACE_MS = 5_000;
+
+/** How often a worker looks for new runs on the server. */
+export const POLL_MS = 1000;
+
+/** The waits of a distributed run, in milliseconds. */
+export interface QueueTimings {
+  /** BullMQ lock of a job a worker holds (ERGO_QUEUE_LOCK_MS; default LOCK_DURATION_MS). */
+  lockMs: number;
+  /** Stalled-job check interval (ERGO_QUEUE_STALLED_MS; default STALLED_INTERVAL_MS). */
+  stalledMs: number;
+  /** Redis unreachable this long stops the process (ERGO_QUEUE_GRACE_MS; default REDIS_GRACE_MS). */
+  graceMs: number;
+  /** A worker looks for new runs this often (ERGO_QUEUE_POLL_MS; default POLL_MS). */
+  pollMs: number;
+}
+
+const TIMING_VARS: readonly [keyof QueueTimings, string, number][] = [
+  ['lockMs', 'ERGO_QUEUE_LOCK_MS', LOCK_DURATION_MS],
+  ['stalledMs', 'ERGO_QUEUE_STALLED_MS', STALLED_INTERVAL_MS],
+  ['graceMs', 'ERGO_QUEUE_GRACE_MS', REDIS_GRACE_MS],
+  ['pollMs', 'ERGO_QUEUE_POLL_MS', POLL_MS],
+];
+
+/** The waits from the environment: each ERGO_QUEUE_* variable unset keeps its default; a bad value is refused in one line. */
+export function queueTimings(env: NodeJS.ProcessEnv = process.env): QueueTimings {
+  const t = {} as QueueTimings;
+  for (const [key, name, fallback] of TIMING_VARS) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      t[key] = fallback;
+      continue;
+    }
+    const v = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || v < 100 || v > 3_600_000) throw new QueueError(`${name}: expected whole milliseconds from 100 to 3600000, got ${JSON.stringify(raw)}`);
+    t[key] = v;
+  }
+  return t;
+}
 
 export const RUNS_SET = 'ergo:runs';
 export const runKey = (queue: string): string => `ergo:run:${queue}`;
@@ -120,10 +160,11 @@ export function decodeResult(chunkId: string, r: unknown): Float64Array {
 }
 
 /**
- * Pings Redis every second on its own connection; after REDIS_GRACE_MS without an answer,
- * calls `onDown` once with a QueueDownError naming the server. `stop()` ends it.
+ * Pings Redis every second (every fifth of `graceMs` when that is shorter) on its own
+ * connection; after `graceMs` without an answer, calls `onDown` once with a QueueDownError
+ * naming the server. `stop()` ends it.
  */
-export function watchRedis(q: QueueUrl, who: string, onDown: (e: QueueDownError) => void): { stop: () => void } {
+export function watchRedis(q: QueueUrl, who: string, onDown: (e: QueueDownError) => void, graceMs = REDIS_GRACE_MS): { stop: () => void } {
   const client = new Redis({ ...serverOptions(q), lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => 500 });
   let lastError = '';
   client.on('error', (e: Error) => (lastError = (e as NodeJS.ErrnoException).code ?? e.message));
@@ -134,11 +175,11 @@ export function watchRedis(q: QueueUrl, who: string, onDown: (e: QueueDownError)
       () => (lastOk = Date.now()),
       (e: Error) => (lastError ||= e.message),
     );
-    if (!fired && Date.now() - lastOk > REDIS_GRACE_MS) {
+    if (!fired && Date.now() - lastOk > graceMs) {
       fired = true;
-      onDown(new QueueDownError(`${who ? `${who}: ` : ''}lost Redis at ${q.url} (${lastError || 'no answer'} for ${REDIS_GRACE_MS / 1000} s); finished chunks are kept: start Redis again and rerun the same command`));
+      onDown(new QueueDownError(`${who ? `${who}: ` : ''}lost Redis at ${q.url} (${lastError || 'no answer'} for ${graceMs / 1000} s); finished chunks are kept: start Redis again and rerun the same command`));
     }
-  }, 1000);
+  }, Math.min(1000, Math.max(20, Math.floor(graceMs / 5))));
   timer.unref();
   return {
     stop: () => {

@@ -5,7 +5,8 @@
 //     no job taken); a job that says another version is failed, unrecoverably, uncomputed.
 //   - Stalled jobs: BullMQ locks each job for LOCK_DURATION_MS, renewed while this process
 //     lives; every STALLED_INTERVAL_MS each worker requeues jobs whose lock expired (their
-//     worker died), so a killed worker costs the chunks it held and nothing else.
+//     worker died), so a killed worker costs the chunks it held and nothing else. (These
+//     waits, the Redis grace and the poll for new runs: `timings`, queueproto.ts queueTimings.)
 //   - First SIGINT/SIGTERM (`stop`): take no new job, finish the ones held, exit 0. Second
 //     (`force`): release them at once (they go back to the queue after the lock expires).
 //   - Redis gone for REDIS_GRACE_MS: one line (QueueDownError), exit 2.
@@ -15,12 +16,11 @@ import { TOOL_VERSION } from '../version.js';
 import { PoolExecutor } from './executor.js';
 import { checkReachable } from './queue.js';
 import {
-  CHUNK_FORMAT, LOCK_DURATION_MS, MAX_STALLED_COUNT, RUNS_SET, STALLED_INTERVAL_MS, encodeResult, redisOptions, runKey, versionProblem, watchRedis, withTimeout,
-  type JobData, type JobResult, type QueueDownError, type QueueUrl,
+  CHUNK_FORMAT, MAX_STALLED_COUNT, POLL_MS, RUNS_SET, encodeResult, queueTimings, redisOptions, runKey, versionProblem, watchRedis, withTimeout,
+  type JobData, type JobResult, type QueueDownError, type QueueTimings, type QueueUrl,
 } from './queueproto.js';
 
-/** How often the worker looks for new runs on the server. */
-export const POLL_MS = 1000;
+export { POLL_MS };
 const CLOSE_TIMEOUT_MS = 3000;
 
 export interface WorkerServiceOptions {
@@ -34,10 +34,13 @@ export interface WorkerServiceOptions {
   force: AbortSignal;
   /** Test hook (schedule.ts SweepHooks): awaited before each job is computed; never set by the command line. */
   beforeChunk?: (id: string, attempt: number) => void | Promise<void>;
+  /** Lock, stalled-job check, Redis grace and poll (default: queueTimings() of process.env). */
+  timings?: QueueTimings;
 }
 
 /** Serve until stopped; resolves when every job held is finished or released; throws QueueDownError when Redis goes away. */
 export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: number; failed: number }> {
+  const timings = o.timings ?? queueTimings();
   await checkReachable(o.queue, 'worker');
   const pool = new PoolExecutor(o.threads);
   const client = new Redis(redisOptions(o.queue));
@@ -50,7 +53,7 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
   const watch = watchRedis(o.queue, 'worker', (e) => {
     down = e;
     wake();
-  });
+  }, timings.graceMs);
   o.stop.addEventListener('abort', () => wake());
   o.force.addEventListener('abort', () => wake());
 
@@ -86,8 +89,8 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
     const w = new Worker<JobData, JobResult>(name, compute, {
       connection: redisOptions(o.queue),
       concurrency: Math.max(1, o.threads),
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
+      lockDuration: timings.lockMs,
+      stalledInterval: timings.stalledMs,
       maxStalledCount: MAX_STALLED_COUNT,
     });
     w.on('error', () => {});
@@ -117,14 +120,14 @@ export async function serveQueue(o: WorkerServiceOptions): Promise<{ computed: n
     }
   };
 
-  o.log(`ergo worker ${TOOL_VERSION} (chunk format ${CHUNK_FORMAT}) on ${o.queue.url}, ${pool.concurrency} thread${pool.concurrency > 1 ? 's' : ''}; stalled jobs requeued after ${LOCK_DURATION_MS / 1000} s (checked every ${STALLED_INTERVAL_MS / 1000} s); waiting for runs`);
+  o.log(`ergo worker ${TOOL_VERSION} (chunk format ${CHUNK_FORMAT}) on ${o.queue.url}, ${pool.concurrency} thread${pool.concurrency > 1 ? 's' : ''}; stalled jobs requeued after ${timings.lockMs / 1000} s (checked every ${timings.stalledMs / 1000} s); waiting for runs`);
   try {
     while (!down && !o.stop.aborted && !o.force.aborted) {
       await Promise.race([poll().catch(() => {}), new Promise<void>((r) => (wake = r))]);
       if (down || o.stop.aborted || o.force.aborted) break;
       await new Promise<void>((r) => {
         wake = r;
-        setTimeout(r, POLL_MS).unref();
+        setTimeout(r, timings.pollMs).unref();
       });
     }
     if (down) throw down;
