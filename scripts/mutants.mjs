@@ -126,6 +126,48 @@ export const MUTANTS = [
     replace: 'readScalar(view, off, info.kind, info.size, true)',
     tests: ['weights.npy'],
   },
+  {
+    id: 'st-overlap',
+    what: 'safetensors: overlapping data_offsets accepted',
+    find: "if (s.begin < at) throw new WeightsError(path, s.name, `data_offsets [${s.begin}, ${s.end}] overlap another tensor's bytes`);",
+    replace: '',
+    tests: ['weights.readers', 'weights.trust', 'weights.fuzz'],
+  },
+  {
+    id: 'st-hole',
+    what: 'safetensors: bytes between two tensors accepted',
+    find: 'if (s.begin > at) throw new WeightsError(',
+    replace: 'if (s.begin > at && false) throw new WeightsError(',
+    tests: ['weights.readers', 'weights.trust', 'weights.fuzz'],
+  },
+  {
+    id: 'st-trailing',
+    what: 'safetensors: bytes after the last tensor accepted',
+    find: 'if (at !== dataLen) throw',
+    replace: 'if (at > dataLen) throw',
+    tests: ['weights.readers', 'weights.trust', 'weights.fuzz'],
+  },
+  {
+    id: 'gguf-past-end',
+    what: 'GGUF: a tensor running past the end of the data block accepted',
+    find: 'if (e.offset + bytes > dataLen) {',
+    replace: 'if (e.offset > dataLen) {',
+    tests: ['weights.keras-gguf', 'weights.fuzz-keras-gguf', 'weights.trust'],
+  },
+  {
+    id: 'gguf-count',
+    what: 'GGUF: an array count larger than the file can hold is not refused up front',
+    find: 'if (count * 8 > c.size - c.pos) {',
+    replace: 'if (count * 8 > c.size * 1e6) {',
+    tests: ['weights.keras-gguf', 'weights.fuzz-keras-gguf', 'weights.trust'],
+  },
+  {
+    id: 'tfjs-shard-extra',
+    what: 'TF.js: shards holding more bytes than the manifest accounts for accepted',
+    find: 'if (have !== offset) {',
+    replace: 'if (have < offset) {',
+    tests: ['weights.readers', 'weights.trust', 'weights.fuzz'],
+  },
 ];
 
 function srcFiles(dir) {

@@ -212,3 +212,31 @@ test('GGUF: counts and sizes are checked against the file (huge tensor count, da
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// A metadata array of strings (or arrays) whose count the file cannot hold is refused before
+// any element is read (gguf.ts skipValue): each element takes at least 8 bytes, so the count is
+// bounded by the bytes left. Without the check the reader would loop over the claimed count.
+test('GGUF: a metadata array claiming more strings than the file can hold is refused up front, naming the key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ergo-gguf-'));
+  try {
+    const parts: number[] = [];
+    const u32 = (v: number) => { for (let i = 0; i < 4; i++) parts.push((v >>> (8 * i)) & 0xff); };
+    const u64 = (v: bigint) => { for (let i = 0n; i < 8n; i++) parts.push(Number((v >> (8n * i)) & 0xffn)); };
+    const str = (s: string) => { const e = new TextEncoder().encode(s); u64(BigInt(e.length)); parts.push(...e); };
+    parts.push(0x47, 0x47, 0x55, 0x46);
+    u32(3);
+    u64(0n); // tensors
+    u64(1n); // metadata entries
+    str('tokenizer.ggml.tokens');
+    u32(9); // array
+    u32(8); // of strings
+    u64(1000n); // claimed: 1000 strings, at least 8000 bytes
+    for (let i = 0; i < 4; i++) str('tok'); // present: 4 (44 bytes)
+    const p = join(dir, 'm.gguf');
+    writeFileSync(p, Uint8Array.from(parts));
+    await assert.rejects(openWeights(p), (e: unknown) => e instanceof WeightsError && /metadata 'tokenizer\.ggml\.tokens' claims 1000 elements, more than the file can hold/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+

@@ -409,3 +409,37 @@ test('errors: npy / npz problems and unknown files become WeightsError', async (
   writeFileSync(junk, new Uint8Array([1, 2, 3, 4, 5]));
   await rejectsNaming(junk, undefined, () => openWeights(junk), /unrecognised/);
 });
+
+// safetensors' data block must be tiled exactly by the tensors (safetensors.ts checkCoverage).
+// Each file below is valid except for the one lie its name says; without the check, the
+// overlap would let two tensors share bytes and the trailing bytes would go unread, silently.
+test('safetensors: overlapping data_offsets, holes and bytes after the last tensor are refused, naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ergo-st-tiling-'));
+  try {
+    const raw = (tensors: { name: string; offsets: [number, number] }[], dataLen: number): Uint8Array => {
+      const entries = tensors.map((t) => `${JSON.stringify(t.name)}:{"dtype":"F64","shape":[${(t.offsets[1] - t.offsets[0]) / 8}],"data_offsets":[${t.offsets[0]},${t.offsets[1]}]}`);
+      let header = `{${entries.join(',')}}`;
+      header += ' '.repeat((8 - (header.length % 8)) % 8);
+      const out = new Uint8Array(8 + header.length + dataLen);
+      new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+      out.set(new TextEncoder().encode(header), 8);
+      return out;
+    };
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['overlap.safetensors', raw([{ name: 'a', offsets: [0, 64] }, { name: 'b', offsets: [32, 96] }], 96), /\[tensor 'b'\].*overlap another tensor's bytes/],
+      ['trailing.safetensors', raw([{ name: 'a', offsets: [0, 64] }], 72), /cover 64 bytes of the data block, which has 72/],
+      ['hole.safetensors', raw([{ name: 'a', offsets: [0, 32] }, { name: 'b', offsets: [40, 72] }], 72), /\[tensor 'b'\].*bytes 32\.\.40 of the data block belong to no tensor/],
+    ];
+    // the same shapes with honest offsets read (so each refusal is the lie's, not the builder's)
+    const honest = join(dir, 'honest.safetensors');
+    writeFileSync(honest, raw([{ name: 'a', offsets: [0, 64] }, { name: 'b', offsets: [64, 96] }], 96));
+    assert.equal((await openWeights(honest)).tensors.length, 2);
+    for (const [name, bytes, re] of cases) {
+      const p = join(dir, name);
+      writeFileSync(p, bytes);
+      await assert.rejects(openWeights(p), (e: unknown) => e instanceof WeightsError && e.message.includes(p) && re.test(e.message), name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
