@@ -162,13 +162,19 @@ test('F16 and BF16 elements by hand', () => {
 
 // ---------------------------------------------------------------- GGUF built in the test
 
-function ggufFile(tensors: { name: string; dims: number[]; type: number; bytes: number }[], opts: { tensorCount?: bigint } = {}): Uint8Array {
+/** Little-endian GGUF header writer: the magic and version 3 first, then what the caller adds. */
+function ggufWriter() {
   const parts: number[] = [];
   const u32 = (v: number) => { for (let i = 0; i < 4; i++) parts.push((v >>> (8 * i)) & 0xff); };
   const u64 = (v: bigint) => { for (let i = 0n; i < 8n; i++) parts.push(Number((v >> (8n * i)) & 0xffn)); };
   const str = (s: string) => { const e = new TextEncoder().encode(s); u64(BigInt(e.length)); parts.push(...e); };
   parts.push(0x47, 0x47, 0x55, 0x46);
   u32(3);
+  return { parts, u32, u64, str };
+}
+
+function ggufFile(tensors: { name: string; dims: number[]; type: number; bytes: number }[], opts: { tensorCount?: bigint } = {}): Uint8Array {
+  const { parts, u32, u64, str } = ggufWriter();
   u64(opts.tensorCount ?? BigInt(tensors.length));
   u64(0n);
   let off = 0;
@@ -219,12 +225,7 @@ test('GGUF: counts and sizes are checked against the file (huge tensor count, da
 test('GGUF: a metadata array claiming more strings than the file can hold is refused up front, naming the key', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ergo-gguf-'));
   try {
-    const parts: number[] = [];
-    const u32 = (v: number) => { for (let i = 0; i < 4; i++) parts.push((v >>> (8 * i)) & 0xff); };
-    const u64 = (v: bigint) => { for (let i = 0n; i < 8n; i++) parts.push(Number((v >> (8n * i)) & 0xffn)); };
-    const str = (s: string) => { const e = new TextEncoder().encode(s); u64(BigInt(e.length)); parts.push(...e); };
-    parts.push(0x47, 0x47, 0x55, 0x46);
-    u32(3);
+    const { parts, u32, u64, str } = ggufWriter();
     u64(0n); // tensors
     u64(1n); // metadata entries
     str('tokenizer.ggml.tokens');

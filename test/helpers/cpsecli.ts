@@ -30,9 +30,8 @@ export async function layersJson(file: string, extra: string[] = []): Promise<Js
 
 export interface CachedSpectrum { hash: string; n: number; m: number; semantics: string; mode: string; values: Float64Array }
 
-/** Every layer spectrum in a cache dir, read with apache-arrow directly (not ergo's reader). */
-export function readCache(cacheDir: string): CachedSpectrum[] {
-  const dir = join(cacheDir, 'layers');
+/** Every layer spectrum (.arrow file) in a folder, read with apache-arrow directly (not ergo's reader). */
+export function readSpectra(dir: string): CachedSpectrum[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.arrow')).map((f) => {
     const t = tableFromIPC(readFileSync(join(dir, f)));
@@ -43,6 +42,11 @@ export function readCache(cacheDir: string): CachedSpectrum[] {
       values: Float64Array.from(t.getChild('value')!.toArray() as ArrayLike<number>),
     };
   });
+}
+
+/** Every layer spectrum in a cache dir. */
+export function readCache(cacheDir: string): CachedSpectrum[] {
+  return readSpectra(join(cacheDir, 'layers'));
 }
 
 export function relClose(got: number, exp: number, rtol: number, what: string): void {

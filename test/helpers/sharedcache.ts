@@ -14,9 +14,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import { repoRoot } from './cli.js';
-import type { CachedSpectrum } from './cpsecli.js';
+import { readSpectra, type CachedSpectrum } from './cpsecli.js';
 
 const BACKEND_VARS = ['ERGO_BACKEND', 'ERGO_NO_NATIVE', 'ERGO_NO_WASM', 'ERGO_NATIVE_PATH', 'ERGO_WASM_PATH', 'ERGO_GRAM_HELPER', 'ERGO_BLAS_THREADS'];
 
@@ -57,18 +56,11 @@ for (const e of readdirSync(tmpdir())) {
 
 /**
  * The layer spectra of one run (its chunks/ folder, byte copies of the cache entries it used
- * or wrote), read with apache-arrow like readCache (helpers/cpsecli.ts): a run's own spectra
+ * or wrote), read like readCache (helpers/cpsecli.ts): a run's own spectra
  * when its cache is the shared one and holds other networks' too.
  */
 export function runSpectra(outDir: string): CachedSpectrum[] {
   const dir = join(outDir, 'chunks');
-  return readdirSync(dir).filter((f) => f.endsWith('.arrow')).map((f) => {
-    const t = tableFromIPC(readFileSync(join(dir, f)));
-    const md = t.schema.metadata;
-    return {
-      hash: md.get('ergo.hash')!, n: Number(md.get('ergo.n')), m: Number(md.get('ergo.m')),
-      semantics: md.get('ergo.semantics')!, mode: md.get('ergo.mode')!,
-      values: Float64Array.from(t.getChild('value')!.toArray() as ArrayLike<number>),
-    };
-  });
+  if (!existsSync(dir)) throw new Error(`${dir}: no chunks folder (did the run finish?)`);
+  return readSpectra(dir);
 }
