@@ -2,7 +2,8 @@
 // (--bins, --delta, --format), one of them was renamed (docs/cli.md, "One vocabulary"); the
 // old spelling keeps working as a hidden option of that command. Before the action runs,
 // its value moves to the new option and one warning line goes to stderr.
-import { Option, type Command as Program } from 'commander';
+import type { Command as Program } from 'commander';
+import { Option } from './commander.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 

@@ -6,7 +6,7 @@
 // `ergo --help` and `ergo layers` load neither Arrow, Vega nor the other commands.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help } from './commander.js';
 import { TOOL_VERSION } from '../pipeline/version.js';
 import { COMMANDS, commandNamed } from './commands/table.js';
 import { EXIT, reportError, UsageError } from './errors.js';

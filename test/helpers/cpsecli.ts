@@ -13,11 +13,15 @@ export async function cli(args: string[], opts: { cwd?: string } = {}): Promise<
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `ergo cpse --json` with its own cache and output dirs; asserts success. */
+/**
+ * `ergo cpse --json` with its own cache; asserts success. Without `dirs.out` it runs as users
+ * run `--json` alone: a temporary run directory and no plots or report (the tests of those
+ * files pass `out`); with it, the run directory and every result file are written there.
+ */
 export async function cpseJson(files: string[], extra: string[] = [], dirs?: { cache?: string; out?: string }): Promise<Json> {
   const cache = dirs?.cache ?? tempDir('ergo-cpse-cache-');
-  const out = dirs?.out ?? tempDir('ergo-cpse-out-');
-  const r = await cli(['cpse', ...files, '--json', '--cache', cache, '--out', out, '--workers', '0', ...extra]);
+  const out = dirs?.out === undefined ? [] : ['--out', dirs.out];
+  const r = await cli(['cpse', ...files, '--json', '--cache', cache, ...out, '--workers', '0', ...extra]);
   assert.equal(r.status, 0, `ergo cpse ${files.join(' ')} ${extra.join(' ')}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }

@@ -18,8 +18,11 @@ export interface Ctx {
 
 const common = { name: 'test', seed: 0, retries: 0, reuse: [], plot: { maxPoints: 4096 } };
 
+// Only the report is returned and the run directory is thrown away, so no result files are
+// written (writeOutputs: false): plots and the HTML page are tested on their own (cli.outputs,
+// report.*), and drawing them here cost about 30 renderings per suite run.
 async function run(cfg: CpseConfig | CsdConfig, ctx: Ctx): Promise<unknown> {
-  const r = await runExperiment(cfg, { outDir: tempDir('ergo-run-'), executor: ctx.executor, cacheDir: ctx.cacheDir, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const r = await runExperiment(cfg, { outDir: tempDir('ergo-run-'), executor: ctx.executor, cacheDir: ctx.cacheDir, writeOutputs: false, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   if (!r.report) throw new Error(r.summary.interrupted ? 'interrupted' : `failed: ${JSON.stringify(r.summary.failed)}`);
   return r.report;
 }

@@ -3,7 +3,8 @@
 // user fixing an overnight config does not have to guess. The value lists come from the
 // layers that own them (ensembles/, spectral/), never retyped here.
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
-import { Ajv, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
 import { SEMANTICS } from '../../spectral/semantics.js';
@@ -129,8 +130,17 @@ export const configSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile(configSchema);
+// Compiled on the first config checked, not at import: every run imports this module (for
+// ConfigError), and loading ajv and compiling the schema cost about 0.1 s of each start-up.
+// ajv is CommonJS; require skips Node's ESM translator for it.
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+    compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(configSchema);
+  }
+  return compiled;
+}
 
 export interface Located {
   doc: Document;
@@ -263,6 +273,7 @@ export function validateYaml(text: string, file: string): { raw: Record<string, 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${file}:1: expected a mapping of keys (name, sizes, ensembles, ...) at the top level`);
   }
+  const validate = validator();
   if (!validate(raw)) {
     const msgs = pickErrors(validate.errors ?? []).map((err) => {
       const path = pathOf(err.instancePath);

@@ -11,6 +11,7 @@
 //     run completes; an interrupted run leaves its jobs, which the workers go on computing.
 //   - Redis gone for REDIS_GRACE_MS: every pending `run()` rejects with QueueDownError, which
 //     stops the driver at once (ExecutorLostError), keeping every chunk already stored.
+import type { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TOOL_VERSION } from '../version.js';
@@ -25,6 +26,8 @@ import { serverOptions } from './queueurl.js';
 /** How long one wait for a job lasts before its state is looked at again (a job removed by hand is added again). */
 const WAIT_POLL_MS = 15_000;
 const CLOSE_TIMEOUT_MS = 3_000;
+/** Longest blocking read of the queue's event stream (one idle round trip per period). */
+const EVENTS_BLOCK_MS = 2_000;
 
 /** Fails with one line when Redis cannot be reached at all (instead of waiting for it forever). */
 export async function checkReachable(q: QueueUrl, who: string): Promise<void> {
@@ -59,7 +62,10 @@ export class QueueExecutor implements Executor {
     this.description = `queue ${name} on ${q.url}`;
     const connection = redisOptions(q);
     this.queue = new Queue<JobData, JobResult>(name, { connection });
-    this.events = new QueueEvents(name, { connection });
+    // Each blocking read of the event stream lasts at most EVENTS_BLOCK_MS (BullMQ's default is
+    // 10 s): BullMQ guards a read with a timer of that length plus 1 s, which a dropped
+    // connection cannot cancel, so it bounds how long the process stays after Redis is lost.
+    this.events = new QueueEvents(name, { connection, blockingTimeout: EVENTS_BLOCK_MS });
     this.client = new Redis(connection);
     this.client.on('error', () => {});
     // BullMQ reports connection trouble as 'error' events; the watchdog decides when it is fatal.
@@ -157,10 +163,15 @@ export class QueueExecutor implements Executor {
 
   async close(): Promise<void> {
     this.watch.stop();
+    // Settle every job wait still pending. Job.waitUntilFinished gives up on the queue's
+    // 'closing' event, which BullMQ's Queue never emits itself; each pending wait holds a
+    // WAIT_POLL_MS timer, which kept a coordinator alive for up to 15 s after Redis was lost.
+    (this.queue as unknown as EventEmitter).emit('closing', 'the run closed its queue');
     if (this.down) {
-      // No server to close against: drop every connection now.
+      // No server to close against: drop every connection now, without waiting for the
+      // answers (they cannot come; waiting for them delayed the error line by 3 s).
       this.client.disconnect();
-      await Promise.all([this.events, this.queue].map((part) => withTimeout(part.disconnect().catch(() => {}), CLOSE_TIMEOUT_MS)));
+      for (const part of [this.events, this.queue]) part.disconnect().catch(() => {});
       return;
     }
     this.client.disconnect();
