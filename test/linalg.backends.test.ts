@@ -165,6 +165,16 @@ test('ergo --version names the backend; a forced backend that cannot load is one
   const bogus = runCli(['--version'], { env: { ...process.env, ERGO_BACKEND: 'gpu' } });
   assert.equal(bogus.status, 2);
   assert.match(bogus.stderr, /ERGO_BACKEND=gpu: expected one of native, wasm, ts/);
+  // no addon where it is looked for (a machine without a compiler or OpenBLAS): WebAssembly,
+  // silently; asked for by name, one line naming the file that was tried
+  const unforced: NodeJS.ProcessEnv = { ERGO_NATIVE_PATH: join(tempDir('ergo-no-addon-'), 'ergo_native.node'), ERGO_BACKEND: '' }; // '' = not forced
+  const none = runCli(['--version'], { env: unforced });
+  assert.equal(none.status, 0, none.stderr);
+  assert.match(none.stdout, /\(backend: wasm\)\n$/);
+  assert.equal(none.stderr, '');
+  const asked = runCli(['--version'], { env: { ...unforced, ERGO_BACKEND: 'native' } });
+  assert.equal(asked.status, 2);
+  assert.match(asked.stderr, /^ergo: ERGO_BACKEND=native: the native backend is unavailable \(ergo-native addon not built or not loadable \(.*ergo_native\.node/);
 });
 
 // `ergo cpse` on one backend: in-process when it is this process's own (ERGO_BACKEND is read once
