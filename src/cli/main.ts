@@ -10,8 +10,6 @@ import { Command, CommanderError, Help } from './commander.js';
 import { TOOL_VERSION } from '../pipeline/version.js';
 import { COMMANDS, commandNamed } from './commands/table.js';
 import { EXIT, reportError, UsageError } from './errors.js';
-import { flagLikeValue } from './parsers.js';
-import { applyAliases } from './aliases.js';
 import { withDefaults, type CliIo } from './io.js';
 import type { Command as Cmd } from './command.js';
 
@@ -69,8 +67,10 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
   } catch (e) {
     return reportError(e, io);
   }
-  // Refuse `--out -q` and the like before any command runs (parsers.ts).
-  program.hook('preAction', (_root, action) => {
+  // Refuse `--out -q` and the like before any command runs (parsers.ts). Both modules load
+  // only when a command runs: `ergo --help` starts without them.
+  program.hook('preAction', async (_root, action) => {
+    const [{ flagLikeValue }, { applyAliases }] = await Promise.all([import('./parsers.js'), import('./aliases.js')]);
     const problem = flagLikeValue(argv, action.options);
     if (problem) throw new UsageError(problem);
     applyAliases(action, io); // deprecated spellings (aliases.ts)

@@ -13,9 +13,16 @@
 // the run store and the cache also require it (`valuesProblem`, verify.ts), so a file without
 // it (an older ergo, another tool) is unverified and recomputed, never used.
 import { createHash } from 'node:crypto';
-import { Table, Schema, makeVector, tableToIPC, tableFromIPC, type Vector } from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type { Table as ArrowTable, Vector } from 'apache-arrow';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { StoreError } from '../files.js';
+
+// apache-arrow from the single-file build its package ships (same release, same code): the
+// ESM build is 150 modules and took about 0.18 s to import in every run, chunk reader and test
+// process; the bundle takes about 0.04 s. Types still come from the package's declarations.
+const { Table, Schema, makeVector, tableToIPC, tableFromIPC } = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as typeof import('apache-arrow');
+type Table = ArrowTable;
 
 export const FORMAT_VERSION = '1';
 export const CHECKSUM_KEY = 'ergo.values_sha256';
