@@ -79,10 +79,32 @@ export function render(spec: TopLevelSpec): Promise<string> {
   return svg;
 }
 
+type Vega = typeof import('vega');
+type VegaLite = typeof import('vega-lite');
+let libraries: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
+
+/**
+ * vega and vega-lite, loaded on first use (commands that draw nothing, such as ergo --help and
+ * ergo layers, must not pay for them): from the build's one-file bundle of both
+ * (scripts/build-vega.mjs; about 0.15 s to load), else from the packages (about 0.30 s).
+ */
+function loadVega(): Promise<{ vega: Vega; vl: VegaLite }> {
+  libraries ??= (async () => {
+    try {
+      const b = (await import(new URL('../../../../vendor/vega.js', import.meta.url).href)) as { vega: Vega; vegaLite: VegaLite };
+      return { vega: b.vega, vl: b.vegaLite };
+    } catch (e) {
+      // no bundle (a build without esbuild, or running from the sources): the packages
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+      return { vega, vl };
+    }
+  })();
+  return libraries;
+}
+
 async function renderNow(spec: TopLevelSpec): Promise<string> {
-  // Loaded on first use: vega and vega-lite take ~0.3 s to import, which commands that
-  // draw nothing (ergo --help, ergo layers) must not pay.
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const { vega, vl } = await loadVega();
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
