@@ -59,7 +59,10 @@ export class PoolExecutor implements Executor {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     this.pool = new Piscina({
       filename: new URL(`./worker${ext}`, import.meta.url).href,
-      minThreads: this.concurrency,
+      // Threads start with the first chunks (Piscina adds one per queued chunk up to
+      // maxThreads), not with the pool: a resumed run with nothing left, or one layer, does
+      // not pay about 0.2 CPU-s per idle thread's start-up.
+      minThreads: 0,
       maxThreads: this.concurrency,
       idleTimeout: 60_000,
       // Piscina first tries require() on the worker file; Node 20.19+'s require(esm) path
