@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  readNpy, readNpyFile, readNpz, readNpzBuffer, sortNpzMembers, crc32, NpyFormatError,
+  readNpy, readNpyFile, readNpz, readNpzBuffer, sortNpzMembers, crc32, crc32Table, NpyFormatError,
 } from '../src/weights/npy.js';
 import { encodeNpy, encodeNpz, writeNpy, writeNpz } from '../src/pipeline/report/npy.js';
 
@@ -82,6 +82,12 @@ test('npz round trip with sortNpzMembers ordering arr_10 after arr_2', () => {
 
 test('crc32 of "123456789" is the standard check value 0xCBF43926', () => {
   assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  // the table route (older Node) and zlib's agree, also on lengths around the table's unit
+  assert.equal(crc32Table(new TextEncoder().encode('123456789')), 0xcbf43926);
+  for (const n of [0, 1, 7, 8, 9, 255, 4096, 100_003]) {
+    const b = new Uint8Array(n).map((_, i) => (i * 2654435761) >>> 24);
+    assert.equal(crc32(b), crc32Table(b), `length ${n}`);
+  }
 });
 
 test('clear errors naming the file: bad magic, bad header length, truncated data, unsupported dtype', () => {
