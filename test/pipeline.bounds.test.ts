@@ -5,9 +5,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { ergo, tempDir } from './helpers/cli.js';
 import { parseConfig, ConfigError, type ErgodicityConfig } from '../src/pipeline/config/index.js';
 import { LIMITS, MAX_CHUNKS } from '../src/pipeline/config/limits.js';
+import { compileValidator, validator, validatorHash, PRECOMPILED_VALIDATOR } from '../src/pipeline/config/validator.js';
 import { planErgodicity } from '../src/pipeline/experiments/ergodicity.js';
 import { BoundsError, estimateRun, resourceProblems, checkLayersFit, type Resources } from '../src/pipeline/runtime/bounds.js';
 
@@ -135,4 +138,25 @@ describe('through the CLI', () => {
     assert.match(r.stderr, /^ergo: the run does not fit this machine: it needs about \d+ GiB of memory \(.*\) and [\d.]+ [GM]iB is available \(of [\d.]+ GiB\); use fewer matrices/m);
     assert.ok(!existsSync(join(dir, 'runs')), 'nothing written');
   });
+});
+
+test('the build writes the config validator as code (scripts/build-schema.mjs): current, in use, and it agrees with ajv compiling the schema now', () => {
+  const schemaUrl = new URL('../src/pipeline/config/validator.js', import.meta.url);
+  const built = createRequire(schemaUrl)(PRECOMPILED_VALIDATOR) as ValidateFunction & { schemaHash?: string };
+  assert.equal(built.schemaHash, validatorHash(), 'made from this schema and these options (npm run build remakes it)');
+  assert.equal(validator(), built, 'the schema module uses the built validator');
+  const now = compileValidator().validate;
+  const cases: unknown[] = [
+    { name: 'a', ensembles: ['CUE'], sizes: [8] },
+    { name: 'a', ensembles: ['CUE'], sizes: [8], matrices: 1e12 },
+    { name: 'a', ensembles: [{ ensemble: 'COE', method: 'bristol' }], sizes: [8, 'x'], delta: -1 },
+    { name: 'a', experiment: 'csd', networks: [{ path: 'm.npz', allowPaths: [3] }], csd: { draws: 0 } },
+    { nme: 'typo', sizes: 'all', uncertainty: { level: 1.5 } },
+    [], 'text', null,
+  ];
+  const shape = (v: ValidateFunction) => (v.errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${e.message}`);
+  for (const c of cases) {
+    assert.equal(built(c), now(c), JSON.stringify(c));
+    assert.deepEqual(shape(built), shape(now), JSON.stringify(c));
+  }
 });

@@ -1,145 +1,20 @@
-// The YAML schema of a run file (JSON Schema draft-07, checked by ajv) and its error
-// messages: every error names the file, the line, the key path and what was expected, so a
-// user fixing an overnight config does not have to guess. The value lists come from the
-// layers that own them (ensembles/, spectral/), never retyped here.
+// Reading a run file: YAML with line numbers, checked against the JSON Schema of validator.ts,
+// and the error messages: every error names the file, the line, the key path and what was
+// expected, so a user fixing an overnight config does not have to guess.
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
-import { createRequire } from 'node:module';
-import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
-import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
-import { SEMANTICS } from '../../spectral/semantics.js';
 import { UserError } from '../../errors.js';
-import { EXPERIMENTS, NORMALISE } from './types.js';
-import { LIMITS, MAX_CHUNKS, PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
+import { configSchema, validator } from './validator.js';
+import { PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
+
+export { configSchema };
 
 export class ConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
   }
-}
-
-const seedValue = { type: ['integer', 'string'], maxLength: LIMITS.text };
-const text = { type: 'string', minLength: 1, maxLength: LIMITS.text };
-const ensembleName = { enum: [...ENSEMBLES] };
-const methodName = { enum: [...METHODS] };
-const semanticsName = { enum: [...SEMANTICS] };
-
-// JSON Schema of the YAML file (draft-07, checked by ajv).
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: PLAIN_NAME },
-    experiment: { enum: [...EXPERIMENTS] },
-    seed: seedValue,
-    semantics: semanticsName,
-    retries: { type: 'integer', minimum: 0, maximum: 100 },
-    reuse: { type: 'array', maxItems: LIMITS.reuse, items: text },
-    method: methodName,
-    ensembles: {
-      type: 'array',
-      minItems: 1,
-      maxItems: ENSEMBLES.length * METHODS.length,
-      items: {
-        anyOf: [
-          ensembleName,
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['ensemble'],
-            properties: { ensemble: ensembleName, method: methodName },
-          },
-        ],
-      },
-    },
-    sizes: { type: 'array', minItems: 1, maxItems: LIMITS.sizes, items: { type: 'integer', minimum: 2, maximum: LIMITS.size } },
-    matrices: { type: 'integer', minimum: 2, maximum: LIMITS.matrices },
-    chunk: { type: 'integer', minimum: 1, maximum: LIMITS.matrices },
-    seeds: { type: 'array', maxItems: MAX_CHUNKS, items: seedValue },
-    delta: { type: 'number', exclusiveMinimum: 0, maximum: 6.283185307179586 },
-    bins: { type: 'integer', minimum: 1, maximum: LIMITS.bins },
-    plot: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        eigenphaseSize: { type: 'integer', minimum: 2, maximum: LIMITS.size },
-        maxPoints: { type: 'integer', minimum: 1, maximum: LIMITS.plotPoints },
-        smooth: { type: 'integer', minimum: 1, maximum: 101 },
-      },
-    },
-    uncertainty: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        resamples: { type: 'integer', minimum: 2, maximum: LIMITS.resamples },
-        level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-        seed: seedValue,
-      },
-    },
-    vanilla: { type: 'boolean' },
-    networks: {
-      type: 'array',
-      minItems: 1,
-      maxItems: LIMITS.networks,
-      items: {
-        anyOf: [
-          text,
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['path'],
-            properties: {
-              path: text,
-              name: text,
-              include: { type: 'string', maxLength: LIMITS.text },
-              exclude: { type: 'string', maxLength: LIMITS.text },
-              allowPaths: { type: 'array', maxItems: LIMITS.reuse, items: text },
-            },
-          },
-        ],
-      },
-    },
-    csd: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        eMax: { type: 'number', exclusiveMinimum: 0 },
-        bins: { type: 'integer', minimum: 1, maximum: LIMITS.csdBins },
-        tolerance: { type: 'number', exclusiveMinimum: 0 },
-        delta: { type: 'number', minimum: 0 },
-        draws: { type: 'integer', minimum: 1, maximum: LIMITS.draws },
-        against: text,
-        gaussianInit: { type: 'boolean' },
-        normalise: { enum: [...NORMALISE] },
-      },
-    },
-    mme: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['ensemble', 'order', 'p', 'count'],
-      properties: {
-        ensemble: ensembleName,
-        method: { enum: [...DENSE_METHODS] },
-        order: { type: 'integer', minimum: 2, maximum: LIMITS.size },
-        p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-        count: { type: 'integer', minimum: 1, maximum: LIMITS.mmeCount },
-        draws: { type: 'integer', minimum: 1, maximum: LIMITS.draws },
-      },
-    },
-  },
-} as const;
-
-// Compiled on the first config checked, not at import: every run imports this module (for
-// ConfigError), and loading ajv and compiling the schema cost about 0.1 s of each start-up.
-// ajv is CommonJS; require skips Node's ESM translator for it.
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
-    compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(configSchema);
-  }
-  return compiled;
 }
 
 export interface Located {
