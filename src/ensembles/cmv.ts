@@ -451,6 +451,7 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
 
   let passes = 0;
   const passEvaluations = [mp.evaluations];
+  let counted = mp.evaluations; // evaluations already assigned to a pass
   let next = new Int32Array(n);
   const lightIdx = new Int32Array(n);
   const fullIdx = new Int32Array(n);
@@ -554,7 +555,8 @@ export function cmvEigenphases(v: Verblunsky, options: { kernel?: 'auto' | 'ts' 
       cur[j] = nx;
       next[nNext++] = j;
     }
-    passEvaluations.push(mp.evaluations - passEvaluations.reduce((acc, e) => acc + e, 0));
+    passEvaluations.push(mp.evaluations - counted);
+    counted = mp.evaluations;
     const swap = active;
     active = next;
     next = swap;

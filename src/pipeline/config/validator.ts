@@ -121,10 +121,10 @@ export const configSchema = {
 } as const;
 
 // The validator is made on the first config checked, not at import: every run imports the
-// config modules (schema.ts's ConfigError), most read no config. The build writes it as code (scripts/build-schema.mjs, ajv's
-// standalone output, about 5 ms to load); without that file, or when it was made from another
-// schema, ajv compiles it here (about 0.1 s with loading ajv). ajv is CommonJS; require skips
-// Node's ESM translator for it.
+// config modules (schema.ts's ConfigError), and most read no config. The build writes it as
+// code (scripts/build-schema.mjs, ajv's standalone output, about 5 ms to load); without that
+// file, or when it was made from another schema, ajv compiles it here (about 0.1 s with
+// loading ajv). ajv is CommonJS; require skips Node's ESM translator for it.
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
 const require = createRequire(import.meta.url);
 export const PRECOMPILED_VALIDATOR = './config-validator.cjs';
