@@ -3,7 +3,7 @@
 // reached): each network's weights are rewritten here as safetensors/.npz (PyTorch
 // layout, encoders in test/helpers/weightfiles.ts) and must give the same layer list,
 // the same eigenvalues (1e-12 of the largest) and the same cPSE; cached reruns compute
-// nothing; worker counts agree; the config/cpse-*.yaml examples run.
+// nothing; worker counts agree; the config/cpse-*.yaml examples run (ergo run --cache).
 // Runs that test numbers use the suite-wide spectrum cache (helpers/sharedcache.ts) and read
 // their own spectra from their run directory (runSpectra); the independent recomputation
 // (Silero's safetensors copy), the cached rerun and the worker-count runs use fresh caches.
@@ -209,12 +209,15 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     if (text.includes('.cache/models')) assert.match(text, /node scripts\/fetch-models\.mjs/, `${c}: says how to fetch the networks`);
     const out = tempDir('ergo-example-');
     const t0 = performance.now();
-    const r = await cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
+    // The suite-wide cache: the example networks' spectra are those of the tests above.
+    const r = await cli(['run', join('config', c), '--out', out, '--workers', '2', '--cache', SHARED_CACHE], { cwd: repoRoot });
     assert.equal(r.status, 0, `${c}: ${r.stderr}`);
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
     const prov = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')); // cache counts live here, not in cpse.json
-    assert.ok(prov.networks.every((n: Json) => n.computedLayers === n.layers.length && n.layers.length >= 3));
+    assert.ok(prov.networks.every((n: Json) => n.computedLayers + n.cachedLayers === n.layers.length && n.layers.length >= 3));
+    // face-api's networks were computed into that cache by the test above: run --cache reads it
+    if (c === 'cpse-npm-networks.yaml') assert.ok(prov.networks.some((n: Json) => n.cachedLayers === n.layers.length), 'ergo run --cache: no network taken from the cache');
     if (c === 'cpse-bristol-vanilla.yaml') {
       const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
       assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
