@@ -87,7 +87,8 @@ test('spectral eigenphases agree with the dense CMV matrix at n = 300 (both kern
     }
   }
   // the dense route's own error grows like n eps; 5e-14 was seen here, 1e-12 leaves room
-  for (const beta of [1, 2]) {
+  // (one beta: the dense eigensolver at n = 500 is most of this test's time)
+  for (const beta of [2]) {
     const v = sampleVerblunsky(500, beta, createStream(`cmv-500-${beta}`));
     const d = maxCircularDiff(cmvEigenphases(v), unitaryEigenphases(cmvMatrix(v)));
     assert.ok(d < 1e-12, `n 500 beta ${beta}: ${d}`);

@@ -16,36 +16,55 @@ export function ginibre(n: number, stream: RandomStream): ComplexMatrix {
   return { rows: n, cols: n, re, im };
 }
 
-/** Orthonormalise the columns of z in order (Gram-Schmidt twice per column); returns U. */
+/**
+ * Orthonormalise the columns of z in order (Gram-Schmidt twice per column); returns U. The
+ * columns are copied out contiguously first (the same sums in the same order as on the
+ * row-major matrix, so the same bits, at a fraction of the cache misses for n in the hundreds).
+ */
 export function gramSchmidt(z: ComplexMatrix): ComplexMatrix {
   const n = z.rows;
-  const re = Float64Array.from(z.re), im = Float64Array.from(z.im);
+  const re = new Float64Array(n * n), im = new Float64Array(n * n); // column j at [j n, j n + n)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      re[j * n + i] = z.re[i * n + j]!;
+      im[j * n + i] = z.im[i * n + j]!;
+    }
+  }
   for (let j = 0; j < n; j++) {
+    const vj = j * n;
     for (let pass = 0; pass < 2; pass++) {
       for (let k = 0; k < j; k++) {
         // c = <u_k, v_j> = sum_i conj(u_ik) v_ij; v_j -= c u_k
+        const uk = k * n;
         let cr = 0, ci = 0;
         for (let i = 0; i < n; i++) {
-          const ur = re[i * n + k]!, ui = im[i * n + k]!, vr = re[i * n + j]!, vi = im[i * n + j]!;
+          const ur = re[uk + i]!, ui = im[uk + i]!, vr = re[vj + i]!, vi = im[vj + i]!;
           cr += ur * vr + ui * vi;
           ci += ur * vi - ui * vr;
         }
         for (let i = 0; i < n; i++) {
-          const ur = re[i * n + k]!, ui = im[i * n + k]!;
-          re[i * n + j] = re[i * n + j]! - (cr * ur - ci * ui);
-          im[i * n + j] = im[i * n + j]! - (cr * ui + ci * ur);
+          const ur = re[uk + i]!, ui = im[uk + i]!;
+          re[vj + i] = re[vj + i]! - (cr * ur - ci * ui);
+          im[vj + i] = im[vj + i]! - (cr * ui + ci * ur);
         }
       }
     }
     let norm = 0;
-    for (let i = 0; i < n; i++) norm += re[i * n + j]! ** 2 + im[i * n + j]! ** 2;
+    for (let i = 0; i < n; i++) norm += re[vj + i]! ** 2 + im[vj + i]! ** 2;
     norm = Math.sqrt(norm);
     for (let i = 0; i < n; i++) {
-      re[i * n + j] = re[i * n + j]! / norm;
-      im[i * n + j] = im[i * n + j]! / norm;
+      re[vj + i] = re[vj + i]! / norm;
+      im[vj + i] = im[vj + i]! / norm;
     }
   }
-  return { rows: n, cols: n, re, im };
+  const ure = new Float64Array(n * n), uim = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      ure[i * n + j] = re[j * n + i]!;
+      uim[i * n + j] = im[j * n + i]!;
+    }
+  }
+  return { rows: n, cols: n, re: ure, im: uim };
 }
 
 export function haarUnitary(n: number, stream: RandomStream): ComplexMatrix {
