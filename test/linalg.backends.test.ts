@@ -196,7 +196,7 @@ test('ergo cpse records the backend in its results and in the layer cache', asyn
     if (!available.includes(backend)) continue;
     const c = tempDir('ergo-backend-c-');
     caches.set(backend, c);
-    const r = await cpseOn(backend, [...files, '--json', '--cache', c, '--out', tempDir('ergo-backend-out-'), '--workers', '1']);
+    const r = await cpseOn(backend, [...files, '--json', '--cache', c, '--workers', '1']); // --json alone: no run directory, no plots
     assert.equal(r.status, 0, r.stderr);
     const layers = JSON.parse(r.stdout).networks.flatMap((net: { layers: { backend: string }[] }) => net.layers);
     assert.ok(layers.length >= 3);
@@ -209,7 +209,7 @@ test('ergo cpse records the backend in its results and in the layer cache', asyn
   const cache = caches.get('ts')!;
   const other = available.find((b) => b !== 'ts');
   if (other) {
-    const r = await cpseOn(other, [...files, '--json', '--cache', cache, '--out', tempDir('ergo-backend-out-'), '--workers', '0']);
+    const r = await cpseOn(other, [...files, '--json', '--cache', cache, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
     const layers = JSON.parse(r.stdout).networks.flatMap((net: { layers: { backend: string; cached: boolean }[] }) => net.layers);
     assert.ok(layers.length >= 3);
