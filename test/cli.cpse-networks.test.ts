@@ -158,7 +158,7 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
   const rec = model('face-api/face_recognition_model-weights_manifest.json');
   const tiny = model('face-api/tiny_face_detector_model-weights_manifest.json');
   const aOut = tempDir();
-  const a = await cpseJson([rec, tiny], ['--workers', '2'], { cache: SHARED_CACHE, out: aOut });
+  const a = await cpseJson([rec, tiny], [], { cache: SHARED_CACHE, out: aOut });
   assert.deepEqual(a.networks.map((n: Json) => n.layers.length), [30, 12]);
   relClose(a.networks[0].cpse, PINNED['face_recognition_model']!, 1e-9, 'face recognition cPSE (pinned regression)');
   // Tiny detector, definition semantics: one set of K = 10 bins over ALL padded eigenvalues.
@@ -210,7 +210,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     const out = tempDir('ergo-example-');
     const t0 = performance.now();
     // The suite-wide cache: the example networks' spectra are those of the tests above.
-    const r = await cli(['run', join('config', c), '--out', out, '--workers', '2', '--cache', SHARED_CACHE], { cwd: repoRoot });
+    const r = await cli(['run', join('config', c), '--out', out, '--workers', '0', '--cache', SHARED_CACHE], { cwd: repoRoot });
     assert.equal(r.status, 0, `${c}: ${r.stderr}`);
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
@@ -222,7 +222,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
       const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
       assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
     }
-    const again = await cli(['run', join('config', c), '--out', out, '--workers', '2'], { cwd: repoRoot });
+    const again = await cli(['run', join('config', c), '--out', out, '--workers', '0'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
     const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8'));
     assert.ok(res2.networks.every((n: Json) => n.computedLayers === 0));

@@ -47,7 +47,7 @@ let fullRun: FullRun | undefined;
 /** The uninterrupted run on all real networks, made by whichever test needs it first (no order dependence). */
 async function uninterrupted(): Promise<FullRun> {
   if (fullRun) return fullRun;
-  const r = await ergo(allArgs('2', 'A'));
+  const r = await ergo(allArgs('0', 'A'));
   assert.equal(r.status, 0, r.stderr);
   fullRun = { stdout: r.stdout, stderr: r.stderr, json: readFileSync(join(base, 'outA', 'results', 'csd.json')), chunks: listFiles(join(base, 'outA', 'chunks')).size };
   return fullRun;

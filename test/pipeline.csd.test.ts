@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { csdReport, type CsdOptions, type Ctx } from './helpers/netreport.js';
 import { referenceSeeds } from '../src/pipeline/experiments/csd.js';
 import { computeChunkValues } from '../src/pipeline/runtime/tasks.js';
-import { InlineExecutor, PoolExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
+import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
 import { pooledDensity } from '../src/spectral/csd.js';
 import { createStream } from '../src/rng/index.js';
 import { openWeights, layerMatrices } from '../src/weights/index.js';
@@ -143,7 +143,7 @@ const skipReal = modelsMissing(Object.values(REAL));
 const TWINS = 4;
 
 testNeeding(skipReal, 'real networks: trained and Gaussian-initialised twins give clearly different Var(CSD) (gap > 5 sd), unless exact zeros dominate', {}, async () => {
-  const executor = new PoolExecutor(2);
+  const executor = new InlineExecutor(); // nothing here is about threads
   // The suite-wide spectrum cache: the trained layers' spectra are those of cli.csd and
   // cli.cpse-networks, and with cli.csd's seed its first 3 circular draws are too (nothing
   // here tests the cache or fresh computation).
