@@ -1,6 +1,6 @@
 // Distributed runs through a real Redis (Debian's redis-server, started per test on a free
 // loopback port): `ergo run --queue` coordinators and `ergo worker`s. Every case checks the
-// reproducibility contract: chunk files byte-identical to a local `--workers 2` run.
+// reproducibility contract: chunk files byte-identical to a local run.
 // Processes where the process is under test (the 2-worker sweep of issue 12, a SIGKILLed
 // worker or coordinator, the exit codes when Redis goes away, a worker of another version,
 // which is read once per process). Other roles run the same CLI code in this process
@@ -99,12 +99,12 @@ function sameChunks(got: string, want: string, what: string): void {
   for (const [f, bytes] of b) assert.ok(a.get(f)!.equals(bytes), `${what}: ${f} differs from the local run's`);
 }
 
-/** The local `--workers 2` run of a config (in this process: the reference, not what is under test), made once per file. */
+/** The local run of a config (in this process, on its main thread: the reference, not what is under test), made once per file. */
 const localRuns = new Map<string, Promise<string>>();
 function local(cfgText: string): Promise<string> {
   if (!localRuns.has(cfgText)) {
     const out = tempDir('ergo-q-local-');
-    localRuns.set(cfgText, ergo(['run', config(cfgText), '--out', out, '--workers', '2']).then((r) => {
+    localRuns.set(cfgText, ergo(['run', config(cfgText), '--out', out, '--workers', '0']).then((r) => {
       assert.equal(r.status, 0, r.stderr);
       return out;
     }));
@@ -131,7 +131,7 @@ function queueOf(coordinatorLog: string): string {
 const opts = { timeout: 600_000 };
 const missing = redisMissing();
 
-testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through a coordinator and 2 worker processes: chunk files byte-identical to local --workers 2; the queue is removed at the end', opts, async () => {
+testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through a coordinator and 2 worker processes: chunk files byte-identical to a local run; the queue is removed at the end', opts, async () => {
   const redis = await startRedis();
   try {
     // The local references first (in this process, before any coordinator: their synchronous
