@@ -2,15 +2,16 @@
 // `npm run build`: the TypeScript build (tsc -b, then the config validator written from its
 // output) and the WebAssembly kernels (then the Vega bundle) as two concurrent chains. tsc
 // runs on one core for about 12 s from scratch; the WebAssembly build (about 4 s) and the
-// bundle need nothing from it, so on two cores they finish in its shadow. Each step is the
-// npm script of the same name, so `npm run build:wasm` etc. still work alone. Exits with the
-// first failing step's status; the other chain is left to finish (its output stays valid).
+// bundle need nothing from it, so on two cores they finish in its shadow. The steps are the
+// commands of the build:* scripts, which still work alone. Exits with the first failing
+// step's status; the other chain is left to finish (its output stays valid).
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** One step as a child process with inherited output; resolves to its exit status. */
 function step(args) {

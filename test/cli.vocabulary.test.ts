@@ -5,7 +5,8 @@
 //  - usage errors of the option parser exit 2 like ergo's own input errors;
 //  - --workers bounded on every command that takes it;
 //  - every JSON output names the tool and its version;
-//  - "did you mean" for YAML key typos.
+//  - "did you mean" for YAML key typos;
+//  - --cache on ergo run (cpse and csd configs; a warning elsewhere).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
@@ -190,4 +191,21 @@ test('YAML key typos get a "did you mean"; unrelated keys do not', () => {
   assert.match(msg([...base, 'sizes: [4]', 'colour: blue']), /unknown key "colour"$/);
   assert.equal(didYouMean('seeed', ['seed', 'sizes']), ' (did you mean "seed"?)');
   assert.equal(didYouMean('zzzzzz', ['seed', 'sizes']), '');
+});
+
+test('--cache on ergo run: taken by a cpse run (spectra from the cache), one warning on a sweep, where it means nothing', async () => {
+  const cache = tempDir('ergo-vocab-cache-');
+  const cfg = join(dir, 'cache-cpse.yaml');
+  writeFileSync(cfg, `name: cache-cpse\nexperiment: cpse\nnetworks:\n  - { path: ${JSON.stringify(synth)}, name: synth }\n`);
+  const first = await ergo(['run', cfg, '--json', '--cache', cache, '--workers', '0']);
+  assert.equal(first.status, 0, first.stderr);
+  const again = await ergo(['run', cfg, '--json', '--cache', cache, '--workers', '0']); // --json alone: a fresh temporary run directory
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /chunks: 0 computed, .* [1-9]\d* from the cache/);
+  assert.deepEqual(JSON.parse(again.stdout).networks[0].cpse, JSON.parse(first.stdout).networks[0].cpse);
+  const sweep = join(dir, 'cache-sweep.yaml');
+  writeFileSync(sweep, 'name: cache-sweep\nensembles: [CUE]\nsizes: [4, 8]\nmatrices: 4\n');
+  const r = await ergo(['run', sweep, '--json', '--cache', cache, '--workers', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('warning')), ['ergo: warning: --cache has no effect on a spectral-ergodicity run (only cpse and csd runs take layer spectra from a cache)']);
 });

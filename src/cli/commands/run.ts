@@ -33,6 +33,7 @@ export function register(cmd: Command): void {
         if (o.shard && o.json && o.out === undefined) throw new UsageError('--shard with --json needs --out: a shard writes into the shared run directory');
         const { loadConfig } = await import('../../pipeline/config/index.js');
         const cfg = rebased(io, loadConfig(pathArg(io, configPath)));
+        if (o.cache !== undefined && cfg.experiment !== 'cpse' && cfg.experiment !== 'csd') io.stderr.write(`ergo: warning: --cache has no effect on a ${cfg.experiment} run (only cpse and csd runs take layer spectra from a cache)\n`);
         const temporary = !!o.json && o.out === undefined;
         const outDir = temporary ? mkdtempSync(join(tmpdir(), 'ergo-run-')) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
         try {
