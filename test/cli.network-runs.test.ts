@@ -53,7 +53,7 @@ async function killAndResume(args: string[], out: string, atLeast: number): Prom
 
 test('ergo cpse: run directory with manifest and chunks; status and export read it; kill -9 and rerun = uninterrupted', async () => {
   const outA = join(dir, 'cpseA');
-  const a = await ergo(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), '--workers', '1']);
+  const a = await ergo(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), '--workers', '0']); // the reference: main thread
   assert.equal(a.status, 0, a.stderr);
   const m = JSON.parse(readFileSync(join(outA, 'manifest.json'), 'utf8'));
   assert.equal(m.config.experiment, 'cpse');
@@ -79,15 +79,15 @@ test('ergo cpse: run directory with manifest and chunks; status and export read 
 });
 
 test('ergo csd: kill -9 and rerun = uninterrupted (csd.json and every chunk file byte-identical)', async () => {
-  const common = ['--draws', '3', '--bins', '200', '--workers', '1'];
+  const common = ['--draws', '3', '--bins', '200'];
   const outA = join(dir, 'csdA');
-  const a = await ergo(['csd', circ, ...common, '--out', outA, '--cache', join(dir, 'ccacheA')]);
+  const a = await ergo(['csd', circ, ...common, '--workers', '0', '--out', outA, '--cache', join(dir, 'ccacheA')]); // the reference: main thread
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stderr, /spectra: 12 computed, 0 from the cache/); // 3 layers + 3 draws x 3 orders
   // and the fresh cache received exactly the spectra computed (cli.csd's full run relies on this)
   assert.equal(readdirSync(join(dir, 'ccacheA'), { recursive: true }).filter((f) => String(f).endsWith('.arrow')).length, 12);
   const outB = join(dir, 'csdB');
-  const args = ['csd', circ, ...common, '--out', outB, '--cache', join(dir, 'ccacheB')];
+  const args = ['csd', circ, ...common, '--workers', '1', '--out', outB, '--cache', join(dir, 'ccacheB')];
   const again = await killAndResume(args, outB, 4);
   assert.equal(again.status, 0, again.stderr);
   assertSameFiles(join(outA, 'chunks'), join(outB, 'chunks'), 'csd chunks');
