@@ -8,9 +8,10 @@
 // A stamp beside the output (the installed versions of esbuild and of every bundled package)
 // skips the build when nothing changed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upToDate, writeStamp } from './stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = join(root, 'dist/vendor/vega.js');
@@ -25,9 +26,8 @@ for (const name of readdirSync(modules).filter((n) => /^(vega|d3|esbuild$)/.test
     // not a package folder
   }
 }
-const stamp = `${outFile}.stamp`;
 const digest = hash.digest('hex');
-if (existsSync(outFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) process.exit(0);
+if (upToDate(outFile, digest)) process.exit(0);
 
 let esbuild;
 try {
@@ -49,4 +49,4 @@ await esbuild.build({
   logLevel: 'warning',
   outfile: outFile,
 });
-writeFileSync(stamp, digest);
+writeStamp(outFile, digest);

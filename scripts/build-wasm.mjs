@@ -8,9 +8,10 @@
 // A stamp beside the output (SHA-256 of the kernel sources, the compiler's version and the
 // options) skips the compilation when nothing changed: `npm test` builds before every run.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upToDate, writeStamp } from './stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = ['index.ts', 'cmv.ts'].map((f) => join(root, 'src/linalg/wasm/assembly', f));
@@ -37,9 +38,8 @@ try {
 }
 hash.update(JSON.stringify({ compiler, options }));
 for (const f of readdirSync(assemblyDir).sort()) hash.update(f).update(readFileSync(join(assemblyDir, f)));
-const stamp = `${outFile}.stamp`;
 const digest = hash.digest('hex');
-if (existsSync(outFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) process.exit(0);
+if (upToDate(outFile, digest)) process.exit(0);
 
 let asc;
 try {
@@ -59,5 +59,5 @@ if (error) {
   console.error(`build-wasm: compilation failed: ${error.message}`);
   process.exit(1);
 }
-writeFileSync(stamp, digest);
+writeStamp(outFile, digest);
 console.log(`build-wasm: wrote ${outFile}`);

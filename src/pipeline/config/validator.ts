@@ -7,7 +7,7 @@ import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { ENSEMBLES, METHODS, DENSE_METHODS } from '../../ensembles/index.js';
 import { SEMANTICS } from '../../spectral/semantics.js';
 import { EXPERIMENTS, NORMALISE } from './types.js';
-import { LIMITS, MAX_CHUNKS, PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
+import { LIMITS, MAX_CHUNKS, PLAIN_NAME } from './limits.js';
 
 const seedValue = { type: ['integer', 'string'], maxLength: LIMITS.text };
 const text = { type: 'string', minLength: 1, maxLength: LIMITS.text };
