@@ -66,7 +66,9 @@ export class QueueExecutor implements Executor {
     // 10 s): BullMQ guards a read with a timer of that length plus 1 s, which a dropped
     // connection cannot cancel, so it bounds how long the process stays after Redis is lost.
     this.events = new QueueEvents(name, { connection, blockingTimeout: EVENTS_BLOCK_MS });
-    this.client = new Redis(connection);
+    // The reply mapping named: left to inference, new Redis() is Redis<ReplyMappingMode>, and
+    // relating that to the field's Redis<'legacy'> costs tsc about 2 s (ioredis 6's types).
+    this.client = new Redis<'legacy'>(connection);
     this.client.on('error', () => {});
     // BullMQ reports connection trouble as 'error' events; the watchdog decides when it is fatal.
     this.queue.on('error', () => {});
