@@ -4,6 +4,7 @@
 //  - a bad model in a batch is reported, the others finish, exit 3 (partial);
 //  - cpse.json is the same bytes for a first and a cached run (cache counts: cpse-provenance.json);
 //  - analyze refuses to pool different ensembles without --pool; analyze --density;
+//  - --no-report writes results and plots without the HTML page (ergo report writes it later);
 //  - cpse --spectra FILE.npz reproduces a network's cPSE from its exported spectra.
 // Expected cPSE of the synthetic network: test/fixtures/synth-cpse.json (numpy, synth_cpse.py).
 import { test } from 'node:test';
@@ -43,6 +44,39 @@ test('--json alone writes no files (cpse, csd, run); -o writes them', async () =
   const m = await ergo(['run', yaml, '--json', '--workers', '0', '-o', 'sweep'], { cwd });
   assert.equal(m.code, 0, m.stderr);
   assert.ok(existsSync(join(cwd, 'sweep', 'results', 'results.json')));
+});
+
+test('--no-report (cpse, run, mme): results and plots without results/report.html, the last run\'s page removed; ergo report writes it later', async () => {
+  const cache = tempDir('ergo-noreport-cache-');
+  const out = join(dir, 'no-report');
+  const page = join(out, 'results', 'report.html');
+  const full = await ergo(['cpse', synth, '--cache', cache, '--workers', '0', '-o', out]);
+  assert.equal(full.code, 0, full.stderr);
+  assert.ok(existsSync(page), 'the page is written by default');
+  const lean = await ergo(['cpse', synth, '--cache', cache, '--workers', '0', '-o', out, '--no-report']);
+  assert.equal(lean.code, 0, lean.stderr);
+  assert.ok(existsSync(join(out, 'results', 'cpse.json')) && existsSync(join(out, 'plots', 'cpse-depth.svg')), 'results and plots');
+  assert.ok(!existsSync(page), 'no page, and not the last run\'s either');
+  assert.match(lean.stderr, /wrote .*cpse\.json/);
+  assert.doesNotMatch(lean.stderr, /report\.html/);
+  const rep = await ergo(['report', out]);
+  assert.equal(rep.code, 0, rep.stderr);
+  assert.match(readFileSync(page, 'utf8'), /<svg[\s>]/, 'ergo report draws the page from the directory');
+
+  const yaml = join(dir, 'no-report.yaml');
+  writeFileSync(yaml, ['name: lean', 'seed: 3', 'method: spectral', 'ensembles: [CUE]', 'sizes: [4, 8]', 'matrices: 2', 'chunk: 2', ''].join('\n'));
+  const runs: [string, string[]][] = [
+    ['run', ['run', yaml, '--workers', '0']],
+    ['mme', ['mme', '--ensemble', 'CUE', '--order', '4', '--p', '0.5', '--count', '3']],
+  ];
+  for (const [name, argv] of runs) {
+    const o = join(dir, `no-report-${name}`);
+    const r = await ergo([...argv, '-o', o, '--no-report']);
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.ok(readdirSync(join(o, 'results')).some((f) => f.endsWith('.json')), `${name}: results written`);
+    assert.ok(readdirSync(join(o, 'plots')).some((f) => f.endsWith('.svg')), `${name}: plots written`);
+    assert.ok(!existsSync(join(o, 'results', 'report.html')), `${name}: no page`);
+  }
 });
 
 test('a rerun into the same directory removes the last run\'s plots and results, not the user\'s files or the chunks', async () => {

@@ -2,6 +2,7 @@
 // every command prints the same way. The pipeline modules are imported here on demand, so
 // commands that do not run experiments start without loading them.
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { Command as Program } from 'commander';
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../pipeline/config/types.js';
 import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
@@ -93,6 +94,20 @@ export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): 
     return { result, code: EXIT.partial };
   }
   return { result, code: EXIT.ok };
+}
+
+/**
+ * `--no-report` of every command that writes a run directory: results and plots without
+ * results/report.html, whose figures (a few per ten layers) are most of the writing time for
+ * large networks; `ergo report <dir>` writes the page later from the directory.
+ */
+export function noReportOption(c: Program): Program {
+  return c.option('--no-report', 'write the results and plots but not results/report.html (ergo report <dir> writes it later)');
+}
+
+/** The session option of `--no-report` (commander sets `report: false`). */
+export function reportChoice(o: { report?: boolean }): { htmlReport?: false } {
+  return o.report === false ? { htmlReport: false } : {};
 }
 
 export function wroteLine(io: Io, files: readonly string[]): void {

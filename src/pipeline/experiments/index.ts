@@ -46,6 +46,8 @@ export interface ExperimentOptions {
   shard?: Shard;
   /** Write results/, plots/ and the HTML page (default); false: aggregate only (`--json` without `-o`, whose run directory is temporary). */
   writeOutputs?: boolean;
+  /** With the outputs, also results/report.html (default); false: results and plots only (`--no-report`; `ergo report DIR` writes the page later). */
+  htmlReport?: boolean;
 }
 
 export type ExperimentReport = ErgodicityReport | CpseReport | CsdReport | MmeReport;
@@ -167,10 +169,12 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     const files = await write();
     // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
     // results are written by now: a page that cannot be drawn is a note, not a lost run.
-    try {
-      files.push(await writeHtmlReport(dir));
-    } catch (e) {
-      opts.onEvent?.({ type: 'note', message: `results/report.html not written (${(e as Error).message}); the results are complete, retry with: ergo report ${dir}` });
+    if (opts.htmlReport !== false) {
+      try {
+        files.push(await writeHtmlReport(dir));
+      } catch (e) {
+        opts.onEvent?.({ type: 'note', message: `results/report.html not written (${(e as Error).message}); the results are complete, retry with: ergo report ${dir}` });
+      }
     }
     recordOutputs(dir, files);
     return { summary, report, files };
