@@ -114,7 +114,7 @@ test('content-hash cache: a second run (or another encoding of the same weights)
   assert.equal(b.networks[0].computedLayers, 7);
   // table output says cached
   const out = tempDir('ergo-cpse-out-');
-  const t = await cli(['cpse', synthFiles['synth-f32.safetensors']!, '--cache', cache, '--out', out, '--workers', '0']);
+  const t = await cli(['cpse', synthFiles['synth-f32.safetensors']!, '--cache', cache, '--out', out, '--no-report', '--workers', '0']);
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /7 layers, N_max = 32; 7 cached, 0 computed/);
   assert.match(t.stdout, /cPSE = -0\.281000/);
@@ -159,7 +159,7 @@ test('bristol fixture f_cpse_vanilla_two_layers: d_layers empty, cPSE NaN ("NaN"
   const net = (await cpseJson([npz], ['--vanilla', '--semantics', 'bristol'])).networks[0];
   assert.deepEqual(net.dLayers, []);
   assert.equal(net.cpse, 'NaN'); // JSON has no NaN: written as the string "NaN"
-  const t = await cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), '--workers', '0']);
+  const t = await cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), '--no-report', '--workers', '0']);
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /cPSE = NaN \(fewer than 3 layers\)/);
 });
@@ -212,7 +212,7 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
     const path = join(dir, c.file);
     writeFileSync(path, c.bytes!);
     const out = join(dir, `out-${c.file}`);
-    const r = await cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, '--workers', '0']);
+    const r = await cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, '--no-report', '--workers', '0']);
     const line = oneLineError(r, c.file, ...c.names);
     assert.ok(!existsSync(join(out, 'results', 'cpse.json')), `${c.file}: no results written`);
     // the same through `ergo layers` where the problem is visible without loading values
@@ -220,7 +220,7 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
     void line;
   }
   // the table mode prints progress lines first but still ends with one error line and no trace
-  const r = await cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), '--workers', '1']);
+  const r = await cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), '--no-report', '--workers', '1']);
   assert.equal(r.status, 2);
   const errs = r.stderr.trim().split('\n').filter((l) => !l.startsWith('[ergo]'));
   assert.equal(errs.length, 1, r.stderr);
@@ -244,14 +244,14 @@ test('YAML experiment: cpse runs, writes results and reruns from its cache', asy
     '',
   ].join('\n'));
   const out = join(dir, 'run');
-  const first = await cli(['run', cfg, '--out', out, '--workers', '0']);
+  const first = await cli(['run', cfg, '--out', out, '--no-report', '--workers', '0']);
   assert.equal(first.status, 0, first.stderr);
   const r1 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
   const p1 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')); // cache counts: not in cpse.json
   assert.deepEqual(p1.networks.map((n: Json) => [n.name, n.layers.length, n.computedLayers]), [['synth-bf16', 7, 7], ['synth-npz', 6, 0]]); // npz's 6 layers are in the cache already
   relClose(r1.networks[0].cpse, SYNTH_DEF.cpse, 1e-9, 'YAML cPSE');
   assert.ok(existsSync(join(out, 'plots', 'cpse-depth.svg')));
-  const second = await cli(['run', cfg, '--out', out, '--workers', '2']);
+  const second = await cli(['run', cfg, '--out', out, '--no-report', '--workers', '2']);
   assert.equal(second.status, 0, second.stderr);
   const r2 = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
   for (const n of JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8')).networks) {

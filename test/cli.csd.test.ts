@@ -41,7 +41,7 @@ const base = tempDir();
 // cache (helpers/sharedcache.ts), whose layer spectra other files share. That a fresh cache
 // receives exactly the spectra a run computes is checked in cli.network-runs ("ergo csd:
 // kill -9 and rerun"); worker counts with fresh caches below.
-const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', SHARED_CACHE];
+const allArgs = (workers: string, tag: string) => ['csd', ...REAL, ...FAST, '--no-report', '--workers', workers, '--out', join(base, `out${tag}`), '--cache', SHARED_CACHE];
 type FullRun = { stdout: string; stderr: string; json: Buffer; chunks: number };
 let fullRun: FullRun | undefined;
 /** The uninterrupted run on all real networks, made by whichever test needs it first (no order dependence). */
@@ -103,7 +103,7 @@ testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninter
   const dir = tempDir();
   const nets = [REAL[0]!]; // upscaler: the smallest orders (12 layers, 3 draws, twin: 60 chunks)
   const out = async (w: string) => {
-    const r = await ergo(['csd', ...nets, ...FAST, '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)]);
+    const r = await ergo(['csd', ...nets, ...FAST, '--no-report', '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)]);
     assert.equal(r.status, 0, r.stderr);
     return { stdout: r.stdout, json: readFileSync(join(dir, `out${w}`, 'results', 'csd.json')) };
   };
@@ -133,7 +133,7 @@ test('ergo csd A --against B: two independent |U| networks are conjugate with Va
   const dir = tempDir();
   const a = circularNetwork(dir, 'circ-a');
   const b = circularNetwork(dir, 'circ-b');
-  const r = await ergo(['csd', a, '--against', b, '--json', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+  const r = await ergo(['csd', a, '--against', b, '--json', '--no-report', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
   assert.equal(r.status, 0, r.stderr);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.draws, 1);
@@ -164,7 +164,7 @@ test('experiment: csd from YAML prints the table and writes results and plots', 
   const a = circularNetwork(dir, 'yaml-a');
   const cfg = join(dir, 'csd.yaml');
   writeFileSync(cfg, `name: csd-yaml\nexperiment: csd\nseed: 7\nnetworks:\n  - { path: ${JSON.stringify(a)}, name: circ }\ncsd:\n  draws: 2\n  gaussianInit: true\n`);
-  const r = await ergo(['run', cfg, '--out', join(dir, 'run'), '--workers', '0']);
+  const r = await ergo(['run', cfg, '--out', join(dir, 'run'), '--no-report', '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\ncirc\s+4\s/);
   assert.match(r.stdout, /\ncirc \(gaussian init\)\s+4\s/);
