@@ -105,52 +105,58 @@ function repeatedSpectrum(n: number): Float64Array {
 }
 
 /**
- * U D U^H with U = P1 P2, P = I - 2 u u^H / |u|^2 complex Householder
+ * U D U^H with U = P2 P1, P = I - 2 x x^H / |x|^2 complex Householder
  * reflectors written out here (unitary by construction), so the eigenvalues
- * are exactly D up to rounding of the product. imag = false gives a real
- * orthogonal U (symmetric result).
+ * are exactly D up to rounding. Each reflector is applied to A = D as two
+ * rank-one updates, A <- P A P^H, O(n^2) each (as a product with P it was
+ * O(n^3)). imag = false gives a real orthogonal U (symmetric result).
  */
 function withSpectrum(rng: () => number, lam: Float64Array, imag: boolean): ComplexMatrix {
   const n = lam.length;
-  let ur = new Float64Array(n * n), ui = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) ur[i * n + i] = 1;
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) re[i * n + i] = lam[i]!;
+  const wr = new Float64Array(n), wi = new Float64Array(n);
   for (let rep = 0; rep < 2; rep++) {
     const xr = uniform(rng, n), xi = imag ? uniform(rng, n) : new Float64Array(n);
     let nn = 0;
     for (let i = 0; i < n; i++) nn += xr[i]! ** 2 + xi[i]! ** 2;
-    // U <- P U,  P_ij = delta_ij - 2 x_i conj(x_j) / |x|^2
-    const nr = new Float64Array(n * n), ni = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
+    const c = 2 / nn;
+    // A <- P A = A - c x (x^H A):  w_j = sum_l conj(x_l) A_lj
+    wr.fill(0); wi.fill(0);
+    for (let l = 0; l < n; l++) {
+      const a = xr[l]!, b = -xi[l]!;
       for (let j = 0; j < n; j++) {
-        let sr = 0, si = 0;
-        for (let l = 0; l < n; l++) {
-          const pr = (i === l ? 1 : 0) - (2 * (xr[i]! * xr[l]! + xi[i]! * xi[l]!)) / nn;
-          const pi = (-2 * (xi[i]! * xr[l]! - xr[i]! * xi[l]!)) / nn;
-          sr += pr * ur[l * n + j]! - pi * ui[l * n + j]!;
-          si += pr * ui[l * n + j]! + pi * ur[l * n + j]!;
-        }
-        nr[i * n + j] = sr; ni[i * n + j] = si;
+        const ar = re[l * n + j]!, ai = im[l * n + j]!;
+        wr[j] += a * ar - b * ai;
+        wi[j] += a * ai + b * ar;
       }
     }
-    ur = nr; ui = ni;
-  }
-  const re = new Float64Array(n * n), im = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let sr = 0, si = 0;
-      for (let l = 0; l < n; l++) {
-        // U_il lam_l conj(U_jl)
-        const ar = ur[i * n + l]! * lam[l]!, ai = ui[i * n + l]! * lam[l]!;
-        const br = ur[j * n + l]!, bi = -ui[j * n + l]!;
-        sr += ar * br - ai * bi;
-        si += ar * bi + ai * br;
+    for (let i = 0; i < n; i++) {
+      const a = c * xr[i]!, b = c * xi[i]!;
+      for (let j = 0; j < n; j++) {
+        re[i * n + j] -= a * wr[j]! - b * wi[j]!;
+        im[i * n + j] -= a * wi[j]! + b * wr[j]!;
       }
-      re[i * n + j] = sr;
-      im[i * n + j] = i === j ? 0 : si;
+    }
+    // A <- A P^H = A - c (A x) x^H:  v_i = sum_j A_ij x_j
+    for (let i = 0; i < n; i++) {
+      let vr = 0, vi = 0;
+      for (let j = 0; j < n; j++) {
+        const ar = re[i * n + j]!, ai = im[i * n + j]!;
+        vr += ar * xr[j]! - ai * xi[j]!;
+        vi += ar * xi[j]! + ai * xr[j]!;
+      }
+      vr *= c; vi *= c;
+      for (let j = 0; j < n; j++) {
+        // (v_i conj(x_j))
+        re[i * n + j] -= vr * xr[j]! + vi * xi[j]!;
+        im[i * n + j] -= vi * xr[j]! - vr * xi[j]!;
+      }
     }
   }
-  // enforce exact Hermitian symmetry of the rounded product
+  // enforce exact Hermitian symmetry of the rounded result
   for (let i = 0; i < n; i++) {
+    im[i * n + i] = 0;
     for (let j = i + 1; j < n; j++) {
       re[j * n + i] = re[i * n + j]!;
       im[j * n + i] = -im[i * n + j]!;
