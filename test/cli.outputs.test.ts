@@ -4,7 +4,7 @@
 //  - a bad model in a batch is reported, the others finish, exit 3 (partial);
 //  - cpse.json is the same bytes for a first and a cached run (cache counts: cpse-provenance.json);
 //  - analyze refuses to pool different ensembles without --pool; analyze --density;
-//  - --no-report writes results and plots without the HTML page (ergo report writes it later);
+//  - --no-report / --no-plots leave out the HTML page / the SVG files (ergo report writes the page later);
 //  - cpse --spectra FILE.npz reproduces a network's cPSE from its exported spectra.
 // Expected cPSE of the synthetic network: test/fixtures/synth-cpse.json (numpy, synth_cpse.py).
 import { test } from 'node:test';
@@ -46,35 +46,41 @@ test('--json alone writes no files (cpse, csd, run); -o writes them', async () =
   assert.ok(existsSync(join(cwd, 'sweep', 'results', 'results.json')));
 });
 
-test('--no-report (cpse, run, mme): results and plots without results/report.html, the last run\'s page removed; ergo report writes it later', async () => {
-  const cache = tempDir('ergo-noreport-cache-');
-  const out = join(dir, 'no-report');
+test('--no-report and --no-plots (cpse, run, mme): the results without the page or the SVG files, the last run\'s removed; ergo report writes the page later', async () => {
+  const cache = tempDir('ergo-nofig-cache-');
+  const out = join(dir, 'no-figures');
   const page = join(out, 'results', 'report.html');
-  const full = await ergo(['cpse', synth, '--cache', cache, '--workers', '0', '-o', out]);
+  const depth = join(out, 'plots', 'cpse-depth.svg');
+  const cpse = (...flags: string[]) => ergo(['cpse', synth, '--cache', cache, '--workers', '0', '-o', out, ...flags]);
+  const full = await cpse();
   assert.equal(full.code, 0, full.stderr);
-  assert.ok(existsSync(page), 'the page is written by default');
-  const lean = await ergo(['cpse', synth, '--cache', cache, '--workers', '0', '-o', out, '--no-report']);
-  assert.equal(lean.code, 0, lean.stderr);
-  assert.ok(existsSync(join(out, 'results', 'cpse.json')) && existsSync(join(out, 'plots', 'cpse-depth.svg')), 'results and plots');
+  assert.ok(existsSync(page) && existsSync(depth), 'page and plot by default');
+  const noPage = await cpse('--no-report');
+  assert.equal(noPage.code, 0, noPage.stderr);
+  assert.ok(existsSync(join(out, 'results', 'cpse.json')) && existsSync(depth), 'results and plot');
   assert.ok(!existsSync(page), 'no page, and not the last run\'s either');
-  assert.match(lean.stderr, /wrote .*cpse\.json/);
-  assert.doesNotMatch(lean.stderr, /report\.html/);
+  assert.match(noPage.stderr, /wrote .*cpse\.json/);
+  assert.doesNotMatch(noPage.stderr, /report\.html/);
   const rep = await ergo(['report', out]);
   assert.equal(rep.code, 0, rep.stderr);
   assert.match(readFileSync(page, 'utf8'), /<svg[\s>]/, 'ergo report draws the page from the directory');
+  const noPlots = await cpse('--no-plots');
+  assert.equal(noPlots.code, 0, noPlots.stderr);
+  assert.ok(!existsSync(depth), 'no plot, and not the last run\'s either');
+  assert.match(readFileSync(page, 'utf8'), /<svg[\s>]/, 'the page draws its figures without plots/');
 
-  const yaml = join(dir, 'no-report.yaml');
+  const yaml = join(dir, 'no-figures.yaml');
   writeFileSync(yaml, ['name: lean', 'seed: 3', 'method: spectral', 'ensembles: [CUE]', 'sizes: [4, 8]', 'matrices: 2', 'chunk: 2', ''].join('\n'));
   const runs: [string, string[]][] = [
     ['run', ['run', yaml, '--workers', '0']],
     ['mme', ['mme', '--ensemble', 'CUE', '--order', '4', '--p', '0.5', '--count', '3']],
   ];
   for (const [name, argv] of runs) {
-    const o = join(dir, `no-report-${name}`);
-    const r = await ergo([...argv, '-o', o, '--no-report']);
+    const o = join(dir, `no-figures-${name}`);
+    const r = await ergo([...argv, '-o', o, '--no-report', '--no-plots']);
     assert.equal(r.code, 0, `${name}: ${r.stderr}`);
     assert.ok(readdirSync(join(o, 'results')).some((f) => f.endsWith('.json')), `${name}: results written`);
-    assert.ok(readdirSync(join(o, 'plots')).some((f) => f.endsWith('.svg')), `${name}: plots written`);
+    assert.ok(!existsSync(join(o, 'plots')) || readdirSync(join(o, 'plots')).length === 0, `${name}: no plots`);
     assert.ok(!existsSync(join(o, 'results', 'report.html')), `${name}: no page`);
   }
 });

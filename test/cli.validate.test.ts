@@ -17,7 +17,7 @@ const FIXTURE = join(repoRoot, 'test', 'fixtures', 'haar_eigs.npy');
 
 async function sweepDir(yaml: string): Promise<string> {
   const dir = tempDir('ergo-validate-');
-  const r = await runExperiment(parseConfig(yaml, 'v.yaml'), { outDir: dir, workers: 0, htmlReport: false }); // inline: nothing here is about threads
+  const r = await runExperiment(parseConfig(yaml, 'v.yaml'), { outDir: dir, workers: 0, htmlReport: false, plots: false }); // inline: nothing here is about threads
   assert.ok(r.report, 'the sweep finished');
   return dir;
 }

@@ -30,7 +30,7 @@ writeFileSync(sweepYaml, ['name: small', 'seed: 1', 'method: spectral', 'ensembl
 const sweepDir = join(dir, 'small-run');
 let sweepReady: Promise<void> | undefined;
 function sweep(): Promise<void> {
-  sweepReady ??= ergo(['run', sweepYaml, '--out', sweepDir, '--no-report', '--workers', '0', '-q']).then((r) => assert.equal(r.code, 0, r.stderr));
+  sweepReady ??= ergo(['run', sweepYaml, '--out', sweepDir, '--no-report', '--no-plots', '--workers', '0', '-q']).then((r) => assert.equal(r.code, 0, r.stderr));
   return sweepReady;
 }
 
@@ -114,8 +114,8 @@ test('export --to, and --format as its old spelling (one warning); missing --to 
 });
 
 test('-q silences the [ergo] lines (results still on stdout)', async () => {
-  const loud = await ergo(['cpse', synth, '--out', join(dir, 'q1'), '--cache', cache, '--no-report', '--workers', '0']);
-  const quiet = await ergo(['cpse', synth, '--out', join(dir, 'q2'), '--cache', cache, '--no-report', '--workers', '0', '-q']);
+  const loud = await ergo(['cpse', synth, '--out', join(dir, 'q1'), '--cache', cache, '--no-report', '--no-plots', '--workers', '0']);
+  const quiet = await ergo(['cpse', synth, '--out', join(dir, 'q2'), '--cache', cache, '--no-report', '--no-plots', '--workers', '0', '-q']);
   assert.equal(loud.code, 0, loud.stderr);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.match(loud.stderr, /^\[ergo\] /m);

@@ -20,7 +20,7 @@ import { repoRoot, tempDir } from './helpers/cli.js';
 
 async function chunkDigest(cfg: RunConfig): Promise<string> {
   const out = tempDir('ergo-identity-');
-  const r = await runExperiment(cfg, { outDir: out, executor: new InlineExecutor(), htmlReport: false });
+  const r = await runExperiment(cfg, { outDir: out, executor: new InlineExecutor(), htmlReport: false, plots: false });
   assert.equal(r.summary.failed.length, 0);
   const ds = openDataset(out);
   const h = createHash('sha256');

@@ -33,7 +33,7 @@ test('MME: cPSE interval over draws; draw 0 is the single-draw MME; one draw say
 });
 
 async function csdReport(cfg: CsdConfig, outDir: string): Promise<CsdReport> {
-  const r = await runExperiment(cfg, { outDir, workers: 0, htmlReport: false });
+  const r = await runExperiment(cfg, { outDir, workers: 0, htmlReport: false, plots: false });
   assert.ok(r.report?.experiment === 'csd');
   return r.report;
 }

@@ -12,7 +12,7 @@ import type { ErgodicityReport } from '../src/pipeline/experiments/ergodicity.js
 
 async function sweepReport(yaml: string): Promise<{ report: ErgodicityReport; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ergo-unc-'));
-  const r = await runExperiment(parseConfig(yaml, 'test.yaml'), { outDir: dir, workers: 0, htmlReport: false });
+  const r = await runExperiment(parseConfig(yaml, 'test.yaml'), { outDir: dir, workers: 0, htmlReport: false, plots: false });
   assert.ok(r.report && r.report.experiment === 'spectral-ergodicity');
   return { report: r.report, dir };
 }

@@ -97,17 +97,20 @@ export async function runSession(cfg: RunConfig, opts: SessionOptions, io: Io): 
 }
 
 /**
- * `--no-report` of every command that writes a run directory: results and plots without
- * results/report.html, whose figures (a few per ten layers) are most of the writing time for
- * large networks; `ergo report <dir>` writes the page later from the directory.
+ * `--no-report` and `--no-plots` of every command that writes a run directory: the results
+ * (JSON, CSV) without results/report.html, whose figures (a few per ten layers) are most of the
+ * writing time for large networks, or without plots/*.svg; `ergo report <dir>` draws the page
+ * later from the directory.
  */
-export function noReportOption(c: Program): Program {
-  return c.option('--no-report', 'write the results and plots but not results/report.html (ergo report <dir> writes it later)');
+export function figureOptions(c: Program): Program {
+  return c
+    .option('--no-report', 'do not write results/report.html (ergo report <dir> writes it later)')
+    .option('--no-plots', 'do not write plots/*.svg');
 }
 
-/** The session option of `--no-report` (commander sets `report: false`). */
-export function reportChoice(o: { report?: boolean }): { htmlReport?: false } {
-  return o.report === false ? { htmlReport: false } : {};
+/** The session options of `--no-report` and `--no-plots` (commander sets `report: false`, `plots: false`). */
+export function figureChoice(o: { report?: boolean; plots?: boolean }): { htmlReport?: false; plots?: false } {
+  return { ...(o.report === false ? { htmlReport: false } : {}), ...(o.plots === false ? { plots: false } : {}) };
 }
 
 export function wroteLine(io: Io, files: readonly string[]): void {

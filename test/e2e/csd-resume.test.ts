@@ -17,7 +17,7 @@ const listFiles = arrowFiles;
 
 testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 600_000 }, async () => {
   const base = tempDir();
-  const args = (workers: string, tag: string) => ['csd', ...NETS, '--gaussian-init', '--draws', '3', '--seed', 'cli-csd', '--no-report', '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
+  const args = (workers: string, tag: string) => ['csd', ...NETS, '--gaussian-init', '--draws', '3', '--seed', 'cli-csd', '--no-report', '--no-plots', '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
   const full = await ergo(args('2', 'A'));
   assert.equal(full.status, 0, full.stderr);
   const fullJson = readFileSync(join(base, 'outA', 'results', 'csd.json'));

@@ -12,7 +12,7 @@ import { DEFAULT_LEVEL } from '../../spectral/bootstrap.js';
 import { DEFAULT_MME_DRAWS } from '../../pipeline/config/types.js';
 import { action, define, type Command, type OutputFlags } from '../command.js';
 import { choice, number, seed, wholeNumber, probability } from '../parsers.js';
-import { noReportOption, reportChoice, runSession, wroteLine } from '../session.js';
+import { figureOptions, figureChoice, runSession, wroteLine } from '../session.js';
 import { printReport } from './print.js';
 
 interface Flags extends OutputFlags {
@@ -27,11 +27,12 @@ interface Flags extends OutputFlags {
   draws: number;
   level: number;
   report?: boolean;
+  plots?: boolean;
 }
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  noReportOption(define(program, 'mme', 'print the results as JSON')
+  figureOptions(define(program, 'mme', 'print the results as JSON')
     .requiredOption('--ensemble <name>', ENSEMBLES.join(', '), choice('--ensemble', ENSEMBLES, (s) => s.toUpperCase()))
     .requiredOption('--order <N>', 'N of Binomial(N, p): the largest order', wholeNumber('--order', 2))
     .requiredOption('--p <p>', 'degree of mixture p in (0, 1]', number('--p', (x) => x > 0 && x <= 1, 'a number in (0, 1]'))
@@ -51,7 +52,7 @@ export function register(cmd: Command): void {
         // Without --out the run lives in a temporary directory, removed afterwards.
         const outDir = o.out !== undefined ? resolve(io.cwd, o.out) : mkdtempSync(join(tmpdir(), 'ergo-mme-'));
         try {
-          const { result, code } = await runSession(cfg, { outDir, workers: 0, onConfigChange: 'replace', quiet: true, resumeWith: 'the same command', ...(o.out === undefined ? { writeOutputs: false } : reportChoice(o)) }, io);
+          const { result, code } = await runSession(cfg, { outDir, workers: 0, onConfigChange: 'replace', quiet: true, resumeWith: 'the same command', ...(o.out === undefined ? { writeOutputs: false } : figureChoice(o)) }, io);
           const r = result.report;
           if (code !== 0 || r?.experiment !== 'mme') return code;
           if (o.json) io.stdout.write(resultJson(r));

@@ -12,7 +12,7 @@ import { queueUrl, workersWithQueue } from '../queueflags.js';
 import { deprecatedAlias } from '../aliases.js';
 import { define } from '../command.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
-import { noReportOption, reportChoice, runSession, wroteLine, pathArg } from '../session.js';
+import { figureOptions, figureChoice, runSession, wroteLine, pathArg } from '../session.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../errors.js';
 import { printReport } from './print.js';
@@ -29,6 +29,7 @@ export interface NetworkFlags {
   quiet?: boolean;
   queue?: QueueUrl;
   report?: boolean;
+  plots?: boolean;
 }
 
 /** The command `name` with its description and the model arguments both commands take. */
@@ -48,7 +49,7 @@ export function networkOptions(c: Program, name: string): Program {
     .option('--cache <dir>', 'spectrum cache shared by runs (default $ERGO_CACHE or ~/.cache/ergo)')
     .option('--queue <url>', 'compute the layers through this Redis (redis://HOST:PORT[/DB]) by `ergo worker` processes that reach the model at the same path (docs/distributed.md)', queueUrl)
     .hook('preAction', (self) => workersWithQueue(self.getOptionValueSource('workers') === 'cli', self.opts().queue));
-  noReportOption(c);
+  figureOptions(c);
   return deprecatedAlias(c, '--format <fmt>', '--input-format', choice('--format', WEIGHTS_FORMATS));
 }
 
@@ -75,7 +76,7 @@ export async function runNetworks(io: Io, cfg: RunConfig, o: NetworkFlags): Prom
   const outDir = temporary ? mkdtempSync(join(tmpdir(), `ergo-${cfg.name}-`)) : resolve(io.cwd, o.out ?? `runs/${cfg.name}`);
   const cacheDir = resolve(io.cwd, o.cache ?? defaultCacheDir(io.env));
   try {
-    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}), ...(temporary ? { writeOutputs: false } : reportChoice(o)) }, io);
+    const { result, code } = await runSession(cfg, { outDir, workers: o.workers, cacheDir, onConfigChange: 'replace', quiet: !!o.json, resumeWith: 'the same command', ...(o.queue ? { queue: o.queue } : {}), ...(temporary ? { writeOutputs: false } : figureChoice(o)) }, io);
     const report = code === 0 || code === EXIT.partial ? result.report : undefined;
     if (report) {
       if (o.json) io.stdout.write(resultJson(report));

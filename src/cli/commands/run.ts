@@ -12,12 +12,12 @@ import { EXIT, UsageError } from '../errors.js';
 import { workers } from '../parsers.js';
 import { queueUrl, shard, workersWithQueue } from '../queueflags.js';
 import type { QueueUrl } from '../../pipeline/runtime/queueurl.js';
-import { noReportOption, reportChoice, runSession, shown, wroteLine, pathArg } from '../session.js';
+import { figureOptions, figureChoice, runSession, shown, wroteLine, pathArg } from '../session.js';
 import { printReport } from './print.js';
 
 export function register(cmd: Command): void {
   const { program, io } = cmd;
-  noReportOption(define(program, 'run', 'print the results as JSON on stdout (shape: docs/results.md)')
+  figureOptions(define(program, 'run', 'print the results as JSON on stdout (shape: docs/results.md)')
     .argument('<config>', 'YAML run file, e.g. config/quickstart.yaml')
     .option('-o, --out <dir>', 'run directory (default: runs/<name>; with --json, no files unless --out is given)')
     .option('-w, --workers <n>', 'worker threads (0 = main thread)', workers, availableParallelism())
@@ -26,7 +26,7 @@ export function register(cmd: Command): void {
     .option('--shard <I/N>', 'compute only the chunks whose index is I mod N and do not aggregate; a final run without --shard aggregates (docs/distributed.md)', shard)
     .option('--cache <dir>', 'cpse and csd experiments: take layer spectra from, and add them to, this spectrum cache (as ergo cpse --cache); default: none'))
     .action(
-      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean; queue?: QueueUrl; shard?: { index: number; count: number }; cache?: string; report?: boolean }, self: Program) => {
+      action(cmd, async (configPath: string, o: { out?: string; workers: number; fresh?: boolean; quiet?: boolean; json?: boolean; queue?: QueueUrl; shard?: { index: number; count: number }; cache?: string; report?: boolean; plots?: boolean }, self: Program) => {
         workersWithQueue(self.getOptionValueSource('workers') === 'cli', o.queue);
         if (o.shard && o.queue) throw new UsageError('--shard and --queue: choose one (shards share a directory; a queue shares a Redis)');
         if (o.shard && o.fresh) throw new UsageError('--shard and --fresh: a shard never discards the shared directory; clear it before starting the shards');
@@ -47,7 +47,7 @@ export function register(cmd: Command): void {
               ...(o.queue ? { queue: o.queue } : {}),
               ...(o.shard ? { shard: o.shard } : {}),
               ...(o.cache !== undefined ? { cacheDir: resolve(io.cwd, o.cache) } : {}),
-              ...(temporary ? { writeOutputs: false } : reportChoice(o)),
+              ...(temporary ? { writeOutputs: false } : figureChoice(o)),
               resumeWith: `ergo run ${configPath} --out ${shown(io, outDir)}${o.queue ? ` --queue ${o.queue.url}` : ''}${o.shard ? ` --shard ${o.shard.index}/${o.shard.count}` : ''}`,
             },
             io,

@@ -19,6 +19,7 @@ import { writeCpseReport, type CpseReport } from '../report/cpse.js';
 import { writeCsdReport, type CsdReport } from '../report/csd.js';
 import { writeMmeReport, type MmeReport } from '../report/mme.js';
 import { writeHtmlReport } from '../report/html.js';
+import type { WriteOptions } from '../report/json.js';
 import { planErgodicity, aggregateErgodicity } from './ergodicity.js';
 import { planCpse, aggregateCpse } from './cpse.js';
 import { planCsd, aggregateCsd, csdChunks } from './csd.js';
@@ -48,6 +49,8 @@ export interface ExperimentOptions {
   writeOutputs?: boolean;
   /** With the outputs, also results/report.html (default); false: results and plots only (`--no-report`; `ergo report DIR` writes the page later). */
   htmlReport?: boolean;
+  /** With the outputs, also plots/*.svg (default); false: none (`--no-plots`). */
+  plots?: boolean;
 }
 
 export type ExperimentReport = ErgodicityReport | CpseReport | CsdReport | MmeReport;
@@ -64,7 +67,7 @@ interface Prepared {
   chunks: readonly Chunk[];
   groups?: ReadonlyMap<string, string>;
   /** Aggregate the finished run; `write` then writes its results and plots, returning the files. */
-  finish: (ds: Dataset, summary: RunSummary) => { report: ExperimentReport; write: () => Promise<string[]> };
+  finish: (ds: Dataset, summary: RunSummary) => { report: ExperimentReport; write: (o: WriteOptions) => Promise<string[]> };
 }
 
 /** Plan an experiment; `finish` aggregates the finished run and writes its results. */
@@ -79,7 +82,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
           const { report, series } = aggregateErgodicity(ds, cfg);
           const n = cfg.plot.eigenphaseSize ?? cfg.sizes[Math.min(cfg.sizes.length - 1, Math.floor(cfg.sizes.length / 2))]!;
           const first = { n, series: series.map((s) => ({ label: s.label, theta: s.sizes.find((z) => z.n === n)!.members[0]! })) };
-          return { report, write: () => writeErgodicityReport(ds.dir, report, cfg, first) };
+          return { report, write: (o) => writeErgodicityReport(ds.dir, report, cfg, first, o) };
         },
       };
     }
@@ -91,7 +94,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
         finish: (ds, summary) => {
           const backendOf = (id: string) => readChunk(ds, id).metadata.get('ergo.backend') ?? 'unrecorded';
           const report = aggregateCpse(values(ds), cfg, plan, summary.computedIds, backendOf);
-          return { report, write: () => writeCpseReport(ds.dir, report) };
+          return { report, write: (o) => writeCpseReport(ds.dir, report, o) };
         },
       };
     }
@@ -102,7 +105,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
         groups: plan.groups,
         finish: (ds) => {
           const report = aggregateCsd(values(ds), cfg, plan);
-          return { report, write: () => writeCsdReport(ds.dir, report, undefined, cfg.plot.smooth) };
+          return { report, write: (o) => writeCsdReport(ds.dir, report, undefined, cfg.plot.smooth, o) };
         },
       };
     }
@@ -112,7 +115,7 @@ async function prepare(cfg: RunConfig): Promise<Prepared> {
         chunks: plan.chunks,
         finish: (ds) => {
           const report = aggregateMme(values(ds), cfg, plan);
-          return { report, write: () => writeMmeReport(ds.dir, report) };
+          return { report, write: (o) => writeMmeReport(ds.dir, report, o) };
         },
       };
     }
@@ -166,7 +169,7 @@ export async function runExperiment(cfg: RunConfig, opts: ExperimentOptions): Pr
     clearPreviousOutputs(dir); // the last run's results and plots (runtime/outputs.ts)
     const { report, write } = prepared.finish(openDataset(dir), summary);
     if (opts.writeOutputs === false) return { summary, report, files: [] };
-    const files = await write();
+    const files = await write({ plots: opts.plots !== false });
     // The page is built from what the directory now holds, as `ergo report` rebuilds it. The
     // results are written by now: a page that cannot be drawn is a note, not a lost run.
     if (opts.htmlReport !== false) {

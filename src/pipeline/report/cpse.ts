@@ -1,7 +1,7 @@
 // Results of the cpse experiment: JSON (docs/results.md), text table, CSV and the depth figure.
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
+import { resultJson, resultWriter, type WriteOptions, type SkippedNetwork } from './json.js';
 import { cpseFigure } from './figures.js';
 
 export interface CpseNetworkResult {
@@ -69,12 +69,13 @@ export function cpseCsv(r: CpseReport): string {
   return csv(['network', 'depth', 'layer', 'n', 'd_layer', 'log10_d_layer', 'cpse'], r.networks.flatMap((n) => n.dLayers.map((d) => [n.name, d.depth, quoted(d.layer), d.n, d.d, d.log10D, n.cpse])));
 }
 
-/** Write cpse.json, cpse.csv and the depth plot into `dir`; return the paths. */
-export async function writeCpseReport(dir: string, r: CpseReport): Promise<string[]> {
+/** Write cpse.json, cpse.csv and (unless plots: false) the depth plot into `dir`; return the paths. */
+export async function writeCpseReport(dir: string, r: CpseReport, { plots = true }: WriteOptions = {}): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/cpse.json', resultJson(cpseResult(r)));
   put('results/cpse-provenance.json', resultJson(cpseProvenance(r)));
   put('results/cpse.csv', cpseCsv(r));
+  if (!plots) return files;
   // -Infinity depths are marked on the figure, cPSE values are in its legend.
   const fig = await cpseFigure(r);
   if (fig) put('plots/cpse-depth.svg', fig.svg);

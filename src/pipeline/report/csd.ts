@@ -3,7 +3,7 @@ import type { DrawSummary } from '../../spectral/csd.js';
 import type { EquivalenceTable } from '../../spectral/equivalence.js';
 import type { Uncertainty } from './ergodicity.js';
 import { textTable, csv, quoted } from './table.js';
-import { resultJson, resultWriter, type SkippedNetwork } from './json.js';
+import { resultJson, resultWriter, type WriteOptions, type SkippedNetwork } from './json.js';
 import { csdFigures } from './figures-csd.js';
 
 export interface CsdNetworkResult {
@@ -75,11 +75,11 @@ export function familyOf(name: string): string {
   return (/^[A-Za-z]+/.exec(name)?.[0] ?? name).toLowerCase();
 }
 
-/** Write csd.json, csd.csv and plots (one CSD figure per family, the Var(CSD) bars); return the paths. */
-export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf, smooth?: number): Promise<string[]> {
+/** Write csd.json, csd.csv and (unless plots: false) plots: one CSD figure per family, the Var(CSD) bars; return the paths. */
+export async function writeCsdReport(dir: string, r: CsdReport, family: (name: string) => string = familyOf, smooth?: number, { plots = true }: WriteOptions = {}): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/csd.json', resultJson(r));
   put('results/csd.csv', csdCsv(r));
-  for (const f of await csdFigures(r, smooth, family)) put(`plots/${f.id}.svg`, f.svg);
+  if (plots) for (const f of await csdFigures(r, smooth, family)) put(`plots/${f.id}.svg`, f.svg);
   return files;
 }

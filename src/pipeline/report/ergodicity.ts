@@ -2,7 +2,7 @@
 import type { Semantics } from '../../spectral/semantics.js';
 import type { ErgodicityConfig } from '../config/types.js';
 import { csv } from './table.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type WriteOptions } from './json.js';
 import { eigenphasePlot } from './plot/index.js';
 import { dseFigure } from './figures.js';
 
@@ -71,12 +71,13 @@ export interface FirstMatrices {
   series: { label: string; theta: Float64Array }[];
 }
 
-/** Write results.json, dse.csv, omega.csv and the figures of a sweep into `dir`; return the paths. */
-export async function writeErgodicityReport(dir: string, report: ErgodicityReport, cfg: ErgodicityConfig, first: FirstMatrices): Promise<string[]> {
+/** Write results.json, dse.csv, omega.csv and (unless plots: false) the figures of a sweep into `dir`; return the paths. */
+export async function writeErgodicityReport(dir: string, report: ErgodicityReport, cfg: ErgodicityConfig, first: FirstMatrices, { plots = true }: WriteOptions = {}): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/results.json', resultJson(report));
   put('results/dse.csv', dseCsv(report));
   put('results/omega.csv', omegaCsv(report));
+  if (!plots) return files;
   const dse = await dseFigure(report, `log10 D_se between consecutive sizes, M = ${cfg.matrices}, delta = ${cfg.delta} rad, ${cfg.semantics} semantics`);
   if (dse) put('plots/dse.svg', dse.svg);
   // One matrix per ensemble: the spacing (level repulsion) stays visible, unlike a ring of M*N dots.

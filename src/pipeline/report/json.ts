@@ -18,6 +18,12 @@ export interface SkippedNetwork {
   error: string;
 }
 
+/** What an experiment's result writer writes besides its results (JSON, CSV). */
+export interface WriteOptions {
+  /** plots/*.svg (default true; `--no-plots`). */
+  plots?: boolean;
+}
+
 /** Collects result files written atomically under `dir` (paths relative to it), for the final "wrote ..." line. */
 export function resultWriter(dir: string): { put: (rel: string, text: string | Uint8Array) => void; files: string[] } {
   const files: string[] = [];

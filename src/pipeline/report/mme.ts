@@ -3,7 +3,7 @@ import type { EnsembleName, DenseMethod } from '../../ensembles/index.js';
 import type { Semantics } from '../../spectral/semantics.js';
 import { textTable } from './table.js';
 import type { Uncertainty } from './ergodicity.js';
-import { resultJson, resultWriter } from './json.js';
+import { resultJson, resultWriter, type WriteOptions } from './json.js';
 import { mmeFigure } from './figures.js';
 
 export interface MmeReport {
@@ -49,10 +49,11 @@ export function mmeTable(r: MmeReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** Write results/mme.json and plots/mme-depth.svg into `dir`; return the paths. */
-export async function writeMmeReport(dir: string, r: MmeReport): Promise<string[]> {
+/** Write results/mme.json and (unless plots: false) plots/mme-depth.svg into `dir`; return the paths. */
+export async function writeMmeReport(dir: string, r: MmeReport, { plots = true }: WriteOptions = {}): Promise<string[]> {
   const { put, files } = resultWriter(dir);
   put('results/mme.json', resultJson(r));
+  if (!plots) return files;
   const fig = await mmeFigure(r);
   if (fig) put('plots/mme-depth.svg', fig.svg);
   return files;
