@@ -2,8 +2,8 @@
 // every command prints the same way. The pipeline modules are imported here on demand, so
 // commands that do not run experiments start without loading them.
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Command as Program } from 'commander';
 import { availableParallelism } from 'node:os';
+import type { Command as Program } from 'commander';
 import type { RunConfig } from '../pipeline/config/types.js';
 import type { ExperimentOptions, ExperimentResult } from '../pipeline/experiments/index.js';
 import { EXIT } from './errors.js';

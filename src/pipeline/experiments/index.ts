@@ -47,7 +47,7 @@ export interface ExperimentOptions {
   shard?: Shard;
   /** Write results/, plots/ and the HTML page (default); false: aggregate only (`--json` without `-o`, whose run directory is temporary). */
   writeOutputs?: boolean;
-  /** With the outputs, also results/report.html (default); false: results and plots only (`--no-report`; `ergo report DIR` writes the page later). */
+  /** With the outputs, also results/report.html (default); false: no page (`--no-report`; `ergo report DIR` writes it later). */
   htmlReport?: boolean;
   /** With the outputs, also plots/*.svg (default); false: none (`--no-plots`). */
   plots?: boolean;
