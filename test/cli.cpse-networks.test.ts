@@ -13,7 +13,7 @@ import { testNeeding, modelsMissing } from './helpers/resources.js';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { tempDir, repoRoot, bristolFixtures } from './helpers/cli.js';
+import { tempDir, repoRoot, bristolFixtures, NO_FIGURES } from './helpers/cli.js';
 import { safetensorsBytes, npzBytes, tfConvToTorch, type Tensor } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, sameSpectra, type Json } from './helpers/cpsecli.js';
 import { regression } from './helpers/expected.js';
@@ -176,7 +176,7 @@ testNeeding(skipModels, 'face-api (TF.js weights manifests, uint8-quantized): cp
     const prefixMax = Math.max(...det.layers.slice(0, depth).flatMap((l: Json) => byShape(l).flatMap((s) => Array.from(s.values))));
     assert.ok(prefixMax < lo + (hi - lo) / 10, `depth ${depth}: all eigenvalues of the first ${depth} layers in bin 0`);
   }
-  const tbl = await cli(['cpse', tiny, '--cache', SHARED_CACHE, '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0']);
+  const tbl = await cli(['cpse', tiny, '--cache', SHARED_CACHE, '--out', tempDir(), ...NO_FIGURES, '--workers', '0']);
   assert.match(tbl.stdout, /cPSE = -Infinity/);
   // bristol semantics bins each histogram over its own range: finite numbers
   const br = (await cpseJson([tiny], ['--semantics', 'bristol'], { cache: SHARED_CACHE })).networks[0];
@@ -210,7 +210,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
     const out = tempDir('ergo-example-');
     const t0 = performance.now();
     // The suite-wide cache: the example networks' spectra are those of the tests above.
-    const r = await cli(['run', join('config', c), '--out', out, '--no-report', '--no-plots', '--workers', '0', '--cache', SHARED_CACHE], { cwd: repoRoot });
+    const r = await cli(['run', join('config', c), '--out', out, ...NO_FIGURES, '--workers', '0', '--cache', SHARED_CACHE], { cwd: repoRoot });
     assert.equal(r.status, 0, `${c}: ${r.stderr}`);
     const res = JSON.parse(readFileSync(join(out, 'results', 'cpse.json'), 'utf8'));
     assert.ok(res.networks.length >= 1);
@@ -222,7 +222,7 @@ testNeeding(skipModels, 'config/cpse-*.yaml example runs parse and run on the fe
       const want = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8')).expected.cpse as number;
       assert.ok(Math.abs(res.networks[0].cpse - want) <= 1e-9 * Math.abs(want), 'reference cPSE (fixture f_cpse_vanilla_gauss64_x10)');
     }
-    const again = await cli(['run', join('config', c), '--out', out, '--no-report', '--no-plots', '--workers', '0'], { cwd: repoRoot });
+    const again = await cli(['run', join('config', c), '--out', out, ...NO_FIGURES, '--workers', '0'], { cwd: repoRoot });
     assert.equal(again.status, 0, again.stderr);
     const res2 = JSON.parse(readFileSync(join(out, 'results', 'cpse-provenance.json'), 'utf8'));
     assert.ok(res2.networks.every((n: Json) => n.computedLayers === 0));

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, repoRoot } from './helpers/cli.js';
+import { tempDir, repoRoot, NO_FIGURES } from './helpers/cli.js';
 import { synthNetwork, safetensorsBytes, npzBytes, npyBytes, zipStore, type Tensor, type StDtype } from './helpers/weightfiles.js';
 import { cli, cpseJson, layersJson, readCache, relClose, oneLineError, type Json } from './helpers/cpsecli.js';
 import { synthExpected } from './helpers/expected.js';
@@ -159,7 +159,7 @@ test('bristol fixture f_cpse_vanilla_two_layers: d_layers empty, cPSE NaN ("NaN"
   const net = (await cpseJson([npz], ['--vanilla', '--semantics', 'bristol'])).networks[0];
   assert.deepEqual(net.dLayers, []);
   assert.equal(net.cpse, 'NaN'); // JSON has no NaN: written as the string "NaN"
-  const t = await cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0']);
+  const t = await cli(['cpse', npz, '--vanilla', '--semantics', 'bristol', '--cache', tempDir(), '--out', tempDir(), ...NO_FIGURES, '--workers', '0']);
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /cPSE = NaN \(fewer than 3 layers\)/);
 });
@@ -212,7 +212,7 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
     const path = join(dir, c.file);
     writeFileSync(path, c.bytes!);
     const out = join(dir, `out-${c.file}`);
-    const r = await cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, '--no-report', '--no-plots', '--workers', '0']);
+    const r = await cli(['cpse', path, '--json', '--cache', join(dir, 'cache'), '--out', out, ...NO_FIGURES, '--workers', '0']);
     const line = oneLineError(r, c.file, ...c.names);
     assert.ok(!existsSync(join(out, 'results', 'cpse.json')), `${c.file}: no results written`);
     // the same through `ergo layers` where the problem is visible without loading values
@@ -220,7 +220,7 @@ test('broken weight files: one clear line naming file and tensor, exit 2, no num
     void line;
   }
   // the table mode prints progress lines first but still ends with one error line and no trace
-  const r = await cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), '--no-report', '--no-plots', '--workers', '1']);
+  const r = await cli(['cpse', join(dir, 'nan.safetensors'), '--cache', join(dir, 'cache2'), '--out', join(dir, 'o2'), ...NO_FIGURES, '--workers', '1']);
   assert.equal(r.status, 2);
   const errs = r.stderr.trim().split('\n').filter((l) => !l.startsWith('[ergo]'));
   assert.equal(errs.length, 1, r.stderr);

@@ -10,7 +10,7 @@ import { safetensorsBytes, type Tensor } from './helpers/weightfiles.js';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createStream } from '../src/rng/index.js';
-import { repoRoot, ergo, tempDir } from './helpers/cli.js';
+import { repoRoot, ergo, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { regression } from './helpers/expected.js';
 import { arrowFiles } from './helpers/rundir.js';
 import { SHARED_CACHE } from './helpers/sharedcache.js';
@@ -103,7 +103,7 @@ testNeeding(skipReal, 'ergo csd: csd.json identical for 1 and 2 workers (uninter
   const dir = tempDir();
   const nets = [REAL[0]!]; // upscaler: the smallest orders (12 layers, 3 draws, twin: 60 chunks)
   const out = async (w: string) => {
-    const r = await ergo(['csd', ...nets, ...FAST, '--no-report', '--no-plots', '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)]);
+    const r = await ergo(['csd', ...nets, ...FAST, ...NO_FIGURES, '--workers', w, '--out', join(dir, `out${w}`), '--cache', join(dir, `cache${w}`)]);
     assert.equal(r.status, 0, r.stderr);
     return { stdout: r.stdout, json: readFileSync(join(dir, `out${w}`, 'results', 'csd.json')) };
   };
@@ -133,7 +133,7 @@ test('ergo csd A --against B: two independent |U| networks are conjugate with Va
   const dir = tempDir();
   const a = circularNetwork(dir, 'circ-a');
   const b = circularNetwork(dir, 'circ-b');
-  const r = await ergo(['csd', a, '--against', b, '--json', '--no-report', '--no-plots', '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+  const r = await ergo(['csd', a, '--against', b, '--json', ...NO_FIGURES, '--workers', '0', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')]);
   assert.equal(r.status, 0, r.stderr);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.draws, 1);

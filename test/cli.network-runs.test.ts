@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createStream } from '../src/rng/index.js';
-import { cliPath, repoRoot, ergo, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
+import { cliPath, repoRoot, ergo, spawnCli, tempDir, type CliResult, NO_FIGURES } from './helpers/cli.js';
 import { absHaar } from './helpers/haar.js';
 import { npyBytes, safetensorsBytes, synthNetwork } from './helpers/weightfiles.js';
 
@@ -53,7 +53,7 @@ async function killAndResume(args: string[], out: string, atLeast: number): Prom
 
 test('ergo cpse: run directory with manifest and chunks; status and export read it; kill -9 and rerun = uninterrupted', async () => {
   const outA = join(dir, 'cpseA');
-  const a = await ergo(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), '--no-report', '--no-plots', '--workers', '0']); // the reference: main thread
+  const a = await ergo(['cpse', synth, '--out', outA, '--cache', join(dir, 'cacheA'), ...NO_FIGURES, '--workers', '0']); // the reference: main thread
   assert.equal(a.status, 0, a.stderr);
   const m = JSON.parse(readFileSync(join(outA, 'manifest.json'), 'utf8'));
   assert.equal(m.config.experiment, 'cpse');
@@ -69,7 +69,7 @@ test('ergo cpse: run directory with manifest and chunks; status and export read 
   assert.equal(readdirSync(join(outA, 'export')).filter((f) => f.endsWith('.npy')).length, 7);
 
   const outB = join(dir, 'cpseB');
-  const args = ['cpse', synth, '--out', outB, '--cache', join(dir, 'cacheB'), '--no-report', '--no-plots', '--workers', '1'];
+  const args = ['cpse', synth, '--out', outB, '--cache', join(dir, 'cacheB'), ...NO_FIGURES, '--workers', '1'];
   const again = await killAndResume(args, outB, 3);
   assert.equal(again.status, 0, again.stderr);
   assertSameFiles(join(outA, 'chunks'), join(outB, 'chunks'), 'cpse chunks');
@@ -81,13 +81,13 @@ test('ergo cpse: run directory with manifest and chunks; status and export read 
 test('ergo csd: kill -9 and rerun = uninterrupted (csd.json and every chunk file byte-identical)', async () => {
   const common = ['--draws', '3', '--bins', '200'];
   const outA = join(dir, 'csdA');
-  const a = await ergo(['csd', circ, ...common, '--no-report', '--no-plots', '--workers', '0', '--out', outA, '--cache', join(dir, 'ccacheA')]); // the reference: main thread
+  const a = await ergo(['csd', circ, ...common, ...NO_FIGURES, '--workers', '0', '--out', outA, '--cache', join(dir, 'ccacheA')]); // the reference: main thread
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stderr, /spectra: 12 computed, 0 from the cache/); // 3 layers + 3 draws x 3 orders
   // and the fresh cache received exactly the spectra computed (cli.csd's full run relies on this)
   assert.equal(readdirSync(join(dir, 'ccacheA'), { recursive: true }).filter((f) => String(f).endsWith('.arrow')).length, 12);
   const outB = join(dir, 'csdB');
-  const args = ['csd', circ, ...common, '--no-report', '--no-plots', '--workers', '1', '--out', outB, '--cache', join(dir, 'ccacheB')];
+  const args = ['csd', circ, ...common, ...NO_FIGURES, '--workers', '1', '--out', outB, '--cache', join(dir, 'ccacheB')];
   const again = await killAndResume(args, outB, 4);
   assert.equal(again.status, 0, again.stderr);
   assertSameFiles(join(outA, 'chunks'), join(outB, 'chunks'), 'csd chunks');
@@ -102,14 +102,14 @@ test('YAML run: changing plot.* (or name) resumes; changing a data key is refuse
   const cfg = join(dir, 'plots.yaml');
   const out = join(dir, 'plots-run');
   writeFileSync(cfg, yaml('plot:\n  maxPoints: 100\n'));
-  const first = await ergo(['run', cfg, '--out', out, '--no-report', '--no-plots', '--workers', '0']);
+  const first = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0']);
   assert.equal(first.status, 0, first.stderr);
   writeFileSync(cfg, yaml('plot:\n  maxPoints: 50\n  eigenphaseSize: 8\ndelta: 0.3\n'));
-  const second = await ergo(['run', cfg, '--out', out, '--no-report', '--no-plots', '--workers', '0']);
+  const second = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0']);
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stderr, /chunks: 0 computed, 4 already done/);
   writeFileSync(cfg, yaml('matrices: 6\n').replace('matrices: 4\n', ''));
-  const third = await ergo(['run', cfg, '--out', out, '--no-report', '--no-plots', '--workers', '0']);
+  const third = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0']);
   assert.equal(third.status, 2, third.stderr);
   assert.match(third.stderr.trim(), /^ergo: .* holds a run of a different config \(changed: matrices\)/);
   assert.equal(third.stderr.trim().split('\n').length, 1);
@@ -138,7 +138,7 @@ test('a kernel bug exits 1 with one line (stack with ERGO_DEBUG=1); a user mista
   assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
   const noLayers = join(dir, 'bias.safetensors');
   writeFileSync(noLayers, safetensorsBytes([{ name: 'b', shape: [4], data: new Float64Array(4) }], 'F32'));
-  const nl = await ergo(['cpse', noLayers, '--out', join(dir, 'nl'), '--cache', join(dir, 'nlc'), '--no-report', '--no-plots', '--workers', '0']);
+  const nl = await ergo(['cpse', noLayers, '--out', join(dir, 'nl'), '--cache', join(dir, 'nlc'), ...NO_FIGURES, '--workers', '0']);
   assert.equal(nl.status, 2, nl.stderr);
   assert.match(nl.stderr.trim(), /^ergo: .*bias\.safetensors: no layer matrices found/);
   assert.equal(nl.stderr.trim().split('\n').length, 1, nl.stderr);

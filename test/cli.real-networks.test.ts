@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { modelPath, modelsMissing } from './helpers/models.js';
 import { testNeeding } from './helpers/resources.js';
 import { cli, cpseJson, layersJson, type Json } from './helpers/cpsecli.js';
-import { tempDir } from './helpers/cli.js';
+import { tempDir, NO_FIGURES } from './helpers/cli.js';
 import { SHARED_CACHE } from './helpers/sharedcache.js';
 
 // Nothing here tests the spectrum cache or fresh computation: every run reads and adds to the
@@ -74,7 +74,7 @@ testNeeding(missing, 'face-api age/gender, expression, 68 landmarks (and tiny), 
     t.diagnostic(`${m}: ${net.layers.length} layers, N_max ${net.nMax}, cPSE ${Number(net.cpse).toFixed(4)}${unknownOrder.length ? ' (depth order unknown)' : ''}`);
   }
   // the warning reaches the text output too
-  const r = await cli(['cpse', modelPath('face-api/ssd_mobilenetv1_model-weights_manifest.json'), '--cache', SHARED_CACHE, '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0']);
+  const r = await cli(['cpse', modelPath('face-api/ssd_mobilenetv1_model-weights_manifest.json'), '--cache', SHARED_CACHE, '--out', tempDir(), ...NO_FIGURES, '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /warning: depth order unknown: the manifest lists \d+ of 48 weight matrices before the layer that feeds them .*e\.g\. Prediction\/BoxPredictor_1/);
 });
@@ -133,9 +133,9 @@ testNeeding(missing, 'Silero VAD: cpse and csd name the two If branches and the 
   assert.ok(Number.isFinite(one.cpse));
   assert.ok(!one.warnings.some((w: string) => /alternative sub-networks|fixed tensors/.test(w)), one.warnings.join('\n'));
 
-  const csd = await cli(['csd', file, '--draws', '1', '--cache', SHARED_CACHE, '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0']);
+  const csd = await cli(['csd', file, '--draws', '1', '--cache', SHARED_CACHE, '--out', tempDir(), ...NO_FIGURES, '--workers', '0']);
   assert.equal(csd.status, 0, csd.stderr);
   assert.match(csd.stdout, /warning: silero_vad: ONNX If node 'If_0' holds 2 alternative sub-networks/);
-  const csdJson = JSON.parse((await cli(['csd', file, '--json', '--draws', '1', '--cache', SHARED_CACHE, '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0', ...sel])).stdout);
+  const csdJson = JSON.parse((await cli(['csd', file, '--json', '--draws', '1', '--cache', SHARED_CACHE, '--out', tempDir(), ...NO_FIGURES, '--workers', '0', ...sel])).stdout);
   assert.deepEqual(csdJson.networks[0].warnings.filter((w: string) => /alternative|fixed/.test(w)), []);
 });

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ergo, tempDir } from './helpers/cli.js';
+import { ergo, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { synthNetwork, safetensorsBytes, npzBytes } from './helpers/weightfiles.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { didYouMean } from '../src/pipeline/config/schema.js';
@@ -30,7 +30,7 @@ writeFileSync(sweepYaml, ['name: small', 'seed: 1', 'method: spectral', 'ensembl
 const sweepDir = join(dir, 'small-run');
 let sweepReady: Promise<void> | undefined;
 function sweep(): Promise<void> {
-  sweepReady ??= ergo(['run', sweepYaml, '--out', sweepDir, '--no-report', '--no-plots', '--workers', '0', '-q']).then((r) => assert.equal(r.code, 0, r.stderr));
+  sweepReady ??= ergo(['run', sweepYaml, '--out', sweepDir, ...NO_FIGURES, '--workers', '0', '-q']).then((r) => assert.equal(r.code, 0, r.stderr));
   return sweepReady;
 }
 
@@ -114,8 +114,8 @@ test('export --to, and --format as its old spelling (one warning); missing --to 
 });
 
 test('-q silences the [ergo] lines (results still on stdout)', async () => {
-  const loud = await ergo(['cpse', synth, '--out', join(dir, 'q1'), '--cache', cache, '--no-report', '--no-plots', '--workers', '0']);
-  const quiet = await ergo(['cpse', synth, '--out', join(dir, 'q2'), '--cache', cache, '--no-report', '--no-plots', '--workers', '0', '-q']);
+  const loud = await ergo(['cpse', synth, '--out', join(dir, 'q1'), '--cache', cache, ...NO_FIGURES, '--workers', '0']);
+  const quiet = await ergo(['cpse', synth, '--out', join(dir, 'q2'), '--cache', cache, ...NO_FIGURES, '--workers', '0', '-q']);
   assert.equal(loud.code, 0, loud.stderr);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.match(loud.stderr, /^\[ergo\] /m);

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ergo, repoRoot, spawnCli, tempDir } from './helpers/cli.js';
+import { ergo, repoRoot, spawnCli, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { hooksFromEnv } from './helpers/hooks.js';
 import { testNeeding, redisMissing, modelsMissing } from './helpers/resources.js';
 import { modelPath } from './helpers/models.js';
@@ -104,7 +104,7 @@ const localRuns = new Map<string, Promise<string>>();
 function local(cfgText: string): Promise<string> {
   if (!localRuns.has(cfgText)) {
     const out = tempDir('ergo-q-local-');
-    localRuns.set(cfgText, ergo(['run', config(cfgText), '--out', out, '--no-report', '--no-plots', '--workers', '0']).then((r) => {
+    localRuns.set(cfgText, ergo(['run', config(cfgText), '--out', out, ...NO_FIGURES, '--workers', '0']).then((r) => {
       assert.equal(r.status, 0, r.stderr);
       return out;
     }));
@@ -144,7 +144,7 @@ testNeeding(missing, 'the 2017 sweep (spectral) and a qr sweep through a coordin
     const runs = [];
     for (const [i, cfg] of [SPECTRAL, QR].entries()) {
       const out = tempDir('ergo-q-run-');
-      const c = startHere(['run', config(cfg), '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+      const c = startHere(['run', config(cfg), '--out', out, ...NO_FIGURES, '--queue', redis.url]);
       const { code } = await c.exit;
       assert.equal(code, 0, c.out());
       runs.push({ cfg, out, c, want: wants[i]! });
@@ -187,7 +187,7 @@ testNeeding(missing, 'a worker SIGKILLed while it holds a job: the run completes
     const LOCK_MS = 1000;
     const STALLED_MS = 500;
     const out = tempDir('ergo-q-wkill-');
-    const c = startHere(['run', config(QR), '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+    const c = startHere(['run', config(QR), '--out', out, ...NO_FIGURES, '--queue', redis.url]);
     const slow = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '600000', ERGO_QUEUE_LOCK_MS: String(LOCK_MS), ERGO_QUEUE_STALLED_MS: String(STALLED_MS) }); // holds its first job forever
     await until('the slow worker to hold a job', () => /computing \S+/.test(slow.out()));
     const held = /computing (\S+)/.exec(slow.out())![1]!;
@@ -215,7 +215,7 @@ testNeeding(missing, 'the coordinator SIGKILLed mid-run, then rerun: it adopts t
     const out = tempDir('ergo-q-ckill-');
     const cfg = config(SPECTRAL);
     const w = worker(redis, { ERGO_TEST_CHUNK_DELAY_MS: '150' });
-    const c1 = start(['run', cfg, '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+    const c1 = start(['run', cfg, '--out', out, ...NO_FIGURES, '--queue', redis.url]);
     await until('a few chunks stored', () => existsSync(join(out, 'chunks')) && chunkFiles(out).size >= 3);
     c1.kill();
     await c1.exit;
@@ -225,7 +225,7 @@ testNeeding(missing, 'the coordinator SIGKILLed mid-run, then rerun: it adopts t
     const doneLines = (): number => (w.out().match(/\] done /g) ?? []).length;
     const doneAtKill = doneLines();
     await until('a job finished with no coordinator', () => doneLines() > doneAtKill || doneLines() === 24);
-    const c2 = startHere(['run', cfg, '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+    const c2 = startHere(['run', cfg, '--out', out, ...NO_FIGURES, '--queue', redis.url]);
     const { code } = await c2.exit;
     assert.equal(code, 0, c2.out());
     assert.match(c2.out(), /\d+ chunk\(s\) were already on the queue .* adopted/);
@@ -246,7 +246,7 @@ testNeeding(missing, 'Redis stopped mid-run: coordinator and worker say so in on
     // Give up after 2 s without Redis instead of 5 s (ERGO_QUEUE_GRACE_MS).
     const GRACE: NodeJS.ProcessEnv = { ERGO_QUEUE_GRACE_MS: '2000' };
     const w = workerHere(redis, { ...GRACE, ERGO_TEST_CHUNK_DELAY_MS: '300' });
-    const c = start(['run', cfg, '--out', out, '--no-report', '--no-plots', '--queue', redis.url], GRACE);
+    const c = start(['run', cfg, '--out', out, ...NO_FIGURES, '--queue', redis.url], GRACE);
     await until('a few chunks stored', () => existsSync(join(out, 'chunks')) && chunkFiles(out).size >= 2);
     await redis.stop();
     const [cr, wr] = await Promise.all([c.exit, w.exit]);
@@ -259,7 +259,7 @@ testNeeding(missing, 'Redis stopped mid-run: coordinator and worker say so in on
     }
     await redis.start();
     const w2 = worker(redis);
-    const c2 = startHere(['run', cfg, '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+    const c2 = startHere(['run', cfg, '--out', out, ...NO_FIGURES, '--queue', redis.url]);
     const { code } = await c2.exit;
     assert.equal(code, 0, c2.out());
     await stopWorker(w2);
@@ -273,7 +273,7 @@ testNeeding(missing, 'a worker of another ergo version refuses the run and compu
   const redis = await startRedis();
   try {
     const out = tempDir('ergo-q-version-');
-    const c = startHere(['run', config(QR), '--out', out, '--no-report', '--no-plots', '--queue', redis.url]);
+    const c = startHere(['run', config(QR), '--out', out, ...NO_FIGURES, '--queue', redis.url]);
     const odd = worker(redis, { ERGO_TEST_VERSION: '9.9.9-test' }); // a process: the version is read once per process
     await until('the refusal', () => /refusing run q-qr/.test(odd.out()));
     assert.match(odd.out(), /the run needs ergo \S+ \(chunk format \S+\), this worker is ergo 9\.9\.9-test/);
@@ -295,10 +295,10 @@ testNeeding(missing ?? modelsMissing(NET), 'ergo cpse of a real network through 
   const redis = await startRedis();
   try {
     const file = modelPath(NET[0]!);
-    const localRun = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), '--no-report', '--no-plots', '--workers', '0']);
+    const localRun = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), ...NO_FIGURES, '--workers', '0']);
     assert.equal(localRun.status, 0, localRun.stderr);
     const w = worker(redis, {}, 2);
-    const q = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), '--no-report', '--no-plots', '--queue', redis.url]);
+    const q = await ergo(['cpse', file, '--json', '--cache', tempDir(), '--out', tempDir(), ...NO_FIGURES, '--queue', redis.url]);
     assert.equal(q.status, 0, q.stderr);
     const log = await stopWorker(w);
     assert.ok(computations([log]).size > 0, 'the worker computed the layers');
@@ -314,7 +314,7 @@ test('--queue: a bad URL, --workers with --queue and --shard with --queue are re
     [['--queue', 'redis://127.0.0.1:1', '--workers', '2'], /--workers has no meaning with --queue/],
     [['--queue', 'redis://127.0.0.1:1', '--shard', '0/2'], /--shard and --queue/],
   ] as const) {
-    const r = await ergo(['run', config(QR), '--out', tempDir(), '--no-report', '--no-plots', ...args]);
+    const r = await ergo(['run', config(QR), '--out', tempDir(), ...args]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -327,7 +327,7 @@ test('--queue with no Redis listening: one line naming the server, exit 2, nothi
   const port = (srv.address() as { port: number }).port;
   await new Promise<void>((r) => srv.close(() => r()));
   const out = tempDir();
-  const r = await ergo(['run', config(QR), '--out', out, '--no-report', '--no-plots', '--queue', `redis://127.0.0.1:${port}`]);
+  const r = await ergo(['run', config(QR), '--out', out, '--queue', `redis://127.0.0.1:${port}`]);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port}`));
   assert.ok(!existsSync(join(out, 'chunks')) || readdirSync(join(out, 'chunks')).length === 0);

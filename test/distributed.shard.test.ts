@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ergo, spawnCli, tempDir } from './helpers/cli.js';
+import { ergo, spawnCli, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { runFiles } from './helpers/rundir.js';
 import { tinySweep2017 } from './helpers/sweep.js';
 
@@ -41,9 +41,9 @@ test('4 concurrent --shard I/4 runs into one directory, then a plain run: byte-i
   // The 4 shards are processes (4 Slurm tasks at once, each with its own lock); the local
   // reference and the later runs use the CLI in this process (they are not what is under test).
   // Everything computes on the main thread (--workers 0): threads are not what is under test either.
-  const shardRuns = Promise.all([0, 1, 2, 3].map((i) => run(['run', cfg, '--out', dir, '--no-report', '--no-plots', '--shard', `${i}/4`, '--workers', '0'])));
+  const shardRuns = Promise.all([0, 1, 2, 3].map((i) => run(['run', cfg, '--out', dir, ...NO_FIGURES, '--shard', `${i}/4`, '--workers', '0'])));
   const localDir = tempDir('ergo-shard-local-');
-  const l = await ergo(['run', cfg, '--out', localDir, '--no-report', '--no-plots', '--workers', '0']);
+  const l = await ergo(['run', cfg, '--out', localDir, ...NO_FIGURES, '--workers', '0']);
   assert.equal(l.status, 0, l.stderr);
   const shards = await shardRuns;
   shards.forEach((s, i) => {
@@ -56,11 +56,11 @@ test('4 concurrent --shard I/4 runs into one directory, then a plain run: byte-i
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.lock')), [], 'shard locks released');
 
   // A shard run again finds its chunks done.
-  const again = await ergo(['run', cfg, '--out', dir, '--no-report', '--no-plots', '--shard', '2/4', '--workers', '0']);
+  const again = await ergo(['run', cfg, '--out', dir, ...NO_FIGURES, '--shard', '2/4', '--workers', '0']);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /chunks: 0 computed, 6 already done/);
 
-  const final = await ergo(['run', cfg, '--out', dir, '--no-report', '--no-plots', '--workers', '1']);
+  const final = await ergo(['run', cfg, '--out', dir, ...NO_FIGURES, '--workers', '1']);
   assert.equal(final.code, 0, final.stderr);
   assert.match(final.stderr, new RegExp(`chunks: 0 computed, ${TOTAL} already done`));
   same(dir, localDir, 'chunks');
@@ -73,14 +73,14 @@ test('a plain run refuses a directory a live shard holds, and a shard refuses on
   const host = (await import('node:os')).hostname();
   const live = JSON.stringify({ pid: process.pid, host, started: new Date().toISOString() }); // this test process: alive
   writeFileSync(join(dir, 'shard-1-of-3.lock'), live);
-  const plain = await ergo(['run', cfg, '--out', dir, '--no-report', '--no-plots', '--workers', '0']);
+  const plain = await ergo(['run', cfg, '--out', dir, ...NO_FIGURES, '--workers', '0']);
   assert.equal(plain.status, 2, plain.stderr);
   assert.match(plain.stderr, /is in use by shard 1\/3 \(pid \d+/);
   assert.ok(!existsSync(join(dir, 'run.lock')), 'its own lock released');
 
   const dir2 = tempDir('ergo-shard-lock-');
   writeFileSync(join(dir2, 'run.lock'), live);
-  const sh = await ergo(['run', cfg, '--out', dir2, '--no-report', '--no-plots', '--shard', '0/3', '--workers', '0']);
+  const sh = await ergo(['run', cfg, '--out', dir2, ...NO_FIGURES, '--shard', '0/3', '--workers', '0']);
   assert.equal(sh.status, 2, sh.stderr);
   assert.match(sh.stderr, /is in use by a run without --shard/);
   assert.ok(!existsSync(join(dir2, 'chunks')), 'nothing computed');
@@ -93,7 +93,7 @@ test('--shard: I/N checked (0 <= I < N), and --fresh refused with it', async () 
     [['--shard', '0/0'], /--shard: expected I\/N/],
     [['--shard', '0/2', '--fresh'], /--shard and --fresh/],
   ] as const) {
-    const r = await ergo(['run', config(), '--out', tempDir(), '--no-report', '--no-plots', ...args]);
+    const r = await ergo(['run', config(), '--out', tempDir(), ...args]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, re);
   }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { ergo, tempDir, repoRoot } from './helpers/cli.js';
+import { ergo, tempDir, repoRoot, NO_FIGURES } from './helpers/cli.js';
 import { testNeeding, numpyMissing } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
@@ -58,7 +58,7 @@ before(async () => {
   const root = tempDir();
   writeFileSync(join(root, 'a.yaml'), A);
   dirA = join(root, 'a');
-  const r = await ergo(['run', join(root, 'a.yaml'), '--out', dirA, '--no-report', '--no-plots', '--workers', '0']);
+  const r = await ergo(['run', join(root, 'a.yaml'), '--out', dirA, ...NO_FIGURES, '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
 });
 
@@ -121,7 +121,7 @@ test('reuse through the CLI: the overlapping chunks are copied, not computed, an
   const B = A.replace('sizes: [16, 24]', 'sizes: [16, 24, 32]').replace('matrices: 9', 'matrices: 10');
   writeFileSync(join(root, 'b.yaml'), `${B}reuse: [${JSON.stringify(dirA)}]\n`);
   writeFileSync(join(root, 'c.yaml'), B);
-  const r = await ergo(['run', join(root, 'b.yaml'), '--out', join(root, 'b'), '--no-report', '--no-plots', '--workers', '0']);
+  const r = await ergo(['run', join(root, 'b.yaml'), '--out', join(root, 'b'), ...NO_FIGURES, '--workers', '0']);
   assert.equal(r.status, 0, r.stderr);
   // B has 2 x 3 x 4 = 24 chunks; identical identities: chunks 0-2 of N = 16 and 24 of both ensembles.
   assert.match(r.stderr, /\[ergo\] shared: 24 chunks, 12 already done, 12 to compute/);
@@ -133,13 +133,13 @@ test('reuse through the CLI: the overlapping chunks are copied, not computed, an
     manifestOf(dirA).chunks.map((c) => c.id).sort(),
   );
   // Identical to computing B from scratch, chunk files and results alike.
-  const c = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'c'), '--no-report', '--no-plots', '--workers', '0']);
+  const c = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'c'), ...NO_FIGURES, '--workers', '0']);
   assert.equal(c.status, 0, c.stderr);
   assert.match(c.stderr, /chunks: 24 computed, 0 already done, 0 reused/);
   assertSameFiles(join(root, 'b'), join(root, 'c'), 'chunks');
   assertSameFiles(join(root, 'b'), join(root, 'c'), 'results');
   // Reuse is not part of the config hash: B resumes fine without it, computing nothing.
-  const again = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'b'), '--no-report', '--no-plots', '--workers', '0']);
+  const again = await ergo(['run', join(root, 'c.yaml'), '--out', join(root, 'b'), ...NO_FIGURES, '--workers', '0']);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /chunks: 0 computed, 24 already done, 0 reused/);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { testNeeding, modelsMissing } from '../helpers/resources.js';
-import { repoRoot, ergo, spawnCli, tempDir } from '../helpers/cli.js';
+import { repoRoot, ergo, spawnCli, tempDir, NO_FIGURES } from '../helpers/cli.js';
 import { arrowFiles } from '../helpers/rundir.js';
 
 const MODELS = process.env.ERGO_MODELS_CACHE ?? join(repoRoot, '.cache', 'models');
@@ -17,7 +17,7 @@ const listFiles = arrowFiles;
 
 testNeeding(skipReal, 'ergo csd killed (SIGKILL, 1 worker) and resumed (2 workers): csd.json identical to the uninterrupted run, only missing spectra computed', { timeout: 600_000 }, async () => {
   const base = tempDir();
-  const args = (workers: string, tag: string) => ['csd', ...NETS, '--gaussian-init', '--draws', '3', '--seed', 'cli-csd', '--no-report', '--no-plots', '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
+  const args = (workers: string, tag: string) => ['csd', ...NETS, '--gaussian-init', '--draws', '3', '--seed', 'cli-csd', ...NO_FIGURES, '--workers', workers, '--out', join(base, `out${tag}`), '--cache', join(base, `cache${tag}`)];
   const full = await ergo(args('2', 'A'));
   assert.equal(full.status, 0, full.stderr);
   const fullJson = readFileSync(join(base, 'outA', 'results', 'csd.json'));

@@ -34,6 +34,12 @@ function entry(env: NodeJS.ProcessEnv | undefined): string {
   return Object.keys(env ?? {}).some((k) => k.startsWith('ERGO_TEST_')) ? hookedCliPath : cliPath;
 }
 
+/**
+ * Flags of a run whose directory a test reads for its chunks or results but not its figures:
+ * no results/report.html, no plots/*.svg (the figures have their own tests).
+ */
+export const NO_FIGURES = ['--no-report', '--no-plots'] as const;
+
 export function tempDir(prefix = 'ergo-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { ergo, tempDir } from './cli.js';
+import { ergo, tempDir, NO_FIGURES } from './cli.js';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,12 +17,12 @@ export async function cli(args: string[], opts: { cwd?: string } = {}): Promise<
  * `ergo cpse --json` with its own cache; asserts success. Without `dirs.out` it runs as users
  * run `--json` alone: a temporary run directory and no plots or report (the tests of those
  * files pass `out`); with it, the run directory and its results are written there, without
- * figures (`--no-report --no-plots`) unless `dirs.figures`: the figures have their own tests,
- * and for a large network the page takes longer than its cached spectra.
+ * figures (NO_FIGURES): the figures have their own tests, and for a large network the page
+ * takes longer than its cached spectra.
  */
-export async function cpseJson(files: string[], extra: string[] = [], dirs?: { cache?: string; out?: string; figures?: boolean }): Promise<Json> {
+export async function cpseJson(files: string[], extra: string[] = [], dirs?: { cache?: string; out?: string }): Promise<Json> {
   const cache = dirs?.cache ?? tempDir('ergo-cpse-cache-');
-  const out = dirs?.out === undefined ? [] : ['--out', dirs.out, ...(dirs.figures ? [] : ['--no-report', '--no-plots'])];
+  const out = dirs?.out === undefined ? [] : ['--out', dirs.out, ...NO_FIGURES];
   const r = await cli(['cpse', ...files, '--json', '--cache', cache, ...out, '--workers', '0', ...extra]);
   assert.equal(r.status, 0, `ergo cpse ${files.join(' ')} ${extra.join(' ')}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);
