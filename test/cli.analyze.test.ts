@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bristolFixtures, ergo, tempDir } from './helpers/cli.js';
+import { bristolFixtures, ergo, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { encodeNpy } from '../src/pipeline/report/npy.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(bristolFixtures, `${name}.json`), 'utf8'));
@@ -38,7 +38,7 @@ test('analyze reads ergo Arrow chunk files and (M, N) arrays; definition semanti
   const dir = tempDir();
   const cfg = join(dir, 'c.yaml');
   writeFileSync(cfg, 'name: a\nensembles: [CUE]\nmethod: spectral\nsizes: [8, 16]\nmatrices: 6\nchunk: 3\nseed: 5\n');
-  assert.equal((await ergo(['run', cfg, '--out', join(dir, 'run'), '--workers', '0'], { cwd: dir })).status, 0);
+  assert.equal((await ergo(['run', cfg, '--out', join(dir, 'run'), ...NO_FIGURES, '--workers', '0'], { cwd: dir })).status, 0);
   const chunks = readdirSync(join(dir, 'run', 'chunks')).map((f) => join(dir, 'run', 'chunks', f));
   // the run's bootstrap seed is its seed (5): the same resampling gives the same intervals
   const r = await ergo(['analyze', ...chunks, '--json', '--resample-seed', '5']);

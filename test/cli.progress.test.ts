@@ -3,14 +3,14 @@
 // pseudo-terminal (util-linux `script`) is test/e2e/progress-tty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ergo } from './helpers/cli.js';
+import { ergo, NO_FIGURES } from './helpers/cli.js';
 import { createProgress } from '../src/cli/progress.js';
 import { TOTAL, BAR, ANSI, setup } from './helpers/progress.js';
 
 
 test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', async () => {
   const { cfg, out } = setup();
-  const r = await ergo(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_TEST_CHUNK_DELAY_MS: '150' } });
+  const r = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '1'], { env: { ERGO_PROGRESS: 'bar', ERGO_TEST_CHUNK_DELAY_MS: '150' } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, BAR);
   assert.match(r.stderr, new RegExp(`\\| ${TOTAL}/${TOTAL} chunks \\| [\\d.]+ chunks/s \\| ETA \\S+`));
@@ -18,7 +18,7 @@ test('ERGO_PROGRESS=bar forces the bar even when stderr is a pipe', async () => 
 
 test('without a terminal: plain log lines with count, percentage, rate, elapsed and ETA; no bar, no escapes', async () => {
   const { cfg, out } = setup();
-  const r = await ergo(['run', cfg, '--out', out, '--workers', '1'], { env: { ERGO_PROGRESS: 'log', ERGO_LOG_INTERVAL: '0' } });
+  const r = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '1'], { env: { ERGO_PROGRESS: 'log', ERGO_LOG_INTERVAL: '0' } });
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, BAR);
   assert.doesNotMatch(r.stderr, ANSI);

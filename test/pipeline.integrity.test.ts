@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Table, Schema, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
-import { ergo, tempDir } from './helpers/cli.js';
+import { ergo, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { npyBytes } from './helpers/weightfiles.js';
 import { runCli as runCliInProcess } from '../src/cli/main.js';
 import type { SweepHooks } from '../src/pipeline/runtime/schedule.js';
@@ -181,7 +181,7 @@ describe('run directories', () => {
     cfg = join(root, 'run.yaml');
     writeFileSync(cfg, CONFIG);
     reference = join(root, 'reference');
-    const r = await ergo(['run', cfg, '--out', reference, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', reference, ...NO_FIGURES, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
   });
 
@@ -194,10 +194,10 @@ describe('run directories', () => {
 
   test('a flipped byte in a chunk file, manifest deleted: detected, reported and recomputed', async () => {
     const out = join(root, 'flipped');
-    assert.equal((await ergo(['run', cfg, '--out', out, '--workers', '0'])).status, 0);
+    assert.equal((await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0'])).status, 0);
     flipByteOfFirstValue(join(out, 'chunks', 'COE-spectral-N0012-c001.arrow'));
     rmSync(join(out, 'manifest.json'));
-    const r = await ergo(['run', cfg, '--out', out, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk COE-spectral-N0012-c001: .*do not match their checksum.*; recomputing it/);
     assert.match(r.stderr, /chunks: 1 computed, 7 already done, 0 reused, 1 recomputed/);
@@ -207,10 +207,10 @@ describe('run directories', () => {
 
   test('a chunk file without a checksum (older ergo), manifest deleted: unverified, so recomputed, and said', async () => {
     const out = join(root, 'old');
-    assert.equal((await ergo(['run', cfg, '--out', out, '--workers', '0'])).status, 0);
+    assert.equal((await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0'])).status, 0);
     rewriteArrow(join(out, 'chunks', 'CUE-spectral-N0008-c000.arrow'), () => {}, (m) => m.delete(CHECKSUM_KEY));
     rmSync(join(out, 'manifest.json'));
-    const r = await ergo(['run', cfg, '--out', out, '--workers', '0']);
+    const r = await ergo(['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /chunk CUE-spectral-N0008-c000: no ergo\.values_sha256 .*unverified; recomputing it/);
     assertSameFiles(out, reference, 'chunks');
@@ -218,7 +218,7 @@ describe('run directories', () => {
 
   test('a full disk (ENOSPC on a write): one line, exit 2, and the same command then completes with the same bytes', async () => {
     const out = join(root, 'full');
-    const args = ['run', cfg, '--out', out, '--workers', '0'];
+    const args = ['run', cfg, '--out', out, ...NO_FIGURES, '--workers', '0'];
     const r = await cliInProcess(args, diskFullAfter(4)); // after 4 chunk files every write fails
     assert.equal(r.status, 2, r.stderr);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('ergo:'));

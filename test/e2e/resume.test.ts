@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { ergo, spawnCli, tempDir } from '../helpers/cli.js';
+import { ergo, spawnCli as spawnCliWithFigures, tempDir, NO_FIGURES } from '../helpers/cli.js';
 import type { Manifest } from '../../src/pipeline/runtime/manifest.js';
 
 // 2 ensembles x 2 sizes x 4 chunks = 16 chunks.
@@ -100,7 +100,20 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
  * compute on the main thread (--workers 0) unless a worker thread is the point (a failing chunk).
  */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return ergo(args, { env });
+  return ergo(withoutFigures(args), { env });
+}
+
+/**
+ * `ergo run` without the plots and the HTML page: what is compared here is chunks/ and
+ * results/, and the figures are drawn from the same aggregates by the same code whether a run
+ * was resumed or not (their tests are cli.outputs and report.*).
+ */
+function withoutFigures(args: string[]): string[] {
+  return args[0] === 'run' ? [...args, ...NO_FIGURES] : args;
+}
+
+function spawnCli(args: string[], options: Parameters<typeof spawnCliWithFigures>[1] = {}): ChildProcess {
+  return spawnCliWithFigures(withoutFigures(args), options);
 }
 
 // Tests are independent (own temporary directories) but run one at a time: they time kills

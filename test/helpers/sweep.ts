@@ -12,8 +12,9 @@ export function planRun(cfg: RunConfig): { chunks: EnsembleChunk[] } {
   return { chunks: planErgodicity(cfg) };
 }
 
+/** The sweep's summary; no figures unless `opts` asks (none of its callers reads them). */
 export async function sweep(cfg: RunConfig, opts: ExperimentOptions): Promise<RunSummary> {
-  return (await runExperiment(cfg, opts)).summary;
+  return (await runExperiment(cfg, { htmlReport: false, plots: false, ...opts })).summary;
 }
 
 /** Hooks making chunk `id` throw on its first `times` attempts (every attempt without `times`). */
