@@ -161,7 +161,36 @@ test('complexEigenvalues: eigenvalues of Q T Q^H are diag(T) (non-normal T), tra
     }
   }
   assert.throws(() => complexEigenvalues(complexMatrix(2, 3)), RangeError);
+  assert.deepEqual(complexEigenvalues(complexMatrix(3)), { re: new Float64Array(3), im: new Float64Array(3) }, 'zero matrix');
   const bad = complexMatrix(2);
   bad.re[1] = Number.NaN;
   assert.throws(() => complexEigenvalues(bad), /non-finite/);
+});
+
+test('complexEigenvalues: tiny and huge scales give the eigenvalues of the unit-scale matrix times the scale, bit for bit', () => {
+  // A with largest entry in [0.5, 1): A * 2^k is scaled back to A exactly, so its eigenvalues must
+  // be A's times 2^k exactly. Unscaled, |a| ~ 1e-180 made the shifts underflow (no convergence)
+  // and |a| ~ 1e180 made them overflow.
+  for (const n of [2, 7, 40]) {
+    const s = createStream(`geig-scale-${n}`);
+    const a = complexMatrix(n);
+    s.fillNormal(a.re);
+    s.fillNormal(a.im);
+    let m = 0;
+    for (let i = 0; i < n * n; i++) m = Math.max(m, Math.abs(a.re[i]!), Math.abs(a.im[i]!));
+    const unit = 2 ** -Math.ceil(Math.log2(m * 1.000001)); // largest entry now in [0.5, 1)
+    for (let i = 0; i < n * n; i++) {
+      a.re[i] = a.re[i]! * unit;
+      a.im[i] = a.im[i]! * unit;
+    }
+    const ref = complexEigenvalues(a);
+    for (const k of [-600, -300, 300, 600]) {
+      const f = 2 ** k;
+      const b = { rows: n, cols: n, re: a.re.map((x) => x * f), im: a.im.map((x) => x * f) };
+      const e = complexEigenvalues(b);
+      for (let i = 0; i < n; i++) {
+        assert.ok(Object.is(e.re[i], ref.re[i]! * f) && Object.is(e.im[i], ref.im[i]! * f), `n ${n}, scale 2^${k}: eigenvalue ${i} is ${e.re[i]} + ${e.im[i]}i, expected ${ref.re[i]! * f} + ${ref.im[i]! * f}i`);
+      }
+    }
+  }
 });

@@ -55,7 +55,7 @@
 // pi/2); the light one (about 35% cheaper) only returns c_0, which fixes F once the root's
 // bracket leaves a single value of F modulo 2 pi possible.
 import type { RandomStream } from '../rng/index.js';
-import { assertFinite, complexMatrix, complexMatmul, type ComplexMatrix } from '../linalg/index.js';
+import { assertFinite, complexMatrix, complexMatmul, hypot, type ComplexMatrix } from '../linalg/index.js';
 import { wasmKernels, type CmvMatchPhaseKernel } from '../linalg/wasm/index.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -125,7 +125,7 @@ export function packVerblunsky(v: Verblunsky): PackedVerblunsky {
   for (let k = 0; k < m; k++) {
     const re = v.re[k]!;
     const im = v.im[k]!;
-    const r = Math.hypot(re, im);
+    const r = hypot(re, im);
     const o = CMV_COEF_STRIDE * k;
     coef[o] = r > 0 ? re / r : 1;
     coef[o + 1] = r > 0 ? im / r : 0;

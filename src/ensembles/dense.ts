@@ -14,6 +14,7 @@ import {
   complexQR,
   complexTransposeMatmul,
   hermitianEigen,
+  hypot,
   multiplyColumnPhases,
   type ComplexMatrix,
 } from '../linalg/index.js';
@@ -47,7 +48,7 @@ function cueQR(n: number, stream: RandomStream): ComplexMatrix {
   const cr = new Float64Array(n).fill(1);
   const ci = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    const r = Math.hypot(rDiagRe[j]!, rDiagIm[j]!);
+    const r = hypot(rDiagRe[j]!, rDiagIm[j]!);
     if (r === 0) continue; // probability zero; the column keeps its phase
     cr[j] = rDiagRe[j]! / r;
     ci[j] = rDiagIm[j]! / r;

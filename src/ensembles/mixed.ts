@@ -2,12 +2,13 @@
 // a mixed matrix ensemble (MME).
 import type { RandomStream } from '../rng/index.js';
 import type { ComplexMatrix } from '../linalg/types.js';
+import { hypot } from '../linalg/index.js';
 import { sampleCUE, sampleCOE, sampleCSE, type DenseMethod } from './dense.js';
 
 /** |U| elementwise, row-major, from split complex storage. */
 export function modulusMatrix(u: ComplexMatrix): Float64Array {
   const a = new Float64Array(u.rows * u.cols);
-  for (let i = 0; i < a.length; i++) a[i] = Math.hypot(u.re[i]!, u.im[i]!);
+  for (let i = 0; i < a.length; i++) a[i] = hypot(u.re[i]!, u.im[i]!);
   return a;
 }
 

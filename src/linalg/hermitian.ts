@@ -13,6 +13,7 @@
 
 import { complexMatrix, type ComplexMatrix } from './types.js';
 import { assertComplexInput } from './complex.js';
+import { hypot } from './hypot.js';
 import { maxAbs, powerOfTwoScale } from './scaling.js';
 import { tridiagonalEigenvalues } from './tridiagonal.js';
 import type { Tridiagonal } from './symmetric.js';
@@ -55,7 +56,7 @@ function hermitianReflector(
   const alr = wr[rk + k + 1]!, ali = -wi[rk + k + 1]!;
   let ss = 0;
   for (let j = k + 2; j < n; j++) ss += wr[rk + j]! * wr[rk + j]! + wi[rk + j]! * wi[rk + j]!;
-  const absA = Math.hypot(alr, ali);
+  const absA = hypot(alr, ali);
   if (ss === 0) {
     for (let j = k + 1; j < n; j++) { vr[j] = 0; vi[j] = 0; }
     g[0] = alr; g[1] = ali; g[2] = absA;
@@ -256,13 +257,13 @@ function tridiagonalQLWithVectors(d: Float64Array, e: Float64Array, zt: Float64A
       if (m === l) break;
       if (++iter > 60) throw new Error('hermitianEigen: QL iteration did not converge');
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1, c = 1, p = 0;
       let deflated = false;
       for (let i = m - 1; i >= l; i--) {
         const f = s * e[i]!, b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // Underflow: the matrix splits here; redo the search.
@@ -339,7 +340,7 @@ export function hermitianEigen(m: ComplexMatrix): HermitianEigen {
   for (let j = 0; j < n; j++) {
     if (j > 0) {
       const gr = gRe[j - 1]!, gi = gIm[j - 1]!;
-      const ga = Math.hypot(gr, gi);
+      const ga = hypot(gr, gi);
       if (ga > 0) {
         const ur = gr / ga, ui = gi / ga;
         const nr = dr * ur - di * ui;

@@ -18,4 +18,5 @@ export {
 } from './hermitian.js';
 export { unitaryEigenphases, unitarityError } from './unitary.js';
 export { complexEigenvalues } from './general.js';
+export { hypot } from './hypot.js';
 export { activeBackend, availableBackends, backendUnavailableReason, deterministicBackend, withBackend, BackendError, BACKENDS, type Backend } from './backend.js';

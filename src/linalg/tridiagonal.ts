@@ -4,6 +4,7 @@
 
 import { assertFinite } from './types.js';
 import { powerOfTwoScale } from './scaling.js';
+import { hypot } from './hypot.js';
 
 const EPS = 2 ** -53; // unit roundoff
 const EPS2 = EPS * EPS;
@@ -31,7 +32,7 @@ export function symmetric2x2Eigenvalues(a: number, b: number, c: number): [numbe
 function wilkinsonShift(dl: number, dNext: number, e2: number): number {
   const rte = Math.sqrt(e2);
   const sigma = (dNext - dl) / (2 * rte);
-  const r0 = Math.hypot(sigma, 1);
+  const r0 = hypot(sigma, 1);
   return dl - rte / (sigma + (sigma >= 0 ? r0 : -r0));
 }
 

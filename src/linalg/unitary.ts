@@ -21,6 +21,7 @@
 
 import { complexMatrix, type ComplexMatrix } from './types.js';
 import { assertComplexInput, kernel2x2 } from './complex.js';
+import { hypot } from './hypot.js';
 import { hermitianEigenvalues } from './hermitian.js';
 
 const PHI0 = 0.7071067811865476; // fixed, arbitrary, not a "nice" angle like 0 or pi/2
@@ -50,7 +51,7 @@ export function unitarityError(u: ComplexMatrix): number {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const re = gr[i * n + j]! - (i === j ? 1 : 0);
-      worst = Math.max(worst, Math.hypot(re, gi[i * n + j]!));
+      worst = Math.max(worst, hypot(re, gi[i * n + j]!));
     }
   }
   return worst;
