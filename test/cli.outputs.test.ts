@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ergo, tempDir } from './helpers/cli.js';
+import { ergo, tempDir, NO_FIGURES } from './helpers/cli.js';
 import { synthNetwork, safetensorsBytes } from './helpers/weightfiles.js';
 import { synthExpected } from './helpers/expected.js';
 import { encodeNpy, encodeNpz } from '../src/pipeline/report/npy.js';
@@ -133,7 +133,7 @@ test('a bad model in a batch is reported, the others finish, exit 3 (partial); a
   assert.equal(none.stdout, '');
   const yaml = join(dir, 'batch.yaml');
   writeFileSync(yaml, ['name: batch', 'experiment: cpse', 'networks:', `  - ${synth}`, `  - ${bad}`, ''].join('\n'));
-  const run = await ergo(['run', yaml, '-o', join(dir, 'batch-run'), '--workers', '0']);
+  const run = await ergo(['run', yaml, '-o', join(dir, 'batch-run'), ...NO_FIGURES, '--workers', '0']);
   assert.equal(run.code, 3, run.stderr);
   assert.ok(existsSync(join(dir, 'batch-run', 'results', 'cpse.json')));
 });
@@ -142,7 +142,7 @@ test('cpse.json: identical bytes for a first and a cached run; the cache counts 
   const cache = tempDir('ergo-bytes-cache-');
   const [a, b] = [join(dir, 'bytes-a'), join(dir, 'bytes-b')];
   for (const out of [a, b]) {
-    const r = await ergo(['cpse', synth, '-o', out, '--cache', cache, '--workers', '0']);
+    const r = await ergo(['cpse', synth, '-o', out, '--cache', cache, ...NO_FIGURES, '--workers', '0']);
     assert.equal(r.code, 0, r.stderr);
   }
   assert.ok(readFileSync(join(a, 'results', 'cpse.json')).equals(readFileSync(join(b, 'results', 'cpse.json'))), 'cpse.json differs');
@@ -159,7 +159,7 @@ function exportedSweep(): Promise<string> {
   exported ??= (async () => {
     const yaml = join(dir, 'two.yaml');
     writeFileSync(yaml, ['name: two', 'seed: 5', 'method: spectral', 'ensembles: [CUE, COE]', 'sizes: [4, 8]', 'matrices: 6', 'chunk: 3', ''].join('\n'));
-    const run = await ergo(['run', yaml, '-o', join(dir, 'two'), '--workers', '0', '-q']);
+    const run = await ergo(['run', yaml, '-o', join(dir, 'two'), ...NO_FIGURES, '--workers', '0', '-q']);
     assert.equal(run.code, 0, run.stderr);
     const ex = await ergo(['export', join(dir, 'two'), '--to', 'npy', '-q']);
     assert.equal(ex.code, 0, ex.stderr);
@@ -187,7 +187,7 @@ test('analyze refuses to pool different ensembles (npy exports and Arrow chunks)
   assert.match(arrow.stderr, /different ensembles: CUE-spectral .*COE-spectral|different ensembles: COE-spectral .*CUE-spectral/);
   // Layer spectra of a network (one matrix each, of different sizes) are not one ensemble either.
   const net = join(dir, 'layer-chunks');
-  const c = await ergo(['cpse', synth, '-o', net, '--cache', tempDir('ergo-pool-cache-'), '--workers', '0', '-q']);
+  const c = await ergo(['cpse', synth, '-o', net, '--cache', tempDir('ergo-pool-cache-'), ...NO_FIGURES, '--workers', '0', '-q']);
   assert.equal(c.code, 0, c.stderr);
   const layerFiles = readdirSync(join(net, 'chunks')).slice(0, 2).map((f) => join(net, 'chunks', f));
   const layers = await ergo(['analyze', ...layerFiles]);
@@ -228,7 +228,7 @@ test('analyze --density: the spectral density per size, as a table and in the JS
 test('cpse --spectra FILE.npz: a network\'s exported spectra give back its cPSE', async () => {
   const cache = tempDir('ergo-spectra-cache-');
   const out = join(dir, 'spectra-run');
-  const net = await ergo(['cpse', synth, '-o', out, '--cache', cache, '--workers', '0', '--json']);
+  const net = await ergo(['cpse', synth, '-o', out, '--cache', cache, ...NO_FIGURES, '--workers', '0', '--json']);
   assert.equal(net.code, 0, net.stderr);
   const want = JSON.parse(net.stdout).networks[0];
   const ex = await ergo(['export', out, '--to', 'npy', '--out', join(dir, 'spectra-npy'), '-q']);

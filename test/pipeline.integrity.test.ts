@@ -109,7 +109,7 @@ describe('layer spectrum cache (ergo cpse)', () => {
     model = join(dir, 'm.npy');
     writeFileSync(model, npyBytes(a, [6, 9]));
   });
-  const cpse = async (cache: string, out: string) => await ergo(['cpse', model, '--json', '--cache', cache, '--out', join(dir, out), '--workers', '0']);
+  const cpse = async (cache: string, out: string) => await ergo(['cpse', model, '--json', '--cache', cache, '--out', join(dir, out), ...NO_FIGURES, '--workers', '0']);
   const layerFile = (cache: string) => join(cache, 'layers', readdirSync(join(cache, 'layers'))[0]!);
 
   test('tampered cache values (metadata intact) are reported and recomputed, not used as "cached"', async () => {
