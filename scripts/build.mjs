@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build`: the TypeScript build (tsc -b, then the config validator written from its
-// output) and the WebAssembly kernels (then the Vega bundle) as two concurrent chains. tsc
+// output) and the WebAssembly kernels (then the vendor bundles: vega, yaml, cli-progress) as two concurrent chains. tsc
 // runs on one core for about 12 s from scratch; the WebAssembly build (about 4 s) and the
 // bundle need nothing from it, so on two cores they finish in its shadow. The steps are the
 // commands of the build:* scripts, which still work alone. Exits with the first failing
@@ -36,6 +36,6 @@ async function chain(steps) {
 
 const statuses = await Promise.all([
   chain([[tsc, '-b', 'tsconfig.json'], ['scripts/build-schema.mjs']]),
-  chain([['scripts/build-wasm.mjs'], ['scripts/build-vega.mjs']]),
+  chain([['scripts/build-wasm.mjs'], ['scripts/build-vendor.mjs']]),
 ]);
 process.exitCode = statuses.find((s) => s !== 0) ?? 0;

@@ -1,5 +1,5 @@
 // A build output's stamp: a digest of what the output was made from, in `<output>.stamp`.
-// The build scripts (build-wasm, build-vega) skip their work when the output exists and its
+// The build scripts (build-wasm, build-vendor) skip their work when the output exists and its
 // stamp holds the digest of their current inputs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 

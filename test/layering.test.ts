@@ -8,8 +8,8 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { repoRoot } from './helpers/cli.js';
 
 const ORDER = ['rng', 'linalg', 'ensembles', 'spectral', 'weights', 'pipeline', 'cli'];
-// Inside pipeline/: the shared base files, then config, runtime, report, experiments.
-const PIPELINE = ['version.ts', 'files.ts', 'config', 'runtime', 'report', 'experiments'];
+// Inside pipeline/: the shared base files (version, files, vendor), then config, runtime, report, experiments.
+const PIPELINE = ['version.ts', 'files.ts', 'vendor.ts', 'config', 'runtime', 'report', 'experiments'];
 // What report/ may read of runtime/: the dataset reader's types (export groups), nothing else.
 const REPORT_MAY_IMPORT = ['runtime/dataset.ts'];
 

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC } from './helpers/arrow.js';
 import {
   activeBackend, availableBackends, backendUnavailableReason, withBackend, BackendError, BACKENDS, gram, symmetricEigenvalues, type Backend,
 } from '../src/linalg/index.js';

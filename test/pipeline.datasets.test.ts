@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC } from './helpers/arrow.js';
 import { ergo, tempDir, repoRoot, NO_FIGURES } from './helpers/cli.js';
 import { testNeeding, numpyMissing } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';

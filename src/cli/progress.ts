@@ -2,9 +2,10 @@
 // periodic log lines otherwise (CI, nohup, redirected output), so an overnight log shows how
 // far a run got. The ETA weighs chunks by their cost (events carry it: ~n*n*m + n^3 for a
 // layer), so one large layer left is not mistaken for one small chunk left.
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
 import type { RunEvent } from '../pipeline/runtime/events.js';
 import type { OutStream } from './io.js';
+import { cliProgress } from '../pipeline/vendor.js';
 
 export interface ProgressOptions {
   /** Force the terminal bar (true) or log lines (false); default: stderr.isTTY. */
@@ -33,7 +34,7 @@ export function createProgress(label: string, opts: ProgressOptions = {}): { onE
   const mode = env.ERGO_PROGRESS;
   const tty = opts.tty ?? (mode === 'bar' || (stream.isTTY === true && mode !== 'log'));
   const interval = (opts.intervalSeconds ?? Number(env.ERGO_LOG_INTERVAL ?? 10)) * 1000;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   let started = 0;
   let startDone = 0;
   let lastLog = 0;
@@ -72,7 +73,8 @@ export function createProgress(label: string, opts: ProgressOptions = {}): { onE
         startCost = doneCost = e.doneCost ?? 0;
         write(`[ergo] ${label}: ${e.total} chunks, ${e.done} already done, ${e.toCompute} to compute`);
         if (tty && e.toCompute > 0) {
-          bar = new cliProgress.SingleBar(
+          const lib = cliProgress();
+          bar = new lib.SingleBar(
             {
               format: `${label} |{bar}| {value}/{total} chunks | {rate} chunks/s | ETA {left}`,
               stream: stream as NodeJS.WritableStream,
@@ -84,7 +86,7 @@ export function createProgress(label: string, opts: ProgressOptions = {}): { onE
               noTTYOutput: stream.isTTY !== true,
               notTTYSchedule: 1000,
             },
-            cliProgress.Presets.shades_classic,
+            lib.Presets.shades_classic,
           );
           bar.start(e.total, e.done, { rate: '0.00', left: '?' });
         }

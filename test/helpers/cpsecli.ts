@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC } from './arrow.js';
 import { ergo, tempDir, NO_FIGURES } from './cli.js';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

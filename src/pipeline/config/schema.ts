@@ -1,12 +1,13 @@
 // Reading a run file: YAML with line numbers, checked against the JSON Schema of validator.ts,
 // and the error messages: every error names the file, the line, the key path and what was
 // expected, so a user fixing an overnight config does not have to guess.
-import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import type { LineCounter, Document } from 'yaml';
 import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { UserError } from '../../errors.js';
 import { configSchema, validator } from './validator.js';
 import { PLAIN_NAME, PLAIN_NAME_HELP } from './limits.js';
+import { yaml } from '../vendor.js';
 
 export { configSchema };
 
@@ -30,7 +31,7 @@ export function lineOf(loc: Located, path: (string | number)[], key = false): nu
     let node: unknown = sub.length ? loc.doc.getIn(sub, true) : loc.doc.contents;
     if (key && depth === path.length && depth > 0) {
       const parent = depth > 1 ? loc.doc.getIn(sub.slice(0, -1), true) : loc.doc.contents;
-      if (isMap(parent)) {
+      if (yaml().isMap(parent)) {
         const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === sub[sub.length - 1]);
         if (pair) node = pair.key;
       }
@@ -135,6 +136,7 @@ export function at(loc: Located, path: (string | number)[]): string {
 
 /** Parse YAML text and check it against the schema; `file` is used in messages only. */
 export function validateYaml(text: string, file: string): { raw: Record<string, unknown>; loc: Located } {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {

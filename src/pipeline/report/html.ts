@@ -8,13 +8,13 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import { openDataset, readChunk, type Dataset } from '../runtime/dataset.js';
 import { StoreError, writeFileAtomic } from '../files.js';
 import type { NetworkSpec } from '../config/types.js';
 import { dseFigure, eigenphaseFigures, cpseFigure, mmeFigure, layerDensityFigures, type AnyReport, type Figure } from './figures.js';
 import { csdFigures, DEFAULT_CSD_SMOOTH } from './figures-csd.js';
 import { esc, num, table, sweepTables, cpseTables, csdTables, mmeTables } from './html-tables.js';
+import { yaml } from '../vendor.js';
 
 export { esc } from './html-tables.js';
 
@@ -205,7 +205,7 @@ ${figures.map(figureHtml).join('\n')}
 ${tables}
 ${await provenance(ds, r)}
 <h2 id="config">Configuration</h2><p>The run’s configuration as stored in its manifest.json (what <code>ergo run</code> resumes with).</p>
-<pre>${esc(toYaml(cfg))}</pre>
+<pre>${esc(yaml().stringify(cfg))}</pre>
 </main></body></html>
 `;
 }
