@@ -11,7 +11,7 @@ import { readNpyFile } from '../src/weights/npy.js';
 import { writeNpz } from '../src/pipeline/report/npy.js';
 import type { ValidateReport } from '../src/pipeline/experiments/validate.js';
 import { ergo, tempDir, repoRoot } from './helpers/cli.js';
-import { testNeeding, numpyMissing } from './helpers/resources.js';
+import { testNeeding, numpyMissing, pythonEnv } from './helpers/resources.js';
 
 const FIXTURE = join(repoRoot, 'test', 'fixtures', 'haar_eigs.npy');
 
@@ -112,7 +112,7 @@ testNeeding(numpyMissing(), 'haar_eigs.py re-run gives the committed haar_eigs.n
   const dir = tempDir('ergo-haar-');
   try {
     const out = join(dir, 'h.npy');
-    const py = spawnSync('python3', [join(repoRoot, 'test', 'fixtures', 'haar_eigs.py'), out], { encoding: 'utf8' });
+    const py = spawnSync('python3', [join(repoRoot, 'test', 'fixtures', 'haar_eigs.py'), out], { encoding: 'utf8', env: pythonEnv });
     assert.equal(py.status, 0, py.stderr);
     if (Buffer.compare(readFileSync(out), readFileSync(FIXTURE)) === 0) return; // same bytes
     // Another LAPACK may differ in the last bits: compare values.

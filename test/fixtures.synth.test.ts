@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bristolFixtures } from './helpers/cli.js';
 import { SYNTH_SCRIPT, synthExpected } from './helpers/expected.js';
-import { testNeeding, numpyMissing } from './helpers/resources.js';
+import { testNeeding, numpyMissing, pythonEnv } from './helpers/resources.js';
 
 /** Relative closeness, elementwise, of two number trees of the same shape. */
 function closeTree(got: unknown, want: unknown, rtol: number, path: string): void {
@@ -27,12 +27,12 @@ function closeTree(got: unknown, want: unknown, rtol: number, path: string): voi
 // 1e-12: another numpy/LAPACK build changes eigenvalues in the last bits only; the
 // histogram counts behind d_layers are integers.
 testNeeding(numpyMissing(), 'synth-cpse.json is what test/fixtures/synth_cpse.py computes with numpy', {}, () => {
-  const out = JSON.parse(execFileSync('python3', [SYNTH_SCRIPT], { encoding: 'utf8' }));
+  const out = JSON.parse(execFileSync('python3', [SYNTH_SCRIPT], { encoding: 'utf8', env: pythonEnv }));
   closeTree(out, synthExpected(), 1e-12, 'synth');
 });
 
 testNeeding(numpyMissing(), 'the script\'s bristol transcription reproduces the reference package\'s vanilla cPSE fixture exactly', {}, () => {
   const fixture = JSON.parse(readFileSync(join(bristolFixtures, 'f_cpse_vanilla_gauss64_x10.json'), 'utf8'));
-  const out = JSON.parse(execFileSync('python3', [SYNTH_SCRIPT, '--vanilla-npz', join(bristolFixtures, 'inputs', 'f_gauss64_x10.npz')], { encoding: 'utf8' }));
+  const out = JSON.parse(execFileSync('python3', [SYNTH_SCRIPT, '--vanilla-npz', join(bristolFixtures, 'inputs', 'f_gauss64_x10.npz')], { encoding: 'utf8', env: pythonEnv }));
   closeTree(out, { d: fixture.expected.d_layers, cpse: fixture.expected.cpse }, 1e-12, 'vanilla');
 });

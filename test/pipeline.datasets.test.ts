@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { tableFromIPC } from './helpers/arrow.js';
 import { ergo, tempDir, repoRoot, NO_FIGURES } from './helpers/cli.js';
-import { testNeeding, numpyMissing } from './helpers/resources.js';
+import { testNeeding, numpyMissing, pythonEnv } from './helpers/resources.js';
 import { parseConfig } from '../src/pipeline/config/index.js';
 import { InlineExecutor, type Executor } from '../src/pipeline/runtime/executor.js';
 import { planRun, sweep, failChunk } from './helpers/sweep.js';
@@ -224,7 +224,7 @@ for f in sys.argv[1:]:
                   maxdev=float(np.max(np.abs(np.abs(a) - 1))))
 print(json.dumps(res))
 `;
-  const p = spawnSync('python3', ['-c', script, ...names.map((n) => join(out, n))], { encoding: 'utf8' });
+  const p = spawnSync('python3', ['-c', script, ...names.map((n) => join(out, n))], { encoding: 'utf8', env: pythonEnv });
   assert.equal(p.status, 0, p.stderr);
   const res = JSON.parse(p.stdout) as Record<string, { dtype: string; shape: number[]; re: string; im: string; maxdev: number }>;
   const hex = (xs: number[]): string => Buffer.from(new Float64Array(xs).buffer).toString('hex'); // little-endian hosts

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createStream } from '../src/rng/index.js';
-import { testNeeding, numpyMissing } from './helpers/resources.js';
+import { testNeeding, numpyMissing, pythonEnv } from './helpers/resources.js';
 import {
   angleEdges, angleDensity, realDensity, spectralDensity, numpyArange, numpyLinspace, numpyHistogramAuto, histogramWithEdges,
 } from '../src/spectral/index.js';
@@ -103,7 +103,7 @@ out = {'edges': [np.arange(-np.pi, np.pi, d).tolist() for d in inp['deltas']],
        'acounts': [np.histogram(np.array(inp['angles']), bins=np.arange(-np.pi, np.pi, d))[0].tolist() for d in inp['deltas']],
        'real': [[x.tolist() for x in np.histogram(np.array(v))] for v in inp['sets']]}
 print(json.dumps(out))`;
-  const out = JSON.parse(execFileSync('python3', ['-c', py], { input: JSON.stringify({ deltas, angles, sets }), encoding: 'utf8' }));
+  const out = JSON.parse(execFileSync('python3', ['-c', py], { input: JSON.stringify({ deltas, angles, sets }), encoding: 'utf8', env: pythonEnv }));
   deltas.forEach((d, i) => {
     assert.deepEqual(Array.from(angleEdges({ semantics: 'bristol', delta: d })), out.edges[i], `edges delta ${d}`);
     assert.deepEqual(Array.from(angleDensity(angles, 1, { semantics: 'bristol', delta: d }).counts), out.acounts[i], `angle counts delta ${d}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bristolFixtures } from './helpers/cli.js';
-import { testNeeding, numpyMissing } from './helpers/resources.js';
+import { testNeeding, numpyMissing, pythonEnv } from './helpers/resources.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,7 +184,7 @@ exp_order = [n[:-4] for n in zipfile.ZipFile(os.path.join(d, 'comp.npz')).nameli
 json.dump({'order': exp_order}, open(os.path.join(d, 'order.json'), 'w'))
 json.dump(exp, open(os.path.join(d, 'expected.json'), 'w'))
 `;
-    execFileSync('python3', ['-c', py, dir]);
+    execFileSync('python3', ['-c', py, dir], { env: pythonEnv });
     const exp = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, { shape: number[]; descr: string; fortran: boolean; re: number[]; im?: number[] }>;
     let nFortran = 0;
     for (const [name, e] of Object.entries(exp)) {
@@ -220,7 +220,7 @@ r = np.load(os.path.join(d, 'r.npy')); c = np.load(os.path.join(d, 'c.npy')); z 
 print(json.dumps({'r': r.tolist(), 'rdt': str(r.dtype), 'c_re': c.real.tolist(), 'c_im': c.imag.tolist(), 'cdt': str(c.dtype),
   'keys': list(z.keys()), 'z0': z['arr_0'].tolist(), 'b': [z['b'].real.tolist(), z['b'].imag.tolist()]}))
 `;
-    const out = JSON.parse(execFileSync('python3', ['-c', py, dir], { encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync('python3', ['-c', py, dir], { encoding: 'utf8', env: pythonEnv }));
     assert.equal(out.rdt, 'float64');
     assert.equal(out.cdt, 'complex128');
     assert.deepEqual(out.r, [[0.1, -2, 3e-300], [1e300, -0, 7]]);
