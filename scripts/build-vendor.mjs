@@ -5,9 +5,10 @@
 //   vega.js         vega + vega-lite (about 270 modules, most of them d3): 0.30 s -> 0.15 s,
 //                   in every process that draws a figure (src/pipeline/report/plot/render.ts);
 //   yaml.cjs        yaml (72 modules): 80 ms -> 13 ms, in every process that reads a config or
-//                   writes a report (src/pipeline/config/yaml.ts);
+//                   writes a report;
 //   cli-progress.cjs  cli-progress and its string-width helpers (21 modules): 21 ms -> 4 ms, in
-//                   every `ergo` command that shows progress (src/cli/progress.ts).
+//                   every `ergo` command that draws a progress bar.
+// (Both loaded by src/pipeline/vendor.ts.)
 // Each bundle is the installed package's own code, unchanged. The loaders fall back to the
 // packages when a bundle is missing (no esbuild: an install without devDependencies, or running
 // from the sources). Run by `npm run build:vendor` (part of `build`). A stamp beside each output

@@ -10,10 +10,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tscPath } from './tsc.mjs';
+import { tscPath as tsc } from './tsc.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsc = tscPath;
 
 /** One step as a child process with inherited output; resolves to its exit status. */
 function step(args) {

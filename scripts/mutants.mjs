@@ -21,14 +21,12 @@
 // once in src/ (the list is then out of date: fix the snippet, never drop the mutant silently).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tscPath as tsc } from './tsc.mjs';
+import { transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const esbuild = require('esbuild');
 
 /** The mutants: id, what the bug is, the exact snippet, its replacement, the tests to run. */
 export const MUTANTS = [
@@ -210,7 +208,7 @@ function build() {
 
 // One file's JavaScript, types stripped, as ES2022 modules (the package is ESM).
 function transpile(file, source) {
-  return esbuild.transformSync(source, { loader: 'ts', format: 'esm', target: config.target.toLowerCase(), sourcefile: relative(root, file) }).code;
+  return transformSync(source, { loader: 'ts', format: 'esm', target: config.target.toLowerCase(), sourcefile: relative(root, file) }).code;
 }
 function emit(file, source) {
   writeFileSync(emittedPath(file), transpile(file, source));

@@ -55,7 +55,7 @@ export function complexEigenvalues(a: ComplexMatrix): { re: Float64Array; im: Fl
     const f = 2 / vv;
     // left: A <- A - f v (v^H A), columns k..n-1. Row by row (contiguous in row-major): each
     // s_j = sum_i conj(v_i) a_ij still accumulates over i in ascending order, so the result
-    // is bit-for-bit that of the column-by-column loop, at about half the time (n = 96).
+    // is bit-for-bit that of the column-by-column loop; about 5% faster at n = 96.
     wr.fill(0, k, n);
     wi.fill(0, k, n);
     for (let i = k + 1; i < n; i++) {
